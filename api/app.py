@@ -1,0 +1,49 @@
+"""FastAPI application factory. ``app = create_app()`` exists only for uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.routers import geografia, mapa, salud, teselas
+from api.settings import Settings, resolve_database_url
+from geo.db import make_engine
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the engine is created in the lifespan and disposed at shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = make_engine(resolve_database_url(settings))
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Padrón Único de Beneficiarios — Oaxaca",
+        description=(
+            "Registro único, georreferenciado, de beneficiarios de programas sociales. "
+            "Geografía: Fuente: INEGI, Marco Geoestadístico y Censo de Población y Vivienda 2020. "
+            "Marginación: Fuente: CONAPO, Índices de marginación 2010–2020. Datos filtrados y "
+            "transformados por este proyecto."
+        ),
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(salud.router)
+    app.include_router(geografia.router)
+    app.include_router(teselas.router)
+    app.include_router(mapa.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

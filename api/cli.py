@@ -1,0 +1,141 @@
+"""The ``padron`` command line: one small function per subcommand, each a call into the library."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.settings import Settings, resolve_database_url
+
+app = typer.Typer(help="Padrón Único de Beneficiarios (Oaxaca).", no_args_is_help=True)
+db_app = typer.Typer(help="Base de datos: clúster local y migraciones.", no_args_is_help=True)
+boundaries_app = typer.Typer(help="Geografía de referencia INEGI/CONAPO.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(boundaries_app, name="boundaries")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from geo.db import make_engine
+
+    return make_engine(resolve_database_url(_settings()))
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+# -- db ----------------------------------------------------------------------------------------
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Crea (si hace falta) e inicia el clúster PostgreSQL local del proyecto."""
+    from geo.cluster import LocalCluster
+
+    settings = _settings()
+    if settings.database_url:
+        raise _fail("DATABASE_URL está definida: se usa ese servidor, no el clúster local.")
+    url = LocalCluster(settings.cluster_dir).start()
+    typer.echo(f"PostgreSQL local en marcha: {url}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Detiene el clúster local."""
+    from geo.cluster import LocalCluster
+
+    LocalCluster(_settings().cluster_dir).stop()
+    typer.echo("PostgreSQL local detenido.")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Informa si el clúster local existe y está en marcha, y la revisión del esquema."""
+    from geo.cluster import LocalCluster
+
+    settings = _settings()
+    if settings.database_url:
+        typer.echo("Servidor externo (DATABASE_URL).")
+        return
+    status = LocalCluster(settings.cluster_dir).status()
+    typer.echo(f"directorio: {status.data_dir}")
+    typer.echo(f"inicializado: {'sí' if status.initialised else 'no'}")
+    typer.echo(f"en marcha: {'sí' if status.running else 'no'}")
+    if status.url:
+        typer.echo(f"url: {status.url}")
+    if not status.running:
+        raise typer.Exit(code=3)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Lleva el esquema de la base de datos a la última migración."""
+    from geo.db import current_revision, upgrade
+
+    engine = _engine()
+    upgrade(engine)
+    typer.echo(f"Esquema en la revisión {current_revision(engine)}.")
+
+
+# -- boundaries --------------------------------------------------------------------------------
+
+
+@boundaries_app.command("load")
+def boundaries_load(
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Directorio con los productos (por omisión, PADRON_DATA_DIR).")
+    ] = None,
+    state: Annotated[str, typer.Option("--state", help="Clave INEGI de la entidad.")] = "20",
+) -> None:
+    """Carga municipios, localidades, censo y marginación, con verificaciones."""
+    from boundaries.load import SourceFiles, load_state
+    from geo.db import upgrade
+    from geo.errors import PadronError
+
+    engine = _engine()
+    upgrade(engine)
+    try:
+        report = load_state(engine, SourceFiles.discover(source or _settings().data_dir), state.zfill(2))
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    if not report.changed:
+        typer.echo("Sin cambios: esos archivos ya estaban cargados.")
+    for table, count in report.counts.items():
+        typer.echo(f"  {table}: {count:,}")
+    typer.echo(f"  localidades fuera de su municipio (señaladas): {report.localidades_fuera_de_municipio}")
+    typer.echo(f"  polígonos fuera de su municipio (señalados): {report.poligonos_fuera_de_municipio}")
+    typer.echo(f"  marginación por fuente: {report.fuentes_marginacion}")
+
+
+# -- serve -------------------------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interfaz (por omisión PADRON_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Puerto (por omisión PADRON_PORT).")] = None,
+) -> None:
+    """Sirve la API y el mapa."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
+    typer.echo(f"Mapa: http://{host}:{port}/mapa  ·  API: http://{host}:{port}/docs")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    """Entry point of the ``padron`` script."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app()

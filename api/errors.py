@@ -1,0 +1,52 @@
+"""The one place where library exceptions become HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+
+from geo.errors import ClusterError, DataCheckFailed, InvalidParameter, NotFound, PadronError
+
+log = logging.getLogger("padron.api")
+
+STATUS_BY_ERROR: dict[type[PadronError], int] = {
+    InvalidParameter: 400,
+    NotFound: 404,
+    DataCheckFailed: 422,
+    ClusterError: 503,
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register handlers: library errors by class, validation errors in Spanish, never a trace."""
+
+    @app.exception_handler(PadronError)
+    async def padron_error(_: Request, exc: PadronError) -> JSONResponse:
+        status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
+        return JSONResponse({"detalle": str(exc)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "campo": ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")),
+                "problema": error.get("msg", ""),
+            }
+            for error in exc.errors()
+        ]
+        return JSONResponse(
+            {"detalle": "Parámetros no válidos.", "errores": problems}, status_code=422
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Never echo SQL or values (they may hold personal data); log only the error class.
+        log.error("database error on %s: %s", request.url.path, type(exc.orig).__name__)
+        return JSONResponse(
+            {"detalle": "La base de datos no pudo atender la solicitud; intente más tarde."},
+            status_code=503,
+        )

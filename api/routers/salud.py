@@ -1,0 +1,46 @@
+"""Health check, including the database and the loaded reference data."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.deps import ConnDep
+
+router = APIRouter(tags=["salud"])
+
+
+class Salud(BaseModel):
+    """Service status."""
+
+    estado: str
+    base_de_datos: str
+    postgis: str | None = None
+    municipios: int | None = None
+    localidades: int | None = None
+
+
+@router.get("/salud", response_model=Salud, summary="Estado del servicio y de la base de datos")
+def salud(conn: ConnDep) -> Salud | JSONResponse:
+    """Answer 200 when the database responds and holds the schema, 503 otherwise."""
+    try:
+        postgis = conn.execute(text("SELECT postgis_lib_version()")).scalar_one()
+        municipios, localidades = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM boundaries.municipio),"
+                " (SELECT count(*) FROM boundaries.localidad)"
+            )
+        ).one()
+    except SQLAlchemyError:
+        body = Salud(estado="degradado", base_de_datos="sin conexión o sin esquema")
+        return JSONResponse(body.model_dump(), status_code=503)
+    return Salud(
+        estado="ok",
+        base_de_datos="ok",
+        postgis=postgis,
+        municipios=municipios,
+        localidades=localidades,
+    )

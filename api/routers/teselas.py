@@ -1,0 +1,35 @@
+"""Vector tiles (MVT) of the public map layers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+
+from api.deps import ConnDep
+from geo.tiles import tile
+
+router = APIRouter(tags=["mapa"])
+
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+@router.get(
+    "/teselas/{capa}/{z}/{x}/{y}.pbf",
+    response_class=Response,
+    responses={200: {"content": {MVT: {}}}},
+    summary="Tesela vectorial de una capa pública",
+)
+def teselas(
+    conn: ConnDep,
+    capa: str,
+    z: Annotated[int, Path(ge=0, le=22)],
+    x: Annotated[int, Path(ge=0)],
+    y: Annotated[int, Path(ge=0)],
+) -> Response:
+    """One tile; empty tiles are 204 so the map skips them."""
+    body = tile(conn, capa, z, x, y)
+    if not body:
+        return Response(status_code=204)
+    return Response(body, media_type=MVT, headers={"Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,51 @@
+"""Settings of the service and the CLI, read from environment variables (and ``.env``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything configurable; each field is ``PADRON_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PADRON_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "PADRON_DATABASE_URL"),
+        description="PostGIS server to use; without it the project runs its own local cluster.",
+    )
+    home: Path = Field(
+        default=REPO_ROOT / ".padron",
+        description="Project state: the local cluster, download cache, uploads.",
+    )
+    data_dir: Path = Field(
+        default=REPO_ROOT.parent / "shared" / "data",
+        description="Directory with the INEGI/CONAPO products for Oaxaca.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_page_size: int = 1000
+    basemap_url: str | None = Field(
+        default=None,
+        description="Optional raster tile URL template for the map background (none: offline map).",
+    )
+
+    @property
+    def cluster_dir(self) -> Path:
+        """Where the embedded PostgreSQL cluster lives."""
+        return self.home / "db"
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """``DATABASE_URL`` if given, otherwise start (or reuse) the project's own cluster."""
+    if settings.database_url:
+        return settings.database_url
+    from geo.cluster import LocalCluster
+
+    return LocalCluster(settings.cluster_dir).start()

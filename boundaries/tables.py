@@ -1,0 +1,169 @@
+"""The ``boundaries`` schema: INEGI geography and census, CONAPO marginality, SEPOMEX.
+
+Declared once here for queries; created by the Alembic migrations in ``migrations/versions``.
+Column names follow the official products in lower case (``cvegeo``, ``pobtot``, ``gm``...).
+"""
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData(schema="boundaries")
+
+GRADES = ("Muy bajo", "Bajo", "Medio", "Alto", "Muy alto")
+"""CONAPO marginality grades from least to most marginalised."""
+
+estado = Table(
+    "estado",
+    metadata,
+    Column("cve_ent", String(2), primary_key=True),
+    Column("nom_ent", Text, nullable=False),
+    Column("pob_2020", Integer),
+    Column("viv_2020", Integer),
+    Column("geom", Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False),
+)
+
+municipio = Table(
+    "municipio",
+    metadata,
+    Column("cvegeo", String(5), primary_key=True),
+    Column("cve_ent", String(2), nullable=False),
+    Column("cve_mun", String(3), nullable=False),
+    Column("nom_mun", Text, nullable=False),
+    Column("pob_2020", Integer),
+    Column("viv_2020", Integer),
+    Column("distrito", Text),
+    Column("region", Text),
+    Column("geom", Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False),
+)
+
+localidad = Table(
+    "localidad",
+    metadata,
+    Column("cvegeo", String(9), primary_key=True),
+    Column("cve_ent", String(2), nullable=False),
+    Column("cve_mun", String(3), nullable=False),
+    Column("cve_loc", String(4), nullable=False),
+    Column("cvegeo_mun", String(5), nullable=False),
+    Column("nom_loc", Text, nullable=False),
+    Column("altitud", Integer),
+    Column("pobtot", Integer, nullable=False),
+    Column("pobfem", Integer),
+    Column("pobmas", Integer),
+    Column("pob0_14", Integer),
+    Column("pob15_64", Integer),
+    Column("pob65_mas", Integer),
+    Column("indicadores", JSONB, nullable=False),
+    Column("mun_espacial", String(5)),
+    Column("fuera_de_municipio", Boolean, nullable=False),
+    Column("geom", Geometry("POINT", 4326, spatial_index=False), nullable=False),
+)
+
+poblacion_edad = Table(
+    "poblacion_edad",
+    metadata,
+    Column("cvegeo", String(9), primary_key=True),
+    Column("edad_min", SmallInteger, primary_key=True),
+    Column("edad_max", SmallInteger),
+    Column("sexo", String(1), primary_key=True),
+    Column("poblacion", Integer),
+)
+
+localidad_poligono = Table(
+    "localidad_poligono",
+    metadata,
+    Column("cvegeo", String(9), primary_key=True),
+    Column("cve_ent", String(2), nullable=False),
+    Column("cve_mun", String(3), nullable=False),
+    Column("cve_loc", String(4), nullable=False),
+    Column("nom_loc", Text),
+    Column("ambito", Text),
+    Column("pob_2020", Integer),
+    Column("viv_2020", Integer),
+    Column("mun_espacial", String(5)),
+    Column("fuera_de_municipio", Boolean, nullable=False),
+    Column("geom", Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False),
+)
+
+marginacion_municipal = Table(
+    "marginacion_municipal",
+    metadata,
+    Column("cvegeo", String(5), primary_key=True),
+    Column("anio", SmallInteger, primary_key=True),
+    Column("pob_tot", Integer),
+    Column("im", Float),
+    Column("gm", Text),
+    Column("imn", Float),
+    Column("indicadores", JSONB, nullable=False),
+)
+
+marginacion_ageb = Table(
+    "marginacion_ageb",
+    metadata,
+    Column("cve_ageb", String(13), primary_key=True),
+    Column("anio", SmallInteger, primary_key=True),
+    Column("cvegeo_loc", String(9), nullable=False),
+    Column("pob_total", Integer),
+    Column("im", Float),
+    Column("gm", Text),
+    Column("imn", Float),
+    Column("indicadores", JSONB, nullable=False),
+)
+
+marginacion_localidad = Table(
+    "marginacion_localidad",
+    metadata,
+    Column("cvegeo", String(9), primary_key=True),
+    Column("anio", SmallInteger, primary_key=True),
+    Column("pob_tot", Integer),
+    Column("im", Float),
+    Column("gm", Text),
+    Column("imn", Float),
+    Column("indicadores", JSONB, nullable=False),
+)
+
+marginacion_mejor = Table(
+    "marginacion_mejor",
+    metadata,
+    Column("cvegeo", String(9), primary_key=True),
+    Column("anio", SmallInteger, nullable=False),
+    Column("gm", Text),
+    Column("im", Float),
+    Column("fuente", Text, nullable=False),
+)
+"""Best available marginality per locality: IML, else population-weighted IMU, else IMM."""
+
+codigo_postal = Table(
+    "codigo_postal",
+    metadata,
+    Column("cp", String(5), primary_key=True),
+    Column("id_asenta_cpcons", String(4), primary_key=True),
+    Column("asentamiento", Text, nullable=False),
+    Column("tipo_asentamiento", Text),
+    Column("municipio", Text),
+    Column("cvegeo_mun", String(5), nullable=False),
+    Column("zona", Text),
+    Column("ciudad", Text),
+)
+
+carga_referencia = Table(
+    "carga_referencia",
+    metadata,
+    Column("producto", Text, primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("filas", BigInteger, nullable=False),
+    Column("cargado_en", DateTime(timezone=True), nullable=False),
+)
+"""Which source file each product was last loaded from: loading the same file again is a no-op."""

@@ -1,0 +1,71 @@
+"""Mapbox Vector Tiles built by PostGIS (``ST_AsMVT``) for the public map layers.
+
+Layers are aggregates or reference geography only: never individual beneficiaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from geo.errors import InvalidParameter
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A tile layer: a query returning ``geom`` (SRID 4326) plus attribute columns."""
+
+    name: str
+    source_sql: str
+    attributes: tuple[str, ...]
+    min_zoom: int = 0
+    max_zoom: int = 16
+
+
+LAYERS: dict[str, Layer] = {
+    "municipios": Layer(
+        "municipios",
+        """SELECT m.cvegeo, m.nom_mun, m.region, m.distrito, m.pob_2020, imm.gm, imm.im, m.geom
+           FROM boundaries.municipio m
+           LEFT JOIN LATERAL (SELECT gm, im FROM boundaries.marginacion_municipal x
+                              WHERE x.cvegeo = m.cvegeo ORDER BY anio DESC LIMIT 1) imm ON true""",
+        ("cvegeo", "nom_mun", "region", "distrito", "pob_2020", "gm", "im"),
+    ),
+    "localidades": Layer(
+        "localidades",
+        """SELECT l.cvegeo, l.nom_loc, l.cvegeo_mun, l.pobtot, b.gm, b.fuente, l.geom
+           FROM boundaries.localidad l
+           LEFT JOIN boundaries.marginacion_mejor b USING (cvegeo)""",
+        ("cvegeo", "nom_loc", "cvegeo_mun", "pobtot", "gm", "fuente"),
+        min_zoom=5,
+    ),
+}
+
+
+def tile(conn: Connection, layer_name: str, z: int, x: int, y: int) -> bytes:
+    """One MVT tile of ``layer_name`` at ``z/x/y`` (Web Mercator)."""
+    layer = LAYERS.get(layer_name)
+    if layer is None:
+        raise InvalidParameter(f"Capa desconocida: {layer_name!r}. Capas: {', '.join(LAYERS)}.")
+    if not 0 <= z <= 22 or not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise InvalidParameter(f"Tesela fuera de rango: {z}/{x}/{y}.")
+    if z < layer.min_zoom or z > layer.max_zoom:
+        return b""
+    # Simplify in proportion to the tile's pixel size so low zooms stay light.
+    sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
+        src AS ({layer.source_sql}),
+        mvt AS (
+            SELECT ST_AsMVTGeom(
+                       ST_SimplifyPreserveTopology(ST_Transform(src.geom, 3857),
+                                                   (ST_XMax(b.env) - ST_XMin(b.env)) / 4096),
+                       b.env, 4096, 64, true) AS geom,
+                   {", ".join(f"src.{a}" for a in layer.attributes)}
+            FROM src, bounds b
+            WHERE src.geom && ST_Transform(b.env, 4326)
+        )
+        SELECT ST_AsMVT(mvt.*, :layer, 4096, 'geom') FROM mvt WHERE mvt.geom IS NOT NULL
+    """  # noqa: S608 - the layer SQL is a constant from LAYERS; z/x/y and the name are bound.
+    result = conn.execute(text(sql), {"z": z, "x": x, "y": y, "layer": layer.name}).scalar_one()
+    return bytes(result or b"")
