@@ -91,7 +91,8 @@ def db_upgrade() -> None:
 @boundaries_app.command("load")
 def boundaries_load(
     source: Annotated[
-        Path | None, typer.Option("--from", help="Directorio con los productos (por omisión, PADRON_DATA_DIR).")
+        Path | None,
+        typer.Option("--from", help="Directorio con los productos (por omisión, PADRON_DATA_DIR)."),
     ] = None,
     state: Annotated[str, typer.Option("--state", help="Clave INEGI de la entidad.")] = "20",
 ) -> None:
@@ -103,15 +104,21 @@ def boundaries_load(
     engine = _engine()
     upgrade(engine)
     try:
-        report = load_state(engine, SourceFiles.discover(source or _settings().data_dir), state.zfill(2))
+        report = load_state(
+            engine, SourceFiles.discover(source or _settings().data_dir), state.zfill(2)
+        )
     except PadronError as error:
         raise _fail(str(error)) from None
     if not report.changed:
         typer.echo("Sin cambios: esos archivos ya estaban cargados.")
     for table, count in report.counts.items():
         typer.echo(f"  {table}: {count:,}")
-    typer.echo(f"  localidades fuera de su municipio (señaladas): {report.localidades_fuera_de_municipio}")
-    typer.echo(f"  polígonos fuera de su municipio (señalados): {report.poligonos_fuera_de_municipio}")
+    typer.echo(
+        f"  localidades fuera de su municipio (señaladas): {report.localidades_fuera_de_municipio}"
+    )
+    typer.echo(
+        f"  polígonos fuera de su municipio (señalados): {report.poligonos_fuera_de_municipio}"
+    )
     typer.echo(f"  marginación por fuente: {report.fuentes_marginacion}")
 
 
@@ -133,6 +140,20 @@ def serve(
     port = port or settings.port
     typer.echo(f"Mapa: http://{host}:{port}/mapa  ·  API: http://{host}:{port}/docs")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command("demo")
+def demo(
+    host: Annotated[str | None, typer.Option(help="Interfaz (por omisión PADRON_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Puerto (por omisión PADRON_PORT).")] = None,
+) -> None:
+    """Trabajo principal: base local, geografía de Oaxaca, padrón de muestra, API y mapa."""
+    settings = _settings()
+    if not settings.database_url:
+        db_start()
+    db_upgrade()
+    boundaries_load(source=None, state="20")
+    serve(host=host, port=port)
 
 
 def main() -> None:

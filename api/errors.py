@@ -33,7 +33,9 @@ def install(app: FastAPI) -> None:
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
             {
-                "campo": ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")),
+                "campo": ".".join(
+                    str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")
+                ),
                 "problema": error.get("msg", ""),
             }
             for error in exc.errors()

@@ -13,7 +13,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Everything configurable; each field is ``PADRON_<NAME>`` in the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="PADRON_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PADRON_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     database_url: str | None = Field(
         default=None,

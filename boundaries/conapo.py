@@ -48,7 +48,7 @@ def read_imm(path: Path, cve_ent: str | None = None) -> pd.DataFrame:
 
 
 def read_imu(path: Path, cve_ent: str | None = None) -> pd.DataFrame:
-    """Urban AGEB index: ``cve_ageb`` (13), ``cvegeo_loc`` (its locality), ``anio, pob_total...``."""
+    """Urban AGEB index by ``cve_ageb`` (13 chars) with its locality ``cvegeo_loc`` and year."""
     frame = read_table(path)
     _require(path, frame, {"CVE_AGEB", "POB_TOTAL"})
     frame["cve_ageb"] = frame["CVE_AGEB"].str.upper()
@@ -63,7 +63,9 @@ def read_imu(path: Path, cve_ent: str | None = None) -> pd.DataFrame:
 def _index_columns(path: Path, frame: pd.DataFrame, population: str, name: str) -> pd.DataFrame:
     years = [m.group(1) for c in frame.columns if (m := _INDEX_COLUMN.match(c))]
     if len(years) != 1:
-        raise DataCheckFailed(f"{path.name}: se esperaba una columna IM_<año>, hay {years or 'ninguna'}.")
+        raise DataCheckFailed(
+            f"{path.name}: se esperaba una columna IM_<año>, hay {years or 'ninguna'}."
+        )
     year = years[0]
     frame = frame.copy()
     frame["anio"] = int(year)
@@ -71,9 +73,13 @@ def _index_columns(path: Path, frame: pd.DataFrame, population: str, name: str) 
     frame["im"] = pd.to_numeric(frame[f"IM_{year}"], errors="coerce")
     frame["imn"] = pd.to_numeric(frame[f"IMN_{year}"], errors="coerce")
     frame["gm"] = frame[f"GM_{year}"].str.strip().map(_grade)
-    unknown = set(frame.loc[frame["gm"].isna() & (frame[f"GM_{year}"].str.strip() != ""), f"GM_{year}"])
+    unknown = set(
+        frame.loc[frame["gm"].isna() & (frame[f"GM_{year}"].str.strip() != ""), f"GM_{year}"]
+    )
     if unknown:
-        raise DataCheckFailed(f"{path.name}: grados desconocidos {sorted(unknown)}; válidos: {GRADES}.")
+        raise DataCheckFailed(
+            f"{path.name}: grados desconocidos {sorted(unknown)}; válidos: {GRADES}."
+        )
     indicators = [
         c for c in frame.columns
         if c.upper() not in _NOT_INDICATORS and c.isupper() and not c.endswith(f"_{year}")

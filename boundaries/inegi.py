@@ -1,21 +1,22 @@
 """Readers for INEGI products: Marco Geoestadístico polygons and Censo 2020 ITER.
 
-They accept both the Oaxaca extracts in ``../shared/data`` and the publishers' own per-state files
-(Marco Geoestadístico shapefiles ``NNmun.shp``/``NNl.shp``, ITER ``conjunto_de_datos_iter_NNCSV20.csv``),
-and return GeoDataFrames/DataFrames in EPSG:4326 with lower-case column names.
+They accept both the Oaxaca extracts in ``../shared/data`` and the publishers' own per-state
+files (Marco Geoestadístico shapefiles ``NNmun.shp``/``NNl.shp``, ITER
+``conjunto_de_datos_iter_NNCSV20.csv``), and return frames in EPSG:4326 with lower-case columns.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
+from geo.normalize import parse_coordinate
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import DataCheckFailed
-from geo.normalize import parse_coordinate
 
 ITER_NULL_MARKERS = frozenset({"", "*", "N/D", "N/A"})
 """ITER's special codes: ``*`` confidential (1–2 dwellings), ``N/D`` not available, ``N/A`` not
@@ -56,7 +57,9 @@ def read_municipios(path: Path, layer: str | None = "municipios") -> gpd.GeoData
 def read_estado(path: Path, layer: str | None = "estado") -> gpd.GeoDataFrame:
     """State outline with ``cve_ent, nom_ent, pob_2020, viv_2020``."""
     frame = read_polygons(path, layer if path.suffix == ".gpkg" else None)
-    frame = _rename_first(frame, {"nom_ent": ("nom_ent", "nomgeo"), "cve_ent": ("cve_ent", "cvegeo")})
+    frame = _rename_first(
+        frame, {"nom_ent": ("nom_ent", "nomgeo"), "cve_ent": ("cve_ent", "cvegeo")}
+    )
     for column in ("pob_2020", "viv_2020"):
         frame[column] = _int_or_none(frame[column]) if column in frame else None
     return frame[["cve_ent", "nom_ent", "pob_2020", "viv_2020", "geometry"]]
@@ -71,7 +74,17 @@ def read_localidades_poligonos(path: Path, layer: str | None = None) -> gpd.GeoD
     if "ambito" not in frame:
         frame["ambito"] = None
     return frame[
-        ["cvegeo", "cve_ent", "cve_mun", "cve_loc", "nom_loc", "ambito", "pob_2020", "viv_2020", "geometry"]
+        [
+            "cvegeo",
+            "cve_ent",
+            "cve_mun",
+            "cve_loc",
+            "nom_loc",
+            "ambito",
+            "pob_2020",
+            "viv_2020",
+            "geometry",
+        ]
     ]
 
 
@@ -88,9 +101,13 @@ def read_iter(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=_sniff_encoding(path))
     raw.columns = [c.strip().upper() for c in raw.columns]
     raw = raw.rename(columns={"ENTIDAD": "ENTIDAD", "ENT": "ENTIDAD"})
-    missing = {"ENTIDAD", "MUN", "LOC", "NOM_LOC", "LONGITUD", "LATITUD", "POBTOT"} - set(raw.columns)
+    missing = {"ENTIDAD", "MUN", "LOC", "NOM_LOC", "LONGITUD", "LATITUD", "POBTOT"} - set(
+        raw.columns
+    )
     if missing:
-        raise DataCheckFailed(f"{path.name}: no es un ITER 2020; faltan columnas {sorted(missing)}.")
+        raise DataCheckFailed(
+            f"{path.name}: no es un ITER 2020; faltan columnas {sorted(missing)}."
+        )
     raw["CVEGEO"] = raw["ENTIDAD"].str.zfill(2) + raw["MUN"].str.zfill(3) + raw["LOC"].str.zfill(4)
 
     totals = {"estado": 0}
@@ -100,7 +117,9 @@ def read_iter(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
 
     places = raw.loc[~raw["LOC"].isin(AGGREGATE_LOCALITIES)].reset_index(drop=True)
     indicators = [c for c in places.columns if c not in _ITER_TEXT]
-    values = {c: places[c].map(_iter_number) for c in indicators}
+    # object Series keep ints as ints and markers as None (a numeric dtype would turn them into
+    # floats and NaN, which PostgreSQL integers and JSON both refuse).
+    values = {c: pd.Series([_iter_number(v) for v in places[c]], dtype=object) for c in indicators}
 
     localities = pd.DataFrame(
         {
@@ -117,8 +136,7 @@ def read_iter(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     )
     other = [c for c in indicators if c.lower() not in _TYPED and not _AGE_GROUP.match(c)]
     localities["indicadores"] = [
-        {c: v for c, v in zip(other, row, strict=True)}
-        for row in zip(*(values[c] for c in other), strict=True)
+        dict(zip(other, row, strict=True)) for row in zip(*(values[c] for c in other), strict=True)
     ]
     return localities, _age_groups(places["CVEGEO"], values), totals
 
@@ -189,4 +207,3 @@ def _sniff_encoding(path: Path) -> str:
     except UnicodeDecodeError:
         return "latin-1"
     return "utf-8-sig"
-

@@ -20,9 +20,22 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Engine, text
+from psycopg import sql
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+)
 
 from boundaries import conapo, inegi, regions
+from boundaries import tables as t
 from geo.errors import DataCheckFailed, InvalidParameter
 
 SCHEMA = "boundaries"
@@ -37,7 +50,9 @@ class Expected:
     poblacion: int
 
 
-EXPECTED: dict[str, Expected] = {"20": Expected(municipios=570, localidades=10_723, poblacion=4_132_148)}
+EXPECTED: dict[str, Expected] = {
+    "20": Expected(municipios=570, localidades=10_723, poblacion=4_132_148)
+}
 """Known totals per state (Censo 2020). Other states are checked for internal consistency only."""
 
 
@@ -137,12 +152,17 @@ def refresh_marginality(conn: Connection, cve_ent: str) -> None:
     _run_sql(conn, "marginacion_mejor.sql", cve_ent=cve_ent)
 
 
-def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """COPY rows into ``boundaries.<table>``; dicts become JSON, geometries EWKB. Returns the count."""
-    raw = conn.connection.driver_connection
-    columns_sql = ", ".join(columns)
+def copy_rows(
+    conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """COPY rows into ``boundaries.<table>`` (dicts become JSON); return how many."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(SCHEMA, table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
     count = 0
-    with raw.cursor() as cursor, cursor.copy(f"COPY {SCHEMA}.{table} ({columns_sql}) FROM STDIN") as copy:
+    raw = conn.connection.driver_connection
+    assert raw is not None, "the connection is open inside a transaction"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row])
             count += 1
@@ -193,109 +213,85 @@ def _read_all(sources: SourceFiles, cve_ent: str) -> _Data:
 
 # -- writing -----------------------------------------------------------------------------------
 
-_STATE_TABLES = {
-    "estado": "cve_ent",
-    "municipio": "cve_ent",
-    "localidad": "cve_ent",
-    "localidad_poligono": "cve_ent",
-    "poblacion_edad": "left(cvegeo, 2)",
-    "marginacion_municipal": "left(cvegeo, 2)",
-    "marginacion_ageb": "left(cve_ageb, 2)",
-}
+
+def _state_key(table: Table) -> ColumnElement[Any]:
+    """The expression giving a row's state key in each table of the schema."""
+    if "cve_ent" in table.c:
+        return table.c.cve_ent
+    key = table.c.cve_ageb if "cve_ageb" in table.c else table.c.cvegeo
+    return func.left(key, 2)
+
+
+_STATE_TABLES: tuple[Table, ...] = (
+    t.estado,
+    t.municipio,
+    t.localidad,
+    t.localidad_poligono,
+    t.poblacion_edad,
+    t.marginacion_municipal,
+    t.marginacion_ageb,
+)
 
 
 def _replace_state(conn: Connection, cve_ent: str, data: _Data) -> None:
-    for table, key in _STATE_TABLES.items():
-        conn.execute(text(f"DELETE FROM {SCHEMA}.{table} WHERE {key} = :e"), {"e": cve_ent})
+    for table in _STATE_TABLES:
+        conn.execute(delete(table).where(_state_key(table) == cve_ent))
 
     if data.estado is not None:
-        estado = data.estado
-        copy_rows(
-            conn,
-            "estado",
-            ["cve_ent", "nom_ent", "pob_2020", "viv_2020", "geom"],
-            zip(estado.cve_ent, estado.nom_ent, estado.pob_2020, estado.viv_2020, _ewkb(estado), strict=True),
-        )
-
-    mun = data.municipios
-    if data.regiones is not None:
-        mun = mun.merge(data.regiones, on="cvegeo", how="left")
-    else:
-        mun = mun.assign(distrito=None, region=None)
-    copy_rows(
-        conn,
-        "municipio",
-        ["cvegeo", "cve_ent", "cve_mun", "nom_mun", "pob_2020", "viv_2020", "distrito", "region", "geom"],
-        zip(
-            mun.cvegeo, mun.cve_ent, mun.cve_mun, mun.nom_mun, mun.pob_2020, mun.viv_2020,
-            _none(mun.distrito), _none(mun.region), _ewkb(mun), strict=True,
-        ),
-    )  # fmt: skip
+        copy_frame(conn, "estado", data.estado)
+    municipios = data.municipios.merge(
+        data.regiones if data.regiones is not None else pd.DataFrame(columns=["cvegeo"]),
+        on="cvegeo",
+        how="left",
+    )
+    copy_frame(conn, "municipio", municipios)
 
     loc = data.localidades
-    points = shapely.points(loc.lon.to_numpy(float), loc.lat.to_numpy(float))
-    columns = ["cvegeo", "cve_ent", "cve_mun", "cve_loc", "nom_loc", "altitud", "pobtot", "pobfem",
-               "pobmas", "pob0_14", "pob15_64", "pob65_mas", "indicadores"]  # fmt: skip
-    copy_rows(
+    points = gpd.GeoSeries.from_xy(loc.lon, loc.lat, crs=4326)
+    copy_frame(
         conn,
         "localidad",
-        [*columns, "cvegeo_mun", "fuera_de_municipio", "geom"],
-        (
-            (*row, row[1] + row[2], False, geom)
-            for row, geom in zip(
-                loc[columns].astype(object).itertuples(index=False, name=None),
-                shapely.to_wkb(shapely.set_srid(points, 4326), hex=True, include_srid=True),
-                strict=True,
-            )
+        gpd.GeoDataFrame(
+            loc.drop(columns=["lon", "lat"]).assign(
+                cvegeo_mun=loc.cve_ent + loc.cve_mun, fuera_de_municipio=False
+            ),
+            geometry=points,
         ),
     )
-    copy_rows(
-        conn,
-        "poblacion_edad",
-        ["cvegeo", "edad_min", "edad_max", "sexo", "poblacion"],
-        data.edades.astype(object).where(data.edades.notna(), None).itertuples(index=False, name=None),
-    )
-
+    copy_frame(conn, "poblacion_edad", data.edades)
     if data.poligonos is not None:
-        pol = data.poligonos
-        copy_rows(
-            conn,
-            "localidad_poligono",
-            ["cvegeo", "cve_ent", "cve_mun", "cve_loc", "nom_loc", "ambito", "pob_2020", "viv_2020",
-             "fuera_de_municipio", "geom"],  # fmt: skip
-            zip(
-                pol.cvegeo, pol.cve_ent, pol.cve_mun, pol.cve_loc, _none(pol.nom_loc),
-                _none(pol.ambito), pol.pob_2020, pol.viv_2020, [False] * len(pol), _ewkb(pol),
-                strict=True,
-            ),
-        )  # fmt: skip
-
+        copy_frame(conn, "localidad_poligono", data.poligonos.assign(fuera_de_municipio=False))
     for imm in data.imm:
-        conn.execute(
-            text(f"DELETE FROM {SCHEMA}.marginacion_municipal WHERE anio = :a AND left(cvegeo, 2) = :e"),
-            {"a": int(imm.anio.iloc[0]), "e": cve_ent},
-        )
-        copy_rows(
-            conn,
-            "marginacion_municipal",
-            ["cvegeo", "anio", "pob_tot", "im", "gm", "imn", "indicadores"],
-            imm.itertuples(index=False, name=None),
-        )
+        copy_frame(conn, "marginacion_municipal", imm)
     for imu in data.imu:
-        copy_rows(
-            conn,
-            "marginacion_ageb",
-            ["cve_ageb", "cvegeo_loc", "anio", "pob_total", "im", "gm", "imn", "indicadores"],
-            imu.itertuples(index=False, name=None),
-        )
+        copy_frame(conn, "marginacion_ageb", imu)
+
+
+def copy_frame(conn: Connection, table: str, frame: pd.DataFrame) -> int:
+    """COPY the columns of ``frame`` that ``boundaries.<table>`` has; geometry goes to ``geom``.
+
+    Missing values (NaN, NA, "") become NULL; any other column of the table must be nullable.
+    """
+    columns = [c.name for c in t.metadata.tables[f"{SCHEMA}.{table}"].columns]
+    present = [c for c in columns if c in frame.columns and c != "geom"]
+    values = frame[present].astype(object)
+    values = values.where(values.notna() & (values != ""), None)
+    series = [values[c] for c in present]
+    if isinstance(frame, gpd.GeoDataFrame) and "geom" in columns:
+        present.append("geom")
+        series.append(pd.Series(_ewkb(frame), index=frame.index))
+    return copy_rows(conn, table, present, zip(*series, strict=True))
 
 
 def _ewkb(frame: gpd.GeoDataFrame) -> list[str]:
-    return list(shapely.to_wkb(shapely.set_srid(frame.geometry.values, 4326), hex=True, include_srid=True))
+    geometries = shapely.set_srid(frame.geometry.values, 4326)
+    return list(shapely.to_wkb(geometries, hex=True, include_srid=True))
 
 
-def _none(series: pd.Series) -> list[Any]:
-    return [None if pd.isna(v) or v == "" else v for v in series]
+def _count(conn: Connection, cve_ent: str, table: Table, *conditions: ColumnElement[bool]) -> int:
+    """Rows of ``table`` in state ``cve_ent`` that meet ``conditions``."""
+    query = select(func.count()).select_from(table).where(_state_key(table) == cve_ent, *conditions)
+    return int(conn.execute(query).scalar_one())
 
 
 # -- checking ----------------------------------------------------------------------------------
@@ -305,12 +301,18 @@ def _check(conn: Connection, cve_ent: str, data: _Data) -> None:
     """Run every check and raise one error listing all failures."""
     problems: list[str] = []
 
-    def scalar(sql: str) -> int:
-        return int(conn.execute(text(sql), {"e": cve_ent}).scalar_one() or 0)
+    def count(table: Table, *conditions: ColumnElement[bool]) -> int:
+        return _count(conn, cve_ent, table, *conditions)
 
-    n_mun = scalar(f"SELECT count(*) FROM {SCHEMA}.municipio WHERE cve_ent = :e")
-    n_loc = scalar(f"SELECT count(*) FROM {SCHEMA}.localidad WHERE cve_ent = :e")
-    pob = scalar(f"SELECT sum(pobtot) FROM {SCHEMA}.localidad WHERE cve_ent = :e")
+    n_mun = count(t.municipio)
+    n_loc = count(t.localidad)
+    pob = int(
+        conn.execute(
+            select(func.coalesce(func.sum(t.localidad.c.pobtot), 0)).where(
+                t.localidad.c.cve_ent == cve_ent
+            )
+        ).scalar_one()
+    )
     expected = EXPECTED.get(cve_ent)
     if expected:
         for what, got, want in (
@@ -325,44 +327,37 @@ def _check(conn: Connection, cve_ent: str, data: _Data) -> None:
     if iter_municipios and iter_municipios != n_mun:
         problems.append(f"el ITER tiene {iter_municipios} municipios y los polígonos {n_mun}")
     if data.totales_iter.get("estado") and data.totales_iter["estado"] != pob:
-        problems.append(f"la suma de localidades ({pob:,}) difiere del total estatal del ITER "
-                        f"({data.totales_iter['estado']:,})")  # fmt: skip
+        problems.append(
+            f"la suma de localidades ({pob:,}) difiere del total estatal del ITER "
+            f"({data.totales_iter['estado']:,})"
+        )
     for imm in data.imm:
         if len(imm) != n_mun:
             problems.append(f"IMM {imm.anio.iloc[0]}: {len(imm)} municipios, polígonos {n_mun}")
 
-    for table in ("estado", "municipio", "localidad", "localidad_poligono"):
-        key = "cve_ent" if table == "estado" else "cvegeo"
-        foreign = scalar(f"SELECT count(*) FROM {SCHEMA}.{table} WHERE left({key}, 2) <> cve_ent")
-        if foreign:
-            problems.append(f"{table}: {foreign} claves no pertenecen a su entidad")
     foreign_rows = sum(
-        (frame[key].str[:2] != cve_ent).sum()
-        for frame, key in ((data.municipios, "cvegeo"), (data.localidades, "cvegeo"))
+        int((frame["cvegeo"].str[:2] != cve_ent).sum())
+        for frame in (data.municipios, data.localidades, data.poligonos)
+        if frame is not None
     )
     if foreign_rows:
-        problems.append(f"{foreign_rows} filas de otra entidad en los archivos (se esperaba {cve_ent})")
-    bad_keys = scalar(f"SELECT count(*) FROM {SCHEMA}.localidad WHERE cvegeo !~ '^[0-9]{{9}}$' AND cve_ent = :e")
-    if bad_keys:
-        problems.append(f"{bad_keys} claves de localidad no tienen 9 dígitos")
-    orphans = scalar(
-        f"SELECT count(*) FROM {SCHEMA}.localidad l WHERE l.cve_ent = :e AND NOT EXISTS "
-        f"(SELECT 1 FROM {SCHEMA}.municipio m WHERE m.cvegeo = l.cvegeo_mun)"
+        problems.append(
+            f"{foreign_rows} filas de otra entidad en los archivos (se esperaba {cve_ent})"
+        )
+    for table in (t.municipio, t.localidad, t.localidad_poligono):
+        if bad := count(table, func.left(table.c.cvegeo, 2) != table.c.cve_ent):
+            problems.append(f"{table.name}: {bad} claves no pertenecen a su entidad")
+    orphans = count(
+        t.localidad,
+        ~exists().where(t.municipio.c.cvegeo == t.localidad.c.cvegeo_mun),
     )
     if orphans:
         problems.append(f"{orphans} localidades con municipio inexistente")
-    for table in ("estado", "municipio", "localidad_poligono"):
-        key = "cve_ent" if table == "estado" else "cvegeo"
-        invalid = scalar(
-            f"SELECT count(*) FROM {SCHEMA}.{table} WHERE left({key}, 2) = :e "
-            "AND (NOT ST_IsValid(geom) OR ST_IsEmpty(geom))"
-        )
+    for table in (t.estado, t.municipio, t.localidad_poligono):
+        invalid = count(table, ~func.ST_IsValid(table.c.geom) | func.ST_IsEmpty(table.c.geom))
         if invalid:
-            problems.append(f"{table}: {invalid} geometrías no válidas")
-    outside = scalar(
-        f"SELECT count(*) FROM {SCHEMA}.localidad WHERE cve_ent = :e AND mun_espacial IS NULL"
-    )
-    if outside > n_loc * 0.01:
+            problems.append(f"{table.name}: {invalid} geometrías no válidas")
+    if (outside := count(t.localidad, t.localidad.c.mun_espacial.is_(None))) > n_loc * 0.01:
         problems.append(f"{outside} localidades caen fuera de todos los municipios del estado")
 
     if problems:
@@ -384,65 +379,60 @@ def _sha256(path: Path) -> str:
 
 
 def _already_loaded(conn: Connection, cve_ent: str, checksums: dict[str, str]) -> bool:
+    ref = t.carga_referencia
     rows = conn.execute(
-        text(f"SELECT producto, sha256 FROM {SCHEMA}.carga_referencia WHERE producto LIKE :p"),
-        {"p": f"{cve_ent}/%"},
+        select(ref.c.producto, ref.c.sha256).where(ref.c.producto.startswith(f"{cve_ent}/"))
     ).all()
     loaded = {producto.split("/", 1)[1]: sha for producto, sha in rows}
     return loaded == checksums
 
 
 def _record(conn: Connection, cve_ent: str, checksums: dict[str, str], data: _Data) -> None:
-    conn.execute(
-        text(f"DELETE FROM {SCHEMA}.carga_referencia WHERE producto LIKE :p"), {"p": f"{cve_ent}/%"}
-    )
+    ref = t.carga_referencia
+    conn.execute(delete(ref).where(ref.c.producto.startswith(f"{cve_ent}/")))
     now = datetime.now(UTC)
     rows = {"municipios": len(data.municipios), "iter": len(data.localidades)}
-    for name, sha in checksums.items():
-        conn.execute(
-            text(f"INSERT INTO {SCHEMA}.carga_referencia VALUES (:p, :s, :n, :t)"),
-            {"p": f"{cve_ent}/{name}", "s": sha, "n": rows.get(name, 0), "t": now},
-        )
+    conn.execute(
+        insert(ref),
+        [
+            {
+                "producto": f"{cve_ent}/{name}",
+                "sha256": sha,
+                "filas": rows.get(name, 0),
+                "cargado_en": now,
+            }
+            for name, sha in checksums.items()
+        ],
+    )
 
 
 def _report(conn: Connection, cve_ent: str, changed: bool) -> LoadReport:
-    counts = {
-        table: int(
-            conn.execute(
-                text(f"SELECT count(*) FROM {SCHEMA}.{table} WHERE {key} = :e"), {"e": cve_ent}
-            ).scalar_one()
-        )
-        for table, key in _STATE_TABLES.items()
-    }
-    sources = dict(
-        conn.execute(
-            text(
-                f"SELECT fuente, count(*) FROM {SCHEMA}.marginacion_mejor "
-                "WHERE left(cvegeo, 2) = :e GROUP BY fuente"
-            ),
-            {"e": cve_ent},
-        ).all()
-    )
-    flagged = conn.execute(
-        text(
-            f"SELECT (SELECT count(*) FROM {SCHEMA}.localidad WHERE cve_ent = :e AND fuera_de_municipio),"
-            f" (SELECT count(*) FROM {SCHEMA}.localidad_poligono WHERE cve_ent = :e AND fuera_de_municipio)"
-        ),
-        {"e": cve_ent},
-    ).one()
+    def count(table: Table, *conditions: ColumnElement[bool]) -> int:
+        return _count(conn, cve_ent, table, *conditions)
+
+    best = t.marginacion_mejor
+    sources = conn.execute(
+        select(best.c.fuente, func.count())
+        .where(_state_key(best) == cve_ent)
+        .group_by(best.c.fuente)
+    ).all()
     return LoadReport(
         cve_ent=cve_ent,
         changed=changed,
-        counts=counts,
-        localidades_fuera_de_municipio=int(flagged[0]),
-        poligonos_fuera_de_municipio=int(flagged[1]),
-        fuentes_marginacion={str(k): int(v) for k, v in sources.items()},
+        counts={table.name: count(table) for table in _STATE_TABLES},
+        localidades_fuera_de_municipio=count(t.localidad, t.localidad.c.fuera_de_municipio),
+        poligonos_fuera_de_municipio=count(
+            t.localidad_poligono, t.localidad_poligono.c.fuera_de_municipio
+        ),
+        fuentes_marginacion={str(k): int(v) for k, v in sources},
     )
 
 
 def _run_sql(conn: Connection, name: str, **params: Any) -> None:
     script = resources.files("boundaries").joinpath("sql", name).read_text()
     for statement in (s.strip() for s in script.split(";")):
-        body = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+        body = "\n".join(
+            line for line in statement.splitlines() if not line.lstrip().startswith("--")
+        )
         if body.strip():
             conn.execute(text(body), params)

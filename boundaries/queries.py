@@ -59,7 +59,9 @@ def list_municipios(
     """Municipalities with their newest CONAPO index (IMM), district and region."""
     _check_page(limit, offset)
     if cvegeo is not None and not _MUN_KEY.match(cvegeo):
-        raise InvalidParameter(f"Clave de municipio no válida: {cvegeo!r}; use 5 dígitos, p. ej. 20067.")
+        raise InvalidParameter(
+            f"Clave de municipio no válida: {cvegeo!r}; use 5 dígitos, p. ej. 20067."
+        )
     if not 0 <= tolerance <= 0.1:
         raise InvalidParameter("La tolerancia de simplificación debe estar entre 0 y 0.1 grados.")
     newest = select(func.max(marginacion_municipal.c.anio)).scalar_subquery()
@@ -76,9 +78,9 @@ def list_municipios(
     ]
     if geometry:
         columns.append(
-            func.ST_AsGeoJSON(func.ST_SimplifyPreserveTopology(municipio.c.geom, tolerance), 6).label(
-                "geometry"
-            )
+            func.ST_AsGeoJSON(
+                func.ST_Multi(func.ST_SimplifyPreserveTopology(municipio.c.geom, tolerance)), 6
+            ).label("geometry")
         )
     query = select(*columns).select_from(
         municipio.outerjoin(imm, (imm.c.cvegeo == municipio.c.cvegeo) & (imm.c.anio == newest))
@@ -158,7 +160,9 @@ def _check_page(limit: int, offset: int) -> None:
 
 
 def _page(conn: Connection, query: Select[Any], limit: int, offset: int) -> Page:
-    total = conn.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    total = conn.execute(
+        select(func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
     rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()
     items = []
     for row in rows:

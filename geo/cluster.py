@@ -10,8 +10,8 @@ loopback interface: it is a local development server, not a deployment (see ``do
 from __future__ import annotations
 
 import os
-import re
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -94,7 +94,7 @@ class LocalCluster:
         )
 
     def start(self) -> str:
-        """Create the cluster if needed, start it if stopped, ensure the database; return its URL."""
+        """Create the cluster if needed, start it, ensure the database exists; return its URL."""
         if not (self.pgdata / "PG_VERSION").exists():
             self._init()
         if not self._is_running():
@@ -121,7 +121,15 @@ class LocalCluster:
         """Stop the server if it runs (fast shutdown: open transactions are rolled back)."""
         if self._is_running():
             self._run(
-                [str(find_bin_dir() / "pg_ctl"), "stop", "--wait", "-m", "fast", "-D", str(self.pgdata)],
+                [
+                    str(find_bin_dir() / "pg_ctl"),
+                    "stop",
+                    "--wait",
+                    "-m",
+                    "fast",
+                    "-D",
+                    str(self.pgdata),
+                ],
                 what="detener PostgreSQL",
             )
 
@@ -134,7 +142,7 @@ class LocalCluster:
         """Drop a database, disconnecting its sessions first."""
         if not _DATABASE_NAME.fullmatch(name):
             raise ClusterError(f"Nombre de base de datos no válido: {name!r} (use [a-z0-9_]).")
-        self._psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._psql('DROP DATABASE IF EXISTS :"db" WITH (FORCE)', db=name)
 
     # -- private ------------------------------------------------------------------------------
 
@@ -169,14 +177,8 @@ class LocalCluster:
     def _is_running(self) -> bool:
         if not (self.pgdata / "PG_VERSION").exists():
             return False
-        result = subprocess.run(
-            [str(find_bin_dir() / "pg_ctl"), "status", "-D", str(self.pgdata)],
-            capture_output=True,
-            text=True,
-            check=False,
-            **self._as_server_user(),
-        )
-        return result.returncode == 0
+        status = _as_server_user([str(find_bin_dir() / "pg_ctl"), "status", "-D", str(self.pgdata)])
+        return status.returncode == 0
 
     def _wait_for_connections(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -190,39 +192,24 @@ class LocalCluster:
     def _ensure_database(self, name: str) -> None:
         if not _DATABASE_NAME.fullmatch(name):
             raise ClusterError(f"Nombre de base de datos no válido: {name!r} (use [a-z0-9_]).")
-        exists = self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'", database="postgres")
+        # psql variables quote the name (:'v' as a literal, :"v" as an identifier).
+        exists = self._psql("SELECT 1 FROM pg_database WHERE datname = :'db'", db=name)
         if exists.strip() != "1":
-            self._psql(f'CREATE DATABASE "{name}"', database="postgres")
+            self._psql('CREATE DATABASE :"db"', db=name)
 
-    def _psql(self, sql: str, database: str = "postgres") -> str:
+    def _psql(self, sql: str, **variables: str) -> str:
+        """Run one administrative statement in the ``postgres`` database with psql variables."""
         psql = shutil.which("psql") or str(find_bin_dir() / "psql")
-        result = self._run(
-            [psql, "-XAtq", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, "-d", database],
-            what="ejecutar SQL de administración",
-            input_text=sql,
-        )
-        return result
+        command = [psql, "-XAtq", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER]
+        command += ["-d", "postgres", *(f"--set={k}={v}" for k, v in variables.items())]
+        return self._run(command, what="ejecutar SQL de administración", input_text=sql)
 
     def _run(self, command: list[str], what: str, input_text: str | None = None) -> str:
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            input=input_text,
-            check=False,
-            **self._as_server_user(),
-        )
+        result = _as_server_user(command, input_text)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-3:]
             raise ClusterError(f"No se pudo {what}: {' '.join(detail)} (registro: {self.log_file})")
         return result.stdout
-
-    def _as_server_user(self) -> dict[str, object]:
-        """subprocess arguments that drop root privileges to the server's system user."""
-        if os.geteuid() != 0:
-            return {}
-        user = _server_user()
-        return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": [], "cwd": "/"}
 
     def _chown_for_server(self, path: Path) -> None:
         if os.geteuid() != 0:
@@ -240,6 +227,28 @@ class LocalCluster:
                 )
 
 
+def _as_server_user(
+    command: list[str], input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a PostgreSQL program, dropping root privileges to the server's system user."""
+    if os.geteuid() != 0:
+        return subprocess.run(
+            command, capture_output=True, text=True, input=input_text, check=False
+        )
+    user = _server_user()
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        input=input_text,
+        check=False,
+        user=user.pw_uid,
+        group=user.pw_gid,
+        extra_groups=[],
+        cwd="/",
+    )
+
+
 def _server_user() -> pwd.struct_passwd:
     for name in ("postgres", _FALLBACK_SYSTEM_USER):
         try:
@@ -247,7 +256,14 @@ def _server_user() -> pwd.struct_passwd:
         except KeyError:
             continue
     subprocess.run(
-        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _FALLBACK_SYSTEM_USER],
+        [
+            "useradd",
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            _FALLBACK_SYSTEM_USER,
+        ],
         check=True,
     )
     return pwd.getpwnam(_FALLBACK_SYSTEM_USER)

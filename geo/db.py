@@ -13,7 +13,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     """Create an engine for a PostGIS URL; plain ``postgresql://`` URLs get the psycopg 3 driver."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return create_engine(url, pool_pre_ping=True, **kwargs)  # type: ignore[arg-type]
+    return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,7 +15,7 @@ from boundaries.queries import MAX_PAGE_SIZE, Page, list_localidades, list_munic
 router = APIRouter(tags=["geografía"])
 
 
-class Formato(str, Enum):
+class Formato(StrEnum):
     """Response encodings."""
 
     json = "json"
@@ -36,7 +36,10 @@ Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por
 Desplazamiento = Annotated[int, Query(ge=0, description="Elementos a saltar.")]
 Grados = Annotated[
     list[str] | None,
-    Query(description="Grados de marginación (Muy bajo, Bajo, Medio, Alto, Muy alto); repetible o separados por coma."),
+    Query(
+        description="Grados de marginación (Muy bajo, Bajo, Medio, Alto, Muy alto); "
+        "repetible o separados por coma."
+    ),
 ]
 
 
@@ -49,7 +52,9 @@ def municipios(
     region: str | None = None,
     distrito: str | None = None,
     formato: Formato = Formato.json,
-    simplificar: Annotated[float, Query(ge=0, le=0.1, description="Tolerancia en grados (GeoJSON).")] = 0.001,
+    simplificar: Annotated[
+        float, Query(ge=0, le=0.1, description="Tolerancia en grados (GeoJSON).")
+    ] = 0.001,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
 ) -> Any:
@@ -68,14 +73,22 @@ def municipios(
     return _respond(request, page, formato)
 
 
-@router.get("/localidades", response_model=Pagina, summary="Localidades con población y marginación")
+@router.get(
+    "/localidades", response_model=Pagina, summary="Localidades con población y marginación"
+)
 def localidades(
     request: Request,
     conn: ConnDep,
-    municipio: Annotated[str | None, Query(description="Clave INEGI del municipio (5 dígitos).")] = None,
+    municipio: Annotated[
+        str | None, Query(description="Clave INEGI del municipio (5 dígitos).")
+    ] = None,
     grado: Grados = None,
-    poblacion_min: Annotated[int | None, Query(ge=0, description="Población mínima (Censo 2020).")] = None,
-    fuente: Annotated[str | None, Query(description="Fuente de la marginación: IML, IMU o IMM.")] = None,
+    poblacion_min: Annotated[
+        int | None, Query(ge=0, description="Población mínima (Censo 2020).")
+    ] = None,
+    fuente: Annotated[
+        str | None, Query(description="Fuente de la marginación: IML, IMU o IMM.")
+    ] = None,
     formato: Formato = Formato.json,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
@@ -115,7 +128,9 @@ def _respond(request: Request, page: Page, formato: Formato) -> Any:
         }
         for item in page.items
     ]
-    links = [{"rel": "next", "href": following, "type": "application/geo+json"}] if following else []
+    links = (
+        [{"rel": "next", "href": following, "type": "application/geo+json"}] if following else []
+    )
     return JSONResponse(
         {
             "type": "FeatureCollection",

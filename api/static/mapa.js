@@ -33,6 +33,7 @@
     { id: "municipios-borde", type: "line", source: "municipios", "source-layer": "municipios",
       paint: { "line-color": "#555", "line-width": 0.4 } },
     { id: "localidades", type: "circle", source: "localidades", "source-layer": "localidades",
+      minzoom: 7.5,
       paint: {
         "circle-color": colorPorGrado,
         "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "pobtot"]], 1, 2, 100, 6, 500, 14],

@@ -69,7 +69,9 @@ def upgrade() -> None:
         sa.Column("distrito", sa.Text),
         sa.Column("region", sa.Text),
         _geom("MULTIPOLYGON"),
-        sa.CheckConstraint("cvegeo ~ '^[0-9]{5}$' AND cvegeo = cve_ent || cve_mun", name="municipio_key"),
+        sa.CheckConstraint(
+            "cvegeo ~ '^[0-9]{5}$' AND cvegeo = cve_ent || cve_mun", name="municipio_key"
+        ),
         schema=S,
     )
     _gist("municipio")

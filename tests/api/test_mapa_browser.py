@@ -1,0 +1,108 @@
+"""The map page driven in headless Chromium: it renders, and clicks open popups."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+
+from api.app import create_app
+from api.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(engine: Engine, settings: Settings) -> Iterator[str]:
+    """The real app served by uvicorn on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium launched by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_map_renders_with_legend_and_attribution(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1000, "height": 750})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base_url}/mapa")
+    page.wait_for_selector("body[data-mapa-listo='1']", timeout=30_000)
+    assert (
+        page.evaluate(
+            "window.padronMapa.queryRenderedFeatures({layers: ['municipios-relleno']}).length"
+        )
+        > 100
+    )
+    assert "Muy alto" in page.inner_text("#leyenda")
+    attribution = page.inner_text(".maplibregl-ctrl-attrib")
+    assert "Fuente: INEGI" in attribution and "Fuente: CONAPO" in attribution
+    assert errors == []
+    page.close()
+
+
+def test_clicks_open_municipality_and_locality_popups(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 390, "height": 740})  # a phone-sized screen
+    page.goto(f"{base_url}/mapa")
+    page.wait_for_selector("body[data-mapa-listo='1']", timeout=30_000)
+    page.evaluate(
+        "() => { window.padronMapa.jumpTo({center: [-96.7255, 17.06], zoom: 9}); "
+        "document.body.dataset.mapaListo = ''; }"
+    )
+    page.wait_for_selector("body[data-mapa-listo='1']", timeout=30_000)
+    # Click exactly on Oaxaca de Juárez's point.
+    point = page.evaluate("() => window.padronMapa.project([-96.725450, 17.059993])")
+    box = page.locator("#mapa").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.wait_for_selector(".maplibregl-popup-content", timeout=5_000)
+    text = popup.inner_text()
+    assert "Oaxaca de Juárez" in text and "258,913" in text and "IMU" in text
+    page.keyboard.press("Escape")
+    page.evaluate("() => document.querySelectorAll('.maplibregl-popup').forEach(p => p.remove())")
+    # A municipality: click far from any locality point, inside San Pedro Pochutla's polygon area.
+    page.evaluate(
+        "() => { window.padronMapa.jumpTo({center: [-96.45, 17.05], zoom: 6}); document.body.dataset.mapaListo = ''; }"
+    )
+    page.wait_for_selector("body[data-mapa-listo='1']", timeout=30_000)
+    point = page.evaluate("() => window.padronMapa.project([-96.725, 17.06])")
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.wait_for_selector(".maplibregl-popup-content", timeout=5_000)
+    assert "Marginación (IMM)" in popup.inner_text()
+    page.close()

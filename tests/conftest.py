@@ -1,0 +1,97 @@
+"""Shared fixtures: one throwaway PostGIS database per test session, migrated and loaded once.
+
+With ``DATABASE_URL`` the database is created on that server; otherwise on the project's own test
+cluster (``.padron/test-db``), never the application's database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import make_url
+
+from api.settings import REPO_ROOT, Settings
+from boundaries.load import SourceFiles, load_state
+from geo.cluster import LocalCluster
+from geo.db import make_engine, upgrade
+
+DATA_DIR = Path(os.environ.get("PADRON_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fail early and clearly when the reference data are not where they should be."""
+    if not (DATA_DIR / "oaxaca_municipios.gpkg").exists():
+        raise pytest.UsageError(
+            f"No se encuentran los datos de Oaxaca en {DATA_DIR} (PADRON_DATA_DIR)."
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped test is a failure: every test must really run against PostGIS."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("PADRON_FORBID_SKIPS") and skipped and exitstatus == 0:
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line(
+                f"FALLO: {skipped} pruebas omitidas; en CI ninguna puede omitirse.", red=True
+            )
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """URL of a fresh database, dropped at the end of the session."""
+    name = f"padron_test_{uuid.uuid4().hex[:8]}"
+    server = os.environ.get("DATABASE_URL")
+    if server:
+        admin = make_url(server).set(drivername="postgresql", database="postgres")
+        conninfo = admin.render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        yield (
+            make_url(server)
+            .set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        cluster = LocalCluster(REPO_ROOT / ".padron" / "test-db")
+        cluster.start()
+        yield cluster.create_database(name)
+        cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """Engine on the test database, migrated to head with Oaxaca's reference data loaded."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    report = load_state(engine, SourceFiles.discover(DATA_DIR), "20")
+    assert report.counts["municipio"] == 570
+    assert report.counts["localidad"] == 10_723
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing the app at the test database."""
+    return Settings(
+        database_url=database_url, home=tmp_path_factory.mktemp("home"), data_dir=DATA_DIR
+    )
