@@ -15,6 +15,8 @@ db_app = typer.Typer(help="Base de datos: clúster local y migraciones.", no_arg
 boundaries_app = typer.Typer(help="Geografía de referencia INEGI/CONAPO.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(boundaries_app, name="boundaries")
+export_app = typer.Typer(help="Exportaciones a CSV.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 
 def _settings() -> Settings:
@@ -120,6 +122,62 @@ def boundaries_load(
         f"  polígonos fuera de su municipio (señalados): {report.poligonos_fuera_de_municipio}"
     )
     typer.echo(f"  marginación por fuente: {report.fuentes_marginacion}")
+
+
+# -- rosters ----------------------------------------------------------------------------------
+
+
+@app.command("ingest")
+def ingest(
+    archivo: Annotated[Path, typer.Argument(help="Padrón en CSV o XLSX.")],
+    program: Annotated[str, typer.Option("--program", help="Clave del programa.")],
+    period: Annotated[
+        str | None, typer.Option("--period", help="Periodo (p. ej. 2024-T1).")
+    ] = None,
+    layout: Annotated[
+        str, typer.Option("--layout", help="'pub' o la ruta de un mapeo YAML de columnas.")
+    ] = "pub",
+) -> None:
+    """Carga un padrón: cada renglón queda cargado o rechazado con su motivo."""
+    from geo.db import upgrade
+    from geo.errors import PadronError
+    from geo.ingest import ingest_file, load_layout
+
+    engine = _engine()
+    upgrade(engine)
+    try:
+        result = ingest_file(engine, archivo, program, periodo=period, layout=load_layout(layout))
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    if result.ya_cargado:
+        typer.echo(f"Sin cambios: este contenido ya se cargó en la carga {result.carga_id}.")
+    else:
+        typer.echo(
+            f"Carga {result.carga_id}: {result.archivo} ({result.formato}, {result.codificacion}, "
+            f"delimitador {result.delimitador!r})"
+        )
+    typer.echo(
+        f"  leídas {result.filas_leidas:,} = cargadas {result.filas_cargadas:,} "
+        f"+ rechazadas {result.filas_rechazadas:,}"
+    )
+    for motivo, count in sorted(result.rechazos.items()):
+        typer.echo(f"  rechazo {motivo}: {count:,}")
+    for bandera, count in result.banderas.items():
+        typer.echo(f"  bandera {bandera}: {count:,}")
+
+
+@export_app.command("rechazos")
+def export_rechazos(
+    out: Annotated[Path, typer.Option("--out", help="Archivo CSV de salida.")],
+    carga: Annotated[int | None, typer.Option("--carga", help="Solo esta carga.")] = None,
+) -> None:
+    """Escribe los renglones rechazados (con sus valores originales) en CSV."""
+    from geo.ingest import export_rejects
+
+    engine = _engine()
+    with out.open("w", encoding="utf-8", newline="") as handle, engine.connect() as conn:
+        count = export_rejects(conn, handle, carga)
+    typer.echo(f"{count:,} rechazos escritos en {out}.")
 
 
 # -- serve -------------------------------------------------------------------------------------

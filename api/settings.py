@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_page_size: int = 1000
+    max_upload_mb: int = Field(default=1024, description="Largest roster accepted by POST /cargas.")
+    admin_token: str | None = Field(
+        default=None, description="Bearer token for admin endpoints until user roles exist."
+    )
     basemap_url: str | None = Field(
         default=None,
         description="Optional raster tile URL template for the map background (none: offline map).",

@@ -20,6 +20,7 @@ from api.settings import REPO_ROOT, Settings
 from boundaries.load import SourceFiles, load_state
 from geo.cluster import LocalCluster
 from geo.db import make_engine, upgrade
+from tests.ingest.builders import RosterWriter, roster_writer
 
 DATA_DIR = Path(os.environ.get("PADRON_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
 
@@ -95,3 +96,9 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
     return Settings(
         database_url=database_url, home=tmp_path_factory.mktemp("home"), data_dir=DATA_DIR
     )
+
+
+@pytest.fixture
+def write_roster(tmp_path: Path) -> RosterWriter:
+    """Write hand-made PUB rosters: ``write_roster([{"ID_REGISTRO": "A1"}, ...])``."""
+    return roster_writer(tmp_path)

@@ -1,0 +1,90 @@
+"""Admin upload of rosters (``POST /cargas``) and batch status (``GET /cargas/{id}``).
+
+Until roles exist, uploads require the bearer token in ``PADRON_ADMIN_TOKEN``; without it the
+endpoint is disabled.
+"""
+
+from __future__ import annotations
+
+import hmac
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, UploadFile
+
+from api.deps import ConnDep, SettingsDep
+from geo.ingest import PUB, batch_status, ingest_file
+
+router = APIRouter(tags=["cargas"])
+
+
+def require_admin(
+    settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Bearer token check against ``PADRON_ADMIN_TOKEN``."""
+    if not settings.admin_token:
+        raise HTTPException(403, "La carga por API está deshabilitada: defina PADRON_ADMIN_TOKEN.")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token, settings.admin_token):
+        raise HTTPException(
+            401, "Se requiere un token de administración válido.", {"WWW-Authenticate": "Bearer"}
+        )
+
+
+Admin = Annotated[None, Depends(require_admin)]
+
+
+@router.post("/cargas", status_code=201, summary="Cargar un padrón (CSV o XLSX, formato PUB)")
+def crear_carga(
+    _: Admin,
+    request_settings: SettingsDep,
+    conn: ConnDep,
+    archivo: Annotated[UploadFile, File(description="Padrón en CSV o XLSX con encabezados PUB.")],
+    programa: Annotated[str, Form(description="Clave del programa.")],
+    periodo: Annotated[str | None, Form(description="Periodo del padrón.")] = None,
+) -> dict[str, Any]:
+    """Ingest an uploaded roster; the same content twice is reported as already loaded."""
+    limit = request_settings.max_upload_mb * 1024 * 1024
+    with tempfile.TemporaryDirectory(prefix="padron-upload-") as folder:
+        target = Path(folder) / "padron"
+        with target.open("wb") as handle:
+            copied = 0
+            while chunk := archivo.file.read(1 << 20):
+                copied += len(chunk)
+                if copied > limit:
+                    raise HTTPException(
+                        413, f"El archivo excede el máximo de {request_settings.max_upload_mb} MB."
+                    )
+                handle.write(chunk)
+        if copied == 0:
+            raise HTTPException(400, "El archivo está vacío.")
+        engine = conn.engine
+        result = ingest_file(
+            engine,
+            target,
+            programa,
+            periodo=periodo,
+            layout=PUB,
+            nombre_archivo=_safe_name(archivo),
+        )
+    return {
+        "carga": result.carga_id,
+        "ya_cargado": result.ya_cargado,
+        "filas_leidas": result.filas_leidas,
+        "filas_cargadas": result.filas_cargadas,
+        "filas_rechazadas": result.filas_rechazadas,
+        "rechazos_por_motivo": result.rechazos,
+        "banderas": result.banderas,
+        "estado": f"/cargas/{result.carga_id}",
+    }
+
+
+@router.get("/cargas/{carga_id}", summary="Estado de una carga")
+def ver_carga(_: Admin, conn: ConnDep, carga_id: int) -> dict[str, Any]:
+    """Counts and bookkeeping of one batch; rows themselves are not exposed here."""
+    return batch_status(conn, carga_id)
+
+
+def _safe_name(upload: UploadFile) -> str:
+    return Path(upload.filename or "padron").name[:200]

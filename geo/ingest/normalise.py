@@ -1,0 +1,248 @@
+"""Turn a batch of raw text rows into registry records with named flags and reject reasons.
+
+The meaning of each field lives in the scalar functions of :mod:`geo.normalize`, :mod:`geo.names`
+and :mod:`geo.curp` (one implementation, tested value by value). Here they are applied to whole
+columns through :func:`map_unique`: rosters repeat names, dates, keys and amounts millions of
+times, so each distinct value is parsed once and the result broadcast by Polars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from functools import reduce
+from typing import Any
+
+import polars as pl
+
+from geo import curp, names
+from geo import normalize as nz
+from geo.ingest.layouts import NAME_FIELDS
+
+NO_DATA = frozenset(
+    {"", "-1", "NULL", "NONE", "N/D", "N/A", "ND", "NA", "S/D", "SD", "SIN DATO", "-"}
+)
+"""Cell values that mean "no data" in real rosters; they become NULL (the raw value is kept)."""
+
+FLAGS = {
+    "curp_faltante": "sin CURP",
+    "curp_formato": "CURP sin la estructura de 18 caracteres",
+    "curp_fecha": "la fecha dentro de la CURP no existe",
+    "curp_estado": "clave de entidad de la CURP desconocida",
+    "curp_check_digit": "dígito verificador de la CURP incorrecto (probable error de captura)",
+    "curp_no_coincide_fecha": "la CURP no coincide con la fecha de nacimiento",
+    "curp_no_coincide_sexo": "la CURP no coincide con el sexo",
+    "nombre_incompleto": "falta el nombre o el primer apellido",
+    "fecha_nacimiento_invalida": "fecha de nacimiento ilegible",
+    "fecha_nacimiento_improbable": "fecha de nacimiento futura o anterior a 1900",
+    "fecha_alta_invalida": "fecha de alta ilegible",
+    "sexo_invalido": "sexo no reconocido",
+    "edo_nac_invalido": "entidad de nacimiento no reconocida",
+    "importe_invalido": "importe ilegible",
+    "clave_ent_invalida": "clave de entidad ilegible",
+    "clave_mun_invalida": "clave de municipio ilegible",
+    "clave_loc_invalida": "clave de localidad ilegible",
+    "claves_sin_ceros": "claves INEGI sin ceros a la izquierda (reparadas)",
+    "cp_invalido": "código postal ilegible",
+    "coord_formato": "coordenadas ilegibles",
+    "programa_no_coincide": "CD_PROGRAMA distinto del programa de la carga",
+    "bytes_nulos": "el renglón tenía bytes nulos (eliminados)",
+}
+"""Flags a loaded record can carry: the problem is named, the record is still usable."""
+
+REJECTIONS = {
+    "sin_folio": "sin ID_REGISTRO (folio)",
+    "sin_nombre": "sin ningún nombre ni apellido",
+    "folio_repetido": "folio repetido dentro del mismo archivo",
+    "folio_ya_cargado": "folio ya cargado en otra carga del mismo programa y periodo",
+    "columnas": "número de columnas distinto al del encabezado",
+}
+"""Why a row is rejected: only when it cannot be used at all."""
+
+_CURP = pl.Struct(
+    {
+        "curp": pl.String,
+        "curp_valida": pl.Boolean,
+        "curp_banderas": pl.List(pl.String),
+        "curp_nacimiento": pl.Date,
+        "curp_sexo": pl.String,
+    }
+)
+
+
+def map_unique(series: pl.Series, function: Callable[[str], Any], dtype: pl.DataType) -> pl.Series:
+    """Apply a scalar parser to each distinct non-null value and broadcast the results."""
+    distinct = series.drop_nulls().unique()
+    parsed = pl.Series([function(v) for v in distinct.to_list()], dtype=dtype)
+    return series.replace_strict(distinct, parsed, default=None, return_dtype=dtype)
+
+
+def normalise(
+    batch: pl.DataFrame,
+    positions: dict[str, int],
+    constants: dict[str, str],
+    programa: str,
+    periodo: str | None,
+) -> pl.DataFrame:
+    """Normalise one batch of ``c<i>`` text columns.
+
+    Returns one row per input row with the ``padron.registro`` columns (without ``carga_id``),
+    ``banderas`` and ``motivo``/``detalle`` (null when the row is loadable).
+    """
+    raw_columns = sorted(
+        (c for c in batch.columns if c[0] == "c" and c[1:].isdigit()), key=lambda c: int(c[1:])
+    )
+    had_nul = pl.any_horizontal(pl.col(c).str.contains("\x00", literal=True) for c in raw_columns)
+    batch = batch.with_columns(had_nul.alias("_nul")).with_columns(
+        pl.col(c).str.replace_all("\x00", "", literal=True) for c in raw_columns
+    )
+    n = batch.height
+
+    def field(name: str) -> pl.Series:
+        if name in positions:
+            return _clean(batch[f"c{positions[name]}"])
+        if name in constants:
+            return pl.Series(name, [constants[name]] * n, dtype=pl.String)
+        return pl.Series(name, [None] * n, dtype=pl.String)
+
+    raw_curp = field("NB_CURP")
+    curp_info = map_unique(raw_curp, _curp_struct, _CURP).struct.unnest()
+    first, second, given = (field(f) for f in NAME_FIELDS)
+    birth_raw, sex_raw = field("FH_NACIMIENTO"), field("CD_SEXO")
+    birth = map_unique(birth_raw, nz.parse_date, pl.Date())
+    sex = map_unique(sex_raw, nz.parse_sex, pl.String())
+    alta_raw, amount_raw, edo_raw = field("FH_ALTA"), field("NU_IMP_MONETARIO"), field("CD_EDO_NAC")
+    keys = {name: field(name) for name in ("CVE_ENT", "CVE_MUN", "CVE_LOC", "CP")}
+    widths = {"CVE_ENT": 2, "CVE_MUN": 3, "CVE_LOC": 4, "CP": 5}
+    padded = {
+        name: map_unique(series, lambda v, w=widths[name]: nz.pad_key(v, w), pl.String())
+        for name, series in keys.items()
+    }
+    lon_raw, lat_raw = field("LONGITUD"), field("LATITUD")
+
+    records = pl.DataFrame(
+        {
+            "programa": pl.Series([programa] * n, dtype=pl.String),
+            "periodo": pl.Series([periodo] * n, dtype=pl.String) if periodo else field("PERIODO"),
+            "folio": field("ID_REGISTRO"),
+            "fila": batch["fila"],
+            "primer_ap": first,
+            "segundo_ap": second,
+            "nombre": given,
+            "primer_ap_norm": map_unique(first, names.normalize_surname, pl.String()),
+            "segundo_ap_norm": map_unique(second, names.normalize_surname, pl.String()),
+            "nombre_norm": map_unique(given, names.normalize_given, pl.String()),
+            "fecha_nacimiento": birth,
+            "sexo": sex,
+            "edo_nac": map_unique(edo_raw, _state_of_birth, pl.String()),
+            "fecha_alta": map_unique(alta_raw, nz.parse_date, pl.Date()),
+            "importe": map_unique(amount_raw, nz.parse_amount, pl.Decimal(14, 2)),
+            "tipovial": field("TIPOVIAL"),
+            "nomvial": field("NOMVIAL"),
+            "numext": _joined(field("NUMEXTNUM1"), field("NUMEXTALF1")),
+            "numint": _joined(field("NUMINTNUM"), field("NUMINTALF")),
+            "tipoasen": field("TIPOASEN"),
+            "nomasen": field("NOMASEN"),
+            "cp": padded["CP"],
+            "descrubic": field("DESCRUBIC"),
+            "cve_ent": padded["CVE_ENT"],
+            "cve_mun": padded["CVE_MUN"],
+            "cve_loc": padded["CVE_LOC"],
+            "nom_ent": field("NOM_ENT"),
+            "nom_mun": field("NOM_MUN"),
+            "nom_loc": field("NOM_LOC"),
+            "lon_declarada": _coordinate(lon_raw),
+            "lat_declarada": _coordinate(lat_raw),
+            "crudo": batch.select(pl.concat_list(raw_columns)).to_series(),
+        }
+    ).with_columns(curp_info)
+
+    problems = {
+        "curp_faltante": raw_curp.is_null(),
+        "curp_no_coincide_fecha": (records["curp_nacimiento"] != birth).fill_null(False),
+        "curp_no_coincide_sexo": (records["curp_sexo"] != sex).fill_null(False),
+        "nombre_incompleto": (given.is_null() | first.is_null())
+        & ~(given.is_null() & first.is_null() & second.is_null()),
+        "fecha_nacimiento_invalida": birth_raw.is_not_null() & birth.is_null(),
+        "fecha_nacimiento_improbable": (
+            (birth > dt.date.today()) | (birth < dt.date(1900, 1, 1))
+        ).fill_null(False),
+        "fecha_alta_invalida": alta_raw.is_not_null() & records["fecha_alta"].is_null(),
+        "sexo_invalido": sex_raw.is_not_null() & sex.is_null(),
+        "edo_nac_invalido": edo_raw.is_not_null() & records["edo_nac"].is_null(),
+        "importe_invalido": amount_raw.is_not_null() & records["importe"].is_null(),
+        "clave_ent_invalida": keys["CVE_ENT"].is_not_null() & padded["CVE_ENT"].is_null(),
+        "clave_mun_invalida": keys["CVE_MUN"].is_not_null() & padded["CVE_MUN"].is_null(),
+        "clave_loc_invalida": keys["CVE_LOC"].is_not_null() & padded["CVE_LOC"].is_null(),
+        "claves_sin_ceros": reduce(
+            operator.or_,
+            (
+                ((keys[k].str.len_chars() < widths[k]) & padded[k].is_not_null()).fill_null(False)
+                for k in ("CVE_ENT", "CVE_MUN", "CVE_LOC")
+            ),
+        ),
+        "cp_invalido": keys["CP"].is_not_null() & padded["CP"].is_null(),
+        "coord_formato": (lon_raw.is_not_null() & records["lon_declarada"].is_null())
+        | (lat_raw.is_not_null() & records["lat_declarada"].is_null()),
+        "programa_no_coincide": (field("CD_PROGRAMA").str.to_uppercase() != programa).fill_null(
+            False
+        ),
+        "bytes_nulos": batch["_nul"],
+    }
+    named = pl.DataFrame(problems).select(
+        pl.concat_list(pl.when(pl.col(name)).then(pl.lit(name)) for name in problems)
+    )
+    no_name = first.is_null() & second.is_null() & given.is_null()
+    return records.with_columns(
+        curp_valida=pl.col("curp_valida").fill_null(False),
+        banderas=pl.concat_list(
+            pl.col("curp_banderas").fill_null([]), named.to_series()
+        ).list.drop_nulls(),
+        motivo=pl.when(pl.col("folio").is_null())
+        .then(pl.lit("sin_folio"))
+        .when(no_name)
+        .then(pl.lit("sin_nombre")),
+    ).drop("curp_banderas", "curp_nacimiento", "curp_sexo")
+
+
+def _clean(series: pl.Series) -> pl.Series:
+    """Trim, collapse inner spaces, and turn no-data markers into NULL."""
+    cleaned = series.str.strip_chars().str.replace_all(r"\s+", " ")
+    return cleaned.set(cleaned.str.to_uppercase().is_in(list(NO_DATA)).fill_null(True), None)
+
+
+def _joined(number: pl.Series, suffix: pl.Series) -> pl.Series:
+    """Exterior/interior number: numeric part and letter part as one text (``12A``)."""
+    joined = number.fill_null("") + suffix.fill_null("")
+    return joined.set(joined == "", None)
+
+
+def _coordinate(series: pl.Series) -> pl.Series:
+    """Decimal degrees (point or comma) by Polars; other forms (DMS text) by the scalar parser."""
+    fast = series.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    slow = series.filter(fast.is_null() & series.is_not_null())
+    if slow.is_empty():
+        return fast
+    return fast.fill_null(map_unique(series, nz.parse_coordinate, pl.Float64()))
+
+
+def _curp_struct(raw: str) -> dict[str, Any]:
+    result = curp.validate(raw)
+    usable = "curp_formato" not in result.flags
+    return {
+        "curp": result.value if usable else None,
+        "curp_valida": usable and not result.flags,
+        "curp_banderas": list(result.flags),
+        "curp_nacimiento": result.birth_date,
+        "curp_sexo": result.sex,
+    }
+
+
+def _state_of_birth(raw: str) -> str | None:
+    """CURP state code from either the two letters (``OC``) or the INEGI key (``20``)."""
+    text = raw.strip().upper()
+    if text in curp.STATE_CODES:
+        return text
+    key = nz.pad_key(text, 2)
+    return curp.CURP_STATE_BY_INEGI.get(key) if key else None

@@ -1,0 +1,199 @@
+"""Open a roster file of any common shape and stream it as batches of text columns.
+
+CSV with comma, pipe, tab or semicolon delimiters (detected from the header), UTF-8 with or
+without BOM, CP1252 or Latin-1 (detected by trying UTF-8 over the whole file), and XLSX (first
+sheet, converted to CSV on disk first so there is one reading path). pyarrow's streaming reader
+parses; rows with the wrong number of fields are not dropped but handed back as rejects with
+their row number and raw text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from geo.errors import InvalidParameter
+
+DELIMITERS = (",", "|", "\t", ";")
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A roster ready to be read: a UTF-8 or legacy-encoded CSV and what was detected."""
+
+    path: Path
+    original: Path
+    formato: str
+    codificacion: str
+    delimitador: str
+    header: list[str]
+    sha256: str
+
+
+@dataclass
+class Batch:
+    """Parsed rows (text columns ``c0``… plus ``fila``) and the rows that could not be parsed."""
+
+    frame: pl.DataFrame
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def sha256_of(path: Path) -> str:
+    """Content hash: re-ingesting the same content is recognised whatever the file's name."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def open_roster(path: Path, workdir: Path) -> Roster:
+    """Detect format, encoding and delimiter; XLSX becomes a CSV in ``workdir``."""
+    if not path.is_file():
+        raise InvalidParameter(f"No existe el archivo {path}.")
+    digest = sha256_of(path)
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04":
+        csv_path = workdir / (path.stem + ".csv")
+        _xlsx_to_csv(path, csv_path)
+        return Roster(csv_path, path, "xlsx", "utf-8", ",", _header(csv_path, "utf-8", ","), digest)
+    encoding = detect_encoding(path)
+    delimiter = detect_delimiter(path, encoding)
+    return Roster(
+        path, path, "csv", encoding, delimiter, _header(path, encoding, delimiter), digest
+    )
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig``, ``utf-8``, ``cp1252`` or ``latin-1``: the first that decodes every byte."""
+    with path.open("rb") as handle:
+        if handle.read(3) == codecs.BOM_UTF8:
+            return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    seen_undefined = False
+    with path.open("rb") as handle:
+        try:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+                seen_undefined = seen_undefined or bool(_CP1252_UNDEFINED & set(block))
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+        # Not UTF-8: CP1252 unless it holds bytes CP1252 leaves undefined.
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            seen_undefined = seen_undefined or bool(_CP1252_UNDEFINED & set(block))
+    return "latin-1" if seen_undefined else "cp1252"
+
+
+def detect_delimiter(path: Path, encoding: str) -> str:
+    """The candidate delimiter that splits the header into the most fields."""
+    with path.open(encoding=encoding, newline="") as handle:
+        first = handle.readline()
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
+    """Stream the data rows as text; ``fila`` is the row number (the header is row 1)."""
+    names = [f"c{i}" for i in range(len(roster.header))]
+    malformed: list[tuple[int, str]] = []
+
+    def keep_malformed(row: pa.csv.InvalidRow) -> str:
+        malformed.append((int(row.number or 0), row.text))
+        return "skip"
+
+    block = max(1 << 20, min(64 << 20, batch_rows * 256))
+    reader = pacsv.open_csv(
+        roster.path,
+        # Single-threaded so that malformed rows carry their row number.
+        read_options=pacsv.ReadOptions(
+            encoding=_arrow_encoding(roster.codificacion),
+            column_names=names,
+            skip_rows=1,
+            block_size=block,
+            use_threads=False,
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=roster.delimitador,
+            newlines_in_values=True,
+            invalid_row_handler=keep_malformed,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    next_row = 2
+    for record_batch in reader:
+        malformed.sort()
+        rows = next_row + np.arange(record_batch.num_rows, dtype=np.int64)
+        for number, _ in malformed:  # malformed rows are few: shift the rows after each one
+            rows[rows >= number] += 1
+        last = int(rows[-1]) if len(rows) else next_row - 1
+        consumed = [m for m in malformed if m[0] <= last]
+        del malformed[: len(consumed)]
+        frame = pl.from_arrow(record_batch)
+        assert isinstance(frame, pl.DataFrame)
+        yield Batch(frame.with_columns(fila=pl.Series(rows, dtype=pl.Int32)), consumed)
+        next_row = last + 1
+    if malformed:
+        empty = pl.DataFrame(schema={**dict.fromkeys(names, pl.String), "fila": pl.Int32})
+        yield Batch(empty, list(malformed))
+
+
+def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    with path.open(encoding=encoding, newline="") as handle:
+        header = next(csv.reader(handle, delimiter=delimiter), [])
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if not any(header):
+        raise InvalidParameter(f"{path.name}: el archivo está vacío o no tiene encabezado.")
+    return header
+
+
+def _arrow_encoding(encoding: str) -> str:
+    return "utf8" if encoding.startswith("utf-8") else encoding
+
+
+def _xlsx_to_csv(source: Path, target: Path) -> None:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for corrupt files
+        raise InvalidParameter(
+            f"{source.name}: no es un XLSX legible ({type(error).__name__})."
+        ) from None
+    sheet = workbook.worksheets[0]
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow([_cell_text(v) for v in row])
+    workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    """Spreadsheet cells as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
