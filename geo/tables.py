@@ -67,7 +67,7 @@ registro = Table(
     "registro",
     metadata,
     Column("id", BigInteger, primary_key=True),
-    Column("carga_id", BigInteger, ForeignKey("padron.carga.id"), nullable=False),
+    Column("carga_id", BigInteger, ForeignKey("padron.carga.id"), primary_key=True),
     Column("programa", Text, nullable=False),
     Column("periodo", Text),
     Column("folio", Text, nullable=False),
@@ -106,7 +106,8 @@ registro = Table(
     Column("persona_id", BigInteger),
 )
 """One roster row as loaded: values as received (``crudo``, in the file's column order, with the
-header in ``carga.columnas``), normalised fields, and named ``banderas`` for usable problems."""
+header in ``carga.columnas``), normalised fields, and named ``banderas`` for usable problems.
+Partitioned by ``carga_id``: each batch is its own table, ``padron.registro_<carga_id>``."""
 
 rechazo = Table(
     "rechazo",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -60,15 +61,24 @@ REJECTIONS = {
 }
 """Why a row is rejected: only when it cannot be used at all."""
 
+CURP_FLAGS = ("curp_formato", "curp_fecha", "curp_estado", "curp_check_digit")
 _CURP = pl.Struct(
     {
         "curp": pl.String,
         "curp_valida": pl.Boolean,
-        "curp_banderas": pl.List(pl.String),
         "curp_nacimiento": pl.Date,
         "curp_sexo": pl.String,
+        **dict.fromkeys(CURP_FLAGS, pl.Boolean),
     }
 )
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A batch as ``padron.registro`` rows (plus ``motivo``) and one boolean column per flag."""
+
+    records: pl.DataFrame
+    flags: pl.DataFrame
 
 
 def map_unique(series: pl.Series, function: Callable[[str], Any], dtype: pl.DataType) -> pl.Series:
@@ -84,11 +94,12 @@ def normalise(
     constants: dict[str, str],
     programa: str,
     periodo: str | None,
-) -> pl.DataFrame:
+) -> Normalised:
     """Normalise one batch of ``c<i>`` text columns.
 
-    Returns one row per input row with the ``padron.registro`` columns (without ``carga_id``),
-    ``banderas`` and ``motivo``/``detalle`` (null when the row is loadable).
+    ``records`` has one row per input row with the ``padron.registro`` columns (without
+    ``carga_id``; ``banderas`` and ``crudo`` as PostgreSQL array literals) and ``motivo`` (null
+    when the row is loadable).
     """
     raw_columns = sorted(
         (c for c in batch.columns if c[0] == "c" and c[1:].isdigit()), key=lambda c: int(c[1:])
@@ -154,7 +165,7 @@ def normalise(
             "nom_loc": field("NOM_LOC"),
             "lon_declarada": _coordinate(lon_raw),
             "lat_declarada": _coordinate(lat_raw),
-            "crudo": batch.select(pl.concat_list(raw_columns)).to_series(),
+            "crudo": batch.select(pg_text_array(raw_columns)).to_series(),
         }
     ).with_columns(curp_info)
 
@@ -190,25 +201,51 @@ def normalise(
         ),
         "bytes_nulos": batch["_nul"],
     }
-    named = pl.DataFrame(problems).select(
-        pl.concat_list(pl.when(pl.col(name)).then(pl.lit(name)) for name in problems)
+    flags = pl.DataFrame(
+        {**{name: records[name].fill_null(False) for name in CURP_FLAGS}, **problems}
     )
     no_name = first.is_null() & second.is_null() & given.is_null()
-    return records.with_columns(
+    records = records.with_columns(
         curp_valida=pl.col("curp_valida").fill_null(False),
-        banderas=pl.concat_list(
-            pl.col("curp_banderas").fill_null([]), named.to_series()
-        ).list.drop_nulls(),
+        banderas=flags.select(
+            pl.lit("{")
+            + pl.concat_str(
+                [pl.when(pl.col(name)).then(pl.lit(name)) for name in flags.columns],
+                separator=",",
+                ignore_nulls=True,
+            )
+            + pl.lit("}")
+        ).to_series(),
         motivo=pl.when(pl.col("folio").is_null())
         .then(pl.lit("sin_folio"))
         .when(no_name)
         .then(pl.lit("sin_nombre")),
-    ).drop("curp_banderas", "curp_nacimiento", "curp_sexo")
+    ).drop("curp_nacimiento", "curp_sexo", *CURP_FLAGS)
+    return Normalised(records, flags)
+
+
+def pg_text_array(columns: list[str]) -> pl.Expr:
+    """The text columns of each row as one PostgreSQL array literal (``{"a","b"}``).
+
+    Built as text because COPY then parses it natively; a Polars list column would cost more.
+    """
+    quoted = [
+        pl.lit('"')
+        + pl.col(c)
+        .fill_null("")
+        .str.replace_all("\\", "\\\\", literal=True)
+        .str.replace_all('"', '\\"', literal=True)
+        + pl.lit('"')
+        for c in columns
+    ]
+    return pl.lit("{") + pl.concat_str(quoted, separator=",") + pl.lit("}")
 
 
 def _clean(series: pl.Series) -> pl.Series:
     """Trim, collapse inner spaces, and turn no-data markers into NULL."""
-    cleaned = series.str.strip_chars().str.replace_all(r"\s+", " ")
+    cleaned = series.str.strip_chars()
+    if cleaned.str.contains(r"\s\s|[\t\r\n]").any():  # rare: skip the costly rewrite otherwise
+        cleaned = cleaned.str.replace_all(r"\s+", " ")
     return cleaned.set(cleaned.str.to_uppercase().is_in(list(NO_DATA)).fill_null(True), None)
 
 
@@ -233,9 +270,9 @@ def _curp_struct(raw: str) -> dict[str, Any]:
     return {
         "curp": result.value if usable else None,
         "curp_valida": usable and not result.flags,
-        "curp_banderas": list(result.flags),
         "curp_nacimiento": result.birth_date,
         "curp_sexo": result.sex,
+        **{name: name in result.flags for name in CURP_FLAGS},
     }
 
 

@@ -12,11 +12,14 @@ import io
 import re
 import tempfile
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import polars as pl
+import psycopg
 from psycopg import sql
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
@@ -27,7 +30,7 @@ from geo.ingest.normalise import normalise
 from geo.ingest.reader import Roster, open_roster, read_batches
 
 PROGRAM_KEY = re.compile(r"^[A-Z0-9_-]{1,40}$")
-BATCH_ROWS = 250_000
+BATCH_ROWS = 100_000
 
 
 @dataclass
@@ -69,6 +72,11 @@ def ingest_file(
         roster = open_roster(path, Path(workdir))
         positions = layout.resolve(roster.header)
         with engine.begin() as conn:
+            # One ingest per program at a time: folio uniqueness across batches is checked here.
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                {"k": f"padron.ingest:{programa}"},
+            )
             previous = _previous_batch(conn, programa, periodo, roster.sha256)
             if previous is not None:
                 return previous
@@ -109,7 +117,21 @@ def ingest_file(
                 codificacion=roster.codificacion,
                 delimitador=roster.delimitador,
             )
+            partition = sql.Identifier("padron", f"registro_{carga_id}")
+            _execute(
+                conn,
+                sql.SQL(
+                    "CREATE TABLE {} (LIKE padron.registro INCLUDING DEFAULTS, CHECK (carga_id = {}))"
+                ).format(partition, sql.Literal(carga_id)),
+            )
             _load(conn, roster, positions, layout, programa, periodo, result)
+            # Attaching builds the partition's indexes in bulk and checks its foreign key.
+            _execute(
+                conn,
+                sql.SQL(
+                    "ALTER TABLE padron.registro ATTACH PARTITION {} FOR VALUES IN ({})"
+                ).format(partition, sql.Literal(carga_id)),
+            )
             conn.execute(
                 update(t.carga)
                 .where(t.carga.c.id == carga_id)
@@ -137,104 +159,169 @@ def _load(
     seen_keys = pl.Series("key", [], dtype=pl.String)
     flags: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    width = len(roster.header)
-    for batch in read_batches(roster, BATCH_ROWS):
-        result.filas_leidas += batch.frame.height + len(batch.malformed)
-        if batch.malformed:
-            malformed = pl.DataFrame(
-                {
-                    "fila": [number for number, _ in batch.malformed],
-                    "motivo": "columnas",
-                    "detalle": [
-                        f"{_field_count(raw, roster.delimitador)} campos, se esperaban {width}"
-                        for _, raw in batch.malformed
-                    ],
-                    "crudo": [[raw] for _, raw in batch.malformed],
-                },
-                schema={
-                    "fila": pl.Int32,
-                    "motivo": pl.String,
-                    "detalle": pl.String,
-                    "crudo": pl.List(pl.String),
-                },
-            )
-            _copy(conn, "rechazo", malformed.with_columns(carga_id=pl.lit(result.carga_id)))
-            reasons["columnas"] += malformed.height
-        if batch.frame.is_empty():
-            continue
-        records = normalise(batch.frame, positions, layout.constants, programa, periodo)
-        key = pl.concat_str([pl.col("periodo").fill_null(""), pl.lit("\x1f"), pl.col("folio")])
-        records = records.with_columns(_key=key)
-        repeated_here = records["_key"].is_duplicated() & records["_key"].is_first_distinct().not_()
-        records = records.with_columns(
-            motivo=pl.when(pl.col("motivo").is_not_null())
-            .then(pl.col("motivo"))
-            .when(pl.col("_key").is_in(loaded_keys.implode()))
-            .then(pl.lit("folio_ya_cargado"))
-            .when(pl.col("_key").is_in(seen_keys.implode()) | repeated_here)
-            .then(pl.lit("folio_repetido"))
-        )
-        seen_keys = pl.concat(
-            [seen_keys, records.filter(pl.col("motivo").is_null())["_key"].rename("key")]
-        )
-        good = records.filter(pl.col("motivo").is_null())
-        bad = records.filter(pl.col("motivo").is_not_null())
-        _copy(
-            conn,
-            "registro",
-            good.drop("motivo", "_key").with_columns(carga_id=pl.lit(result.carga_id)),
-        )
-        if not bad.is_empty():
-            _copy(
-                conn,
-                "rechazo",
-                bad.select(
-                    "fila",
-                    "motivo",
-                    detalle=pl.when(pl.col("folio").is_not_null()).then(
-                        pl.lit("folio ") + pl.col("folio")
-                    ),
-                    crudo="crudo",
-                    carga_id=pl.lit(result.carga_id),
-                ),
-            )
-        result.filas_cargadas += good.height
-        reasons.update(bad["motivo"].to_list())
-        flags.update(good["banderas"].explode().drop_nulls().to_list())
+    with _BackgroundCopy(conn) as writer:
+        for batch in read_batches(roster, BATCH_ROWS):
+            result.filas_leidas += batch.frame.height + len(batch.malformed)
+            jobs: list[tuple[str, pl.DataFrame]] = []
+            if batch.malformed:
+                jobs.append(("rechazo", _malformed(batch.malformed, roster, result.carga_id)))
+                reasons["columnas"] += len(batch.malformed)
+            if not batch.frame.is_empty():
+                normalised = normalise(batch.frame, positions, layout.constants, programa, periodo)
+                records = _mark_repeated_folios(normalised.records, loaded_keys, seen_keys)
+                loadable = records["motivo"].is_null()
+                good, bad = records.filter(loadable), records.filter(~loadable)
+                seen_keys = pl.concat([seen_keys, good["_key"].rename("key")])
+                jobs.append(
+                    (
+                        f"registro_{result.carga_id}",
+                        good.drop("motivo", "_key").with_columns(carga_id=pl.lit(result.carga_id)),
+                    )
+                )
+                if not bad.is_empty():
+                    jobs.append(("rechazo", _rejected(bad, result.carga_id)))
+                result.filas_cargadas += good.height
+                reasons.update(_counts(bad["motivo"]))
+                flags.update(
+                    {
+                        k: v
+                        for k, v in normalised.flags.filter(loadable)
+                        .sum()
+                        .row(0, named=True)
+                        .items()
+                        if v
+                    }
+                )
+            writer.submit(jobs)
     result.filas_rechazadas = sum(reasons.values())
     result.folios_repetidos = reasons["folio_repetido"]
     result.rechazos = dict(reasons)
     result.banderas = dict(flags.most_common())
 
 
-def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> None:
-    """COPY a frame into ``padron.<table>`` as CSV; list columns become PostgreSQL arrays."""
-    frame = frame.with_columns(
-        _pg_array(pl.col(c)).alias(c)
-        for c, dtype in frame.schema.items()
-        if isinstance(dtype, pl.List)
+def _mark_repeated_folios(
+    records: pl.DataFrame, loaded: pl.Series, seen: pl.Series
+) -> pl.DataFrame:
+    """Reject a folio already loaded by another batch, or seen earlier in this file."""
+    records = records.with_columns(
+        _key=pl.concat_str([pl.col("periodo").fill_null(""), pl.lit("\x1f"), pl.col("folio")])
     )
+    repeated_here = records["_key"].is_duplicated() & ~records["_key"].is_first_distinct()
+    return records.with_columns(
+        motivo=pl.when(pl.col("motivo").is_not_null())
+        .then(pl.col("motivo"))
+        .when(pl.col("_key").is_in(loaded.implode()))
+        .then(pl.lit("folio_ya_cargado"))
+        .when(pl.col("_key").is_in(seen.implode()) | repeated_here)
+        .then(pl.lit("folio_repetido"))
+    )
+
+
+def _rejected(bad: pl.DataFrame, carga_id: int) -> pl.DataFrame:
+    return bad.select(
+        "fila",
+        "motivo",
+        detalle=pl.when(pl.col("folio").is_not_null()).then(pl.lit("folio ") + pl.col("folio")),
+        crudo="crudo",
+        carga_id=pl.lit(carga_id),
+    )
+
+
+def _malformed(rows: list[tuple[int, str]], roster: Roster, carga_id: int) -> pl.DataFrame:
+    width = len(roster.header)
+    return pl.DataFrame(
+        {
+            "fila": [number for number, _ in rows],
+            "motivo": "columnas",
+            "detalle": [
+                f"{_field_count(raw, roster.delimitador)} campos, se esperaban {width}"
+                for _, raw in rows
+            ],
+            "crudo": [
+                '{"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"}' for _, raw in rows
+            ],
+            "carga_id": carga_id,
+        },
+        schema={
+            "fila": pl.Int32,
+            "motivo": pl.String,
+            "detalle": pl.String,
+            "crudo": pl.String,
+            "carga_id": pl.Int64,
+        },
+    )
+
+
+def _counts(values: pl.Series) -> dict[str, int]:
+    counted = values.drop_nulls().value_counts()
+    return dict(zip(counted[:, 0].to_list(), counted[:, 1].to_list(), strict=True))
+
+
+class _BackgroundCopy:
+    """COPY each batch in a background thread while the next batch is being normalised.
+
+    PostgreSQL parses and indexes on one core while Python and Polars work on the other. One batch
+    is in flight at a time, which bounds memory; the connection is never used by two threads at
+    once because the main thread only touches it again after :meth:`__exit__`.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-copy")
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> _BackgroundCopy:
+        return self
+
+    def submit(self, jobs: list[tuple[str, pl.DataFrame]]) -> None:
+        """Wait for the previous batch, then start copying this one."""
+        self._wait()
+        self._pending = self._pool.submit(self._run, jobs)
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._wait()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def _run(self, jobs: list[tuple[str, pl.DataFrame]]) -> None:
+        for table, frame in jobs:
+            _copy(self._conn, table, frame)
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+
+def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> None:
+    """COPY a frame into ``padron.<table>`` as CSV (array columns arrive as literals).
+
+    A batch partition was created in this transaction, so its rows are written frozen.
+    """
     buffer = io.BytesIO()
     frame.write_csv(buffer, include_header=False, null_value="\\N")
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL '\\N')").format(
-        sql.Identifier("padron", table), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+    options = "FORMAT csv, NULL '\\N'" + (", FREEZE" if table.startswith("registro_") else "")
+    statement = sql.SQL("COPY {} ({}) FROM STDIN ({})").format(
+        sql.Identifier("padron", table),
+        sql.SQL(", ").join(map(sql.Identifier, frame.columns)),
+        sql.SQL(options),  # a constant chosen above
     )
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+    with _raw(conn).cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(buffer.getbuffer())
 
 
-def _pg_array(column: pl.Expr) -> pl.Expr:
-    """A list of texts as a PostgreSQL array literal: every element quoted and escaped."""
-    quoted = column.list.eval(
-        pl.lit('"')
-        + pl.element()
-        .str.replace_all("\\", "\\\\", literal=True)
-        .str.replace_all('"', '\\"', literal=True)
-        + pl.lit('"')
-    )
-    return pl.lit("{") + quoted.list.join(",") + pl.lit("}")
+def _execute(conn: Connection, statement: sql.Composable) -> None:
+    """Run DDL composed with psycopg (identifiers quoted by psycopg) on the transaction."""
+    with _raw(conn).cursor() as cursor:
+        cursor.execute(statement)
+
+
+def _raw(conn: Connection) -> psycopg.Connection[Any]:
+    raw = conn.connection.driver_connection
+    if raw is None:  # pragma: no cover - a Connection inside begin() is always open
+        raise RuntimeError("connection closed")
+    return cast("psycopg.Connection[Any]", raw)
 
 
 def _existing_keys(conn: Connection, programa: str) -> pl.Series:
