@@ -97,18 +97,28 @@ def boundaries_load(
         typer.Option("--from", help="Directorio con los productos (por omisión, PADRON_DATA_DIR)."),
     ] = None,
     state: Annotated[str, typer.Option("--state", help="Clave INEGI de la entidad.")] = "20",
+    iml: Annotated[
+        Path | None, typer.Option("--iml", help="Índice de marginación por localidad (CONAPO).")
+    ] = None,
+    sepomex: Annotated[
+        Path | None, typer.Option("--sepomex", help="Catálogo de códigos postales (SEPOMEX).")
+    ] = None,
 ) -> None:
     """Carga municipios, localidades, censo y marginación, con verificaciones."""
-    from boundaries.load import SourceFiles, load_state
+    from boundaries.load import SourceFiles, load_iml, load_sepomex, load_state
     from geo.db import upgrade
     from geo.errors import PadronError
 
     engine = _engine()
     upgrade(engine)
+    state = state.zfill(2)
     try:
-        report = load_state(
-            engine, SourceFiles.discover(source or _settings().data_dir), state.zfill(2)
-        )
+        report = load_state(engine, SourceFiles.discover(source or _settings().data_dir), state)
+        with engine.begin() as conn:
+            if iml:
+                typer.echo(f"  IML: {load_iml(conn, iml, state):,} localidades")
+            if sepomex:
+                typer.echo(f"  SEPOMEX: {load_sepomex(conn, sepomex, state):,} asentamientos")
     except PadronError as error:
         raise _fail(str(error)) from None
     if not report.changed:
@@ -122,6 +132,32 @@ def boundaries_load(
         f"  polígonos fuera de su municipio (señalados): {report.poligonos_fuera_de_municipio}"
     )
     typer.echo(f"  marginación por fuente: {report.fuentes_marginacion}")
+
+
+@boundaries_app.command("fetch")
+def boundaries_fetch(
+    state: Annotated[str, typer.Option("--state", help="Clave INEGI de la entidad (01-32).")],
+    dest: Annotated[
+        Path | None,
+        typer.Option("--dest", help="Caché de descargas (por omisión PADRON_HOME/descargas)."),
+    ] = None,
+    product: Annotated[
+        list[str] | None, typer.Option("--product", help="Solo estos productos (repetible).")
+    ] = None,
+) -> None:
+    """Descarga de sus editores (INEGI, CONAPO) los productos de una entidad, con sumas SHA-256."""
+    from boundaries.fetch import fetch_state
+    from geo.errors import PadronError
+
+    cache = dest or _settings().home / "descargas"
+    try:
+        fetched = fetch_state(state, cache, products=product)
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    for item in fetched:
+        origin = "caché" if item.from_cache else item.url
+        typer.echo(f"  {item.product}: {item.path} ({origin}; sha256 {item.sha256[:12]}…)")
+    typer.echo(f"Listo; cargue con: padron boundaries load --from {cache} --state {state}")
 
 
 # -- rosters ----------------------------------------------------------------------------------

@@ -147,9 +147,79 @@ def load_state(engine: Engine, sources: SourceFiles, cve_ent: str = "20") -> Loa
         return _report(conn, cve_ent, changed=True)
 
 
+def load_iml(conn: Connection, path: Path, cve_ent: str = "20") -> int:
+    """Load CONAPO's locality index (IML) for one state; it becomes the preferred marginality.
+
+    Runs in the caller's transaction. Fails when fewer than 90 % of its localities exist in the
+    loaded ITER (a file of another state or vintage). Returns the number of localities loaded.
+    """
+    from boundaries.iml import read_iml
+
+    frame = read_iml(path, cve_ent)
+    if frame.empty:
+        raise DataCheckFailed(f"{path.name}: no hay localidades de la entidad {cve_ent}.")
+    known = set(
+        conn.execute(select(t.localidad.c.cvegeo).where(t.localidad.c.cve_ent == cve_ent)).scalars()
+    )
+    matched = frame["cvegeo"].isin(known).mean()
+    if matched < 0.9:
+        raise DataCheckFailed(
+            f"{path.name}: solo {matched:.0%} de sus localidades existen en el ITER cargado "
+            f"de la entidad {cve_ent}; ¿es el archivo correcto?"
+        )
+    table = t.marginacion_localidad
+    conn.execute(
+        delete(table).where(
+            _state_key(table) == cve_ent, table.c.anio.in_(frame["anio"].unique().tolist())
+        )
+    )
+    copy_frame(conn, "marginacion_localidad", frame)
+    refresh_marginality(conn, cve_ent)
+    _record_product(conn, f"{cve_ent}+iml", path, len(frame))
+    return len(frame)
+
+
+def load_sepomex(conn: Connection, path: Path, cve_ent: str = "20") -> int:
+    """Load the SEPOMEX catalogue (downloaded by the operator) for one state.
+
+    Runs in the caller's transaction; fails if the file names a municipality the loaded
+    geography does not have. Returns the number of settlements loaded.
+    """
+    from boundaries.sepomex import read_sepomex
+
+    frame = read_sepomex(path, cve_ent)
+    if frame.empty:
+        raise DataCheckFailed(f"{path.name}: no hay asentamientos de la entidad {cve_ent}.")
+    known = set(
+        conn.execute(select(t.municipio.c.cvegeo).where(t.municipio.c.cve_ent == cve_ent)).scalars()
+    )
+    unknown = sorted(set(frame["cvegeo_mun"]) - known)
+    if unknown:
+        raise DataCheckFailed(
+            f"{path.name}: municipios que no existen en el Marco Geoestadístico cargado: "
+            f"{', '.join(unknown[:10])}."
+        )
+    conn.execute(
+        delete(t.codigo_postal).where(func.left(t.codigo_postal.c.cvegeo_mun, 2) == cve_ent)
+    )
+    copy_frame(conn, "codigo_postal", frame)
+    _record_product(conn, f"{cve_ent}+sepomex", path, len(frame))
+    return len(frame)
+
+
 def refresh_marginality(conn: Connection, cve_ent: str) -> None:
     """Recompute the best marginality per locality (after loading IML, for instance)."""
     _run_sql(conn, "marginacion_mejor.sql", cve_ent=cve_ent)
+
+
+def _record_product(conn: Connection, product: str, path: Path, rows: int) -> None:
+    ref = t.carga_referencia
+    conn.execute(delete(ref).where(ref.c.producto == product))
+    conn.execute(
+        insert(ref).values(
+            producto=product, sha256=_sha256(path), filas=rows, cargado_en=datetime.now(UTC)
+        )
+    )
 
 
 def copy_rows(

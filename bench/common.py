@@ -1,0 +1,65 @@
+"""Shared pieces of the benchmarks: a throwaway database, machine facts, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from api.settings import REPO_ROOT, Settings
+from geo.cluster import LocalCluster
+from geo.db import make_engine, upgrade
+
+OUT = REPO_ROOT / "bench" / "out"
+
+
+def machine() -> dict[str, object]:
+    """What the numbers were measured on."""
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))  # fmt: skip
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout
+    return {
+        "fecha": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "nucleos": os.cpu_count(),
+        "memoria_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "postgresql": pg.strip(),
+    }
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    """A fresh, migrated database on DATABASE_URL's server or the project's bench cluster."""
+    settings = Settings()
+    if settings.database_url:
+        yield settings.database_url
+        return
+    cluster = LocalCluster(REPO_ROOT / ".padron" / "bench-db")
+    cluster.start()
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    url = cluster.create_database(name)
+    try:
+        upgrade(make_engine(url))
+        yield url
+    finally:
+        cluster.drop_database(name)
+
+
+def save(name: str, result: dict[str, object]) -> Path:
+    """Write ``bench/out/<name>.json`` and return its path."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    return path
