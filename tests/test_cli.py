@@ -1,0 +1,75 @@
+"""The ``padron`` command line against the test database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from api.cli import app
+from tests.conftest import DATA_DIR
+from tests.ingest.builders import RosterWriter
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(engine: Engine, database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "PADRON_DATA_DIR": str(DATA_DIR),
+        "PADRON_HOME": str(tmp_path),
+    }
+
+
+def test_db_upgrade_and_status(env: dict[str, str]) -> None:
+    upgraded = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert upgraded.exit_code == 0 and "revisión" in upgraded.output
+    status = runner.invoke(app, ["db", "status"], env=env)
+    assert status.exit_code == 0 and "DATABASE_URL" in status.output
+
+
+def test_boundaries_load_again_says_nothing_changed(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["boundaries", "load"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Sin cambios" in result.output and "localidad: 10,723" in result.output
+
+
+def test_boundaries_load_from_a_missing_directory_fails_clearly(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = runner.invoke(app, ["boundaries", "load", "--from", str(tmp_path / "nada")], env=env)
+    assert result.exit_code == 1 and "No existe el directorio" in result.output
+
+
+def test_ingest_then_export_rejects(
+    env: dict[str, str], write_roster: RosterWriter, tmp_path: Path
+) -> None:
+    roster = write_roster([{"ID_REGISTRO": "C1"}, {"ID_REGISTRO": ""}])
+    first = runner.invoke(
+        app, ["ingest", str(roster), "--program", "CLI", "--period", "2024"], env=env
+    )
+    assert first.exit_code == 0, first.output
+    assert (
+        "leídas 2 = cargadas 1 + rechazadas 1" in first.output
+        and "rechazo sin_folio: 1" in first.output
+    )
+    again = runner.invoke(
+        app, ["ingest", str(roster), "--program", "CLI", "--period", "2024"], env=env
+    )
+    assert "Sin cambios" in again.output
+    out = tmp_path / "rechazos.csv"
+    exported = runner.invoke(app, ["export", "rechazos", "--out", str(out)], env=env)
+    assert exported.exit_code == 0 and "sin_folio" in out.read_text(encoding="utf-8")
+
+
+def test_ingest_with_unknown_layout_fails_clearly(
+    env: dict[str, str], write_roster: RosterWriter
+) -> None:
+    roster = write_roster([{}])
+    result = runner.invoke(
+        app, ["ingest", str(roster), "--program", "CLI2", "--layout", "no.yaml"], env=env
+    )
+    assert result.exit_code == 1 and "No existe el archivo de formato" in result.output
