@@ -42,7 +42,7 @@ def read_imm(path: Path, cve_ent: str | None = None) -> pd.DataFrame:
     frame["cvegeo"] = frame["CVE_MUN"].str.zfill(5)
     if cve_ent:
         frame = frame.loc[frame["cvegeo"].str.startswith(cve_ent)]
-    return _index_columns(path, frame, "POB_TOT", "pob_tot")[
+    return index_columns(path, frame, "POB_TOT", "pob_tot")[
         ["cvegeo", "anio", "pob_tot", "im", "gm", "imn", "indicadores"]
     ]
 
@@ -55,12 +55,13 @@ def read_imu(path: Path, cve_ent: str | None = None) -> pd.DataFrame:
     frame["cvegeo_loc"] = frame["cve_ageb"].str[:9]
     if cve_ent:
         frame = frame.loc[frame["cve_ageb"].str.startswith(cve_ent)]
-    return _index_columns(path, frame, "POB_TOTAL", "pob_total")[
+    return index_columns(path, frame, "POB_TOTAL", "pob_total")[
         ["cve_ageb", "cvegeo_loc", "anio", "pob_total", "im", "gm", "imn", "indicadores"]
     ]
 
 
-def _index_columns(path: Path, frame: pd.DataFrame, population: str, name: str) -> pd.DataFrame:
+def index_columns(path: Path, frame: pd.DataFrame, population: str, name: str) -> pd.DataFrame:
+    """Typed ``anio, im, gm, imn``, population as ``name`` and the indicators as a dict."""
     years = [m.group(1) for c in frame.columns if (m := _INDEX_COLUMN.match(c))]
     if len(years) != 1:
         raise DataCheckFailed(

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from boundaries.catalog import normalize_cve_ent
-from boundaries.conapo import _index_columns, read_table
+from boundaries.conapo import index_columns, read_table
 from geo.errors import DataCheckFailed, InvalidParameter
 
 COLUMNS = ["cvegeo", "nom_mun", "nom_loc", "anio", "pob_tot", "im", "gm", "imn", "indicadores"]
@@ -58,7 +58,7 @@ def read_iml(path: Path, cve_ent: str | int | None = None) -> pd.DataFrame:
     frame["nom_loc"] = _text(frame, "NOM_LOC")
     frame = frame.drop(columns=[c for c in _KEY_COLUMNS if c in frame.columns])
     frame = frame.drop(columns=["NOM_MUN", "NOM_LOC"], errors="ignore")
-    return _index_columns(path, frame, "POB_TOT", "pob_tot")[COLUMNS].reset_index(drop=True)
+    return index_columns(path, frame, "POB_TOT", "pob_tot")[COLUMNS].reset_index(drop=True)
 
 
 def _read(path: Path) -> pd.DataFrame:
