@@ -118,10 +118,10 @@ def normalise(
         return pl.Series(name, [None] * n, dtype=pl.String)
 
     raw_curp = field("NB_CURP")
-    curp_info = map_unique(raw_curp, _curp_struct, _CURP).struct.unnest()
+    curp_info = validate_curps(raw_curp)
     first, second, given = (field(f) for f in NAME_FIELDS)
     birth_raw, sex_raw = field("FH_NACIMIENTO"), field("CD_SEXO")
-    birth = map_unique(birth_raw, nz.parse_date, pl.Date())
+    birth = _date(birth_raw)
     sex = map_unique(sex_raw, nz.parse_sex, pl.String())
     alta_raw, amount_raw, edo_raw = field("FH_ALTA"), field("NU_IMP_MONETARIO"), field("CD_EDO_NAC")
     keys = {name: field(name) for name in ("CVE_ENT", "CVE_MUN", "CVE_LOC", "CP")}
@@ -147,7 +147,7 @@ def normalise(
             "fecha_nacimiento": birth,
             "sexo": sex,
             "edo_nac": map_unique(edo_raw, _state_of_birth, pl.String()),
-            "fecha_alta": map_unique(alta_raw, nz.parse_date, pl.Date()),
+            "fecha_alta": _date(alta_raw),
             "importe": map_unique(amount_raw, nz.parse_amount, pl.Decimal(14, 2)),
             "tipovial": field("TIPOVIAL"),
             "nomvial": field("NOMVIAL"),
@@ -255,6 +255,30 @@ def _joined(number: pl.Series, suffix: pl.Series) -> pl.Series:
     return joined.set(joined == "", None)
 
 
+_DATE_FORMATS = (
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+    (r"^\d{2}/\d{2}/\d{4}$", "%d/%m/%Y"),
+    (r"^\d{8}$", "%Y%m%d"),
+)
+
+
+def _date(series: pl.Series) -> pl.Series:
+    """The common unambiguous formats by Polars; anything else by :func:`geo.normalize.parse_date`."""
+    fast = pl.select(
+        pl.coalesce(
+            pl.when(pl.lit(series).str.contains(pattern)).then(
+                pl.lit(series).str.to_date(fmt, strict=False)
+            )
+            for pattern, fmt in _DATE_FORMATS
+        )
+    ).to_series()
+    matched = pl.select(
+        pl.any_horizontal(pl.lit(series).str.contains(p) for p, _ in _DATE_FORMATS)
+    ).to_series()
+    rest = series.set(matched.fill_null(False), None)
+    return fast.zip_with(matched.fill_null(False), map_unique(rest, nz.parse_date, pl.Date()))
+
+
 def _coordinate(series: pl.Series) -> pl.Series:
     """Decimal degrees (point or comma) by Polars; other forms (DMS text) by the scalar parser."""
     fast = series.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
@@ -262,6 +286,54 @@ def _coordinate(series: pl.Series) -> pl.Series:
     if slow.is_empty():
         return fast
     return fast.fill_null(map_unique(series, nz.parse_coordinate, pl.Float64()))
+
+
+_STRICT_CURP = (
+    r"^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HM](?:"
+    + "|".join(sorted(curp.STATE_CODES))
+    + r")[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$"
+)
+_CURP_VALUES = {c: i for i, c in enumerate(curp.ALPHABET)}
+
+
+def validate_curps(raw: pl.Series) -> pl.DataFrame:
+    """:func:`geo.curp.validate` for a whole column.
+
+    Well-formed CURPs (almost all) are checked by Polars: real date and RENAPO check digit.
+    Anything else goes through the scalar reference once per distinct value. Both paths give the
+    same answer (``tests/ingest/test_normalise.py`` compares them).
+    """
+    value = pl.col("value")
+    checksum = pl.sum_horizontal(
+        value.str.slice(i, 1).replace_strict(_CURP_VALUES, default=0, return_dtype=pl.Int32)
+        * (18 - i)
+        for i in range(17)
+    )
+    century = pl.when(value.str.slice(16, 1).str.contains("^[0-9]$")).then(pl.lit("19"))
+    birth = pl.concat_str(century.otherwise(pl.lit("20")), value.str.slice(4, 6))
+    fast = (
+        pl.DataFrame({"value": raw.str.to_uppercase().str.replace_all(r"\s", "")})
+        .with_columns(strict=value.str.contains(_STRICT_CURP).fill_null(False))
+        .with_columns(
+            curp_nacimiento=birth.str.to_date("%Y%m%d", strict=False),
+            curp_check_digit=((10 - checksum % 10) % 10).cast(pl.String) != value.str.slice(17, 1),
+        )
+    )
+    strict = fast["strict"]
+    slow = map_unique(raw.set(strict, None), _curp_struct, _CURP).struct.unnest()
+    fast = fast.select(
+        curp="value",
+        curp_valida=pl.col("curp_nacimiento").is_not_null() & ~pl.col("curp_check_digit"),
+        curp_nacimiento="curp_nacimiento",
+        curp_sexo=value.str.slice(10, 1),
+        curp_formato=pl.lit(False),
+        curp_fecha=pl.col("curp_nacimiento").is_null(),
+        curp_estado=pl.lit(False),
+        curp_check_digit="curp_check_digit",
+    )
+    return pl.DataFrame(
+        {c: fast[c].zip_with(strict, slow[c].cast(fast[c].dtype)) for c in slow.columns}
+    )
 
 
 def _curp_struct(raw: str) -> dict[str, Any]:

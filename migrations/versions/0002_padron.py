@@ -107,7 +107,8 @@ def upgrade() -> None:
         sa.Column("banderas", ARRAY(sa.Text), nullable=False, server_default="{}"),
         sa.Column("crudo", ARRAY(sa.Text), nullable=False),
         sa.Column("persona_id", sa.BigInteger),
-        sa.PrimaryKeyConstraint("carga_id", "id", name="registro_pkey"),
+        # id first: the key also serves lookups by id alone.
+        sa.PrimaryKeyConstraint("id", "carga_id", name="registro_pkey"),
         schema=S,
         postgresql_partition_by="LIST (carga_id)",
     )
@@ -115,7 +116,6 @@ def upgrade() -> None:
     # Folios are unique per program and period; ingest enforces it across batches (partitions
     # cannot carry a global unique index without the partition key).
     op.create_index("registro_folio", "registro", ["programa", "periodo", "folio"], schema=S)
-    op.create_index("registro_id", "registro", ["id"], schema=S)
     op.create_index("registro_curp", "registro", ["curp"], schema=S)
     op.create_table(
         "rechazo",
