@@ -57,11 +57,15 @@ def plain_copy(url: str, path: Path) -> float:
         )
         encoding = "UTF8" if _is_utf8(path) else "WIN1252"
         started = time.perf_counter()
-        with conn.cursor() as cursor, cursor.copy(
-            sql.SQL("COPY bench_plain FROM STDIN (FORMAT csv, HEADER, DELIMITER {}, ENCODING {})").format(
-                sql.Literal(delimiter), sql.Literal(encoding)
-            )
-        ) as copy, path.open("rb") as handle:
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(
+                sql.SQL(
+                    "COPY bench_plain FROM STDIN (FORMAT csv, HEADER, DELIMITER {}, ENCODING {})"
+                ).format(sql.Literal(delimiter), sql.Literal(encoding))
+            ) as copy,
+            path.open("rb") as handle,
+        ):
             while block := handle.read(1 << 20):
                 copy.write(block)
         elapsed = time.perf_counter() - started
@@ -108,7 +112,9 @@ def main() -> None:
         for code, path in files:
             baseline = plain_copy(url, path)
             measured = ingest_in_child(url, code, path)
-            runs.append({"programa": code, "archivo": path.name, "copy_plano_s": baseline, **measured})
+            runs.append(
+                {"programa": code, "archivo": path.name, "copy_plano_s": baseline, **measured}
+            )
     total_rows = sum(int(r["filas"]) for r in runs)  # type: ignore[call-overload]
     total_s = sum(float(r["segundos"]) for r in runs)  # type: ignore[arg-type]
     copy_s = sum(float(r["copy_plano_s"]) for r in runs)  # type: ignore[arg-type]

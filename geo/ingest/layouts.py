@@ -92,7 +92,8 @@ def load_layout(spec: str) -> Layout:
     unknown = sorted((set(columns) | set(constants)) - set(PUB_FIELDS))
     if unknown:
         raise InvalidParameter(
-            f"{path.name}: campos desconocidos {unknown}. Campos PUB válidos: {', '.join(PUB_FIELDS)}."
+            f"{path.name}: campos desconocidos {unknown}. "
+            f"Campos PUB válidos: {', '.join(PUB_FIELDS)}."
         )
     return Layout(
         name=str(document.get("nombre") or path.stem), columns=columns, constants=constants

@@ -12,7 +12,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
+from functools import partial, reduce
 from typing import Any
 
 import polars as pl
@@ -127,7 +127,7 @@ def normalise(
     keys = {name: field(name) for name in ("CVE_ENT", "CVE_MUN", "CVE_LOC", "CP")}
     widths = {"CVE_ENT": 2, "CVE_MUN": 3, "CVE_LOC": 4, "CP": 5}
     padded = {
-        name: map_unique(series, lambda v, w=widths[name]: nz.pad_key(v, w), pl.String())
+        name: map_unique(series, partial(_pad, width=widths[name]), pl.String())
         for name, series in keys.items()
     }
     lon_raw, lat_raw = field("LONGITUD"), field("LATITUD")
@@ -263,7 +263,7 @@ _DATE_FORMATS = (
 
 
 def _date(series: pl.Series) -> pl.Series:
-    """The common unambiguous formats by Polars; anything else by :func:`geo.normalize.parse_date`."""
+    """Unambiguous common formats by Polars; anything else by :func:`geo.normalize.parse_date`."""
     fast = pl.select(
         pl.coalesce(
             pl.when(pl.lit(series).str.contains(pattern)).then(
@@ -346,6 +346,10 @@ def _curp_struct(raw: str) -> dict[str, Any]:
         "curp_sexo": result.sex,
         **{name: name in result.flags for name in CURP_FLAGS},
     }
+
+
+def _pad(raw: str, width: int) -> str | None:
+    return nz.pad_key(raw, width)
 
 
 def _state_of_birth(raw: str) -> str | None:

@@ -83,7 +83,8 @@ def ingest_file(
             started = datetime.now(UTC)
             conn.execute(
                 text(
-                    "INSERT INTO padron.programa (clave, nombre) VALUES (:c, :c) ON CONFLICT DO NOTHING"
+                    "INSERT INTO padron.programa (clave, nombre) VALUES (:c, :c) "
+                    "ON CONFLICT DO NOTHING"
                 ),
                 {"c": programa},
             )
@@ -121,7 +122,8 @@ def ingest_file(
             _execute(
                 conn,
                 sql.SQL(
-                    "CREATE TABLE {} (LIKE padron.registro INCLUDING DEFAULTS, CHECK (carga_id = {}))"
+                    "CREATE TABLE {} "
+                    "(LIKE padron.registro INCLUDING DEFAULTS, CHECK (carga_id = {}))"
                 ).format(partition, sql.Literal(carga_id)),
             )
             _load(conn, roster, positions, layout, programa, periodo, result)
@@ -311,7 +313,7 @@ def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> None:
         copy.write(buffer.getbuffer())
 
 
-def _execute(conn: Connection, statement: sql.Composable) -> None:
+def _execute(conn: Connection, statement: sql.Composed) -> None:
     """Run DDL composed with psycopg (identifiers quoted by psycopg) on the transaction."""
     with _raw(conn).cursor() as cursor:
         cursor.execute(statement)
@@ -373,7 +375,7 @@ def batch_status(conn: Connection, carga_id: int) -> dict[str, object]:
     row = conn.execute(select(t.carga).where(t.carga.c.id == carga_id)).mappings().first()
     if row is None:
         raise NotFound(f"No existe la carga {carga_id}.")
-    reasons = dict(
+    reasons: dict[str, int] = dict(
         conn.execute(
             select(t.rechazo.c.motivo, func.count())
             .where(t.rechazo.c.carga_id == carga_id)
@@ -390,7 +392,8 @@ def export_rejects(
 ) -> int:
     """Write rejected rows as CSV: batch, file, row, reason, detail and the raw values."""
     query = (
-        select(t.carga.c.id, t.carga.c.archivo, t.carga.c.columnas, t.rechazo.c.fila, t.rechazo.c.motivo,
+        select(t.carga.c.id, t.carga.c.archivo, t.carga.c.columnas, t.rechazo.c.fila,
+               t.rechazo.c.motivo,
                t.rechazo.c.detalle, t.rechazo.c.crudo)
         .join_from(t.rechazo, t.carga, t.rechazo.c.carga_id == t.carga.c.id)
         .order_by(t.carga.c.id, t.rechazo.c.fila)

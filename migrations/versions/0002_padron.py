@@ -52,7 +52,8 @@ def upgrade() -> None:
         schema=S,
     )
     op.execute(
-        f"CREATE UNIQUE INDEX carga_mismo_archivo ON {S}.carga (programa, coalesce(periodo, ''), sha256)"
+        f"CREATE UNIQUE INDEX carga_mismo_archivo ON {S}.carga "
+        "(programa, coalesce(periodo, ''), sha256)"
     )
     # One partition per batch (carga): ingest writes a new table in its own transaction, which is
     # far cheaper than maintaining indexes row by row, and a batch can be retracted as a unit.

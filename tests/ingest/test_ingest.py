@@ -254,7 +254,7 @@ def test_yaml_mapping_layout(engine: Engine, tmp_path: Path) -> None:
 def test_missing_required_columns_are_a_clear_error(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "malo.csv"
     path.write_text("A,B\n1,2\n", encoding="utf-8")
-    with pytest.raises(InvalidParameter, match="columnas obligatorias.*ID_REGISTRO"):
+    with pytest.raises(InvalidParameter, match=r"columnas obligatorias.*ID_REGISTRO"):
         ingest_file(engine, path, "MALO")
     with pytest.raises(InvalidParameter, match="Clave de programa no válida"):
         ingest_file(engine, path, "no válido!")
