@@ -202,6 +202,29 @@ def ingest(
         typer.echo(f"  bandera {bandera}: {count:,}")
 
 
+@app.command("synth")
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="Directorio de salida.")],
+    scale: Annotated[
+        float, typer.Option("--scale", help="Fracción de los tamaños reales (1 = 3.82 M filas).")
+    ] = 0.01,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Semilla (mismos archivos byte a byte).")
+    ] = 2016,
+) -> None:
+    """Escribe padrones sintéticos (formato PUB) sobre las localidades reales, con su verdad."""
+    from geo.errors import PadronError
+    from geo.synth import SynthConfig, generate
+
+    try:
+        summary = generate(_settings().data_dir, out, SynthConfig.seed_sized(scale, seed))
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    for name, rows in summary.files.items():
+        typer.echo(f"  {out / name}: {rows:,} filas")
+    typer.echo(f"  {summary.truth}: verdad de {summary.people:,} personas")
+
+
 @export_app.command("rechazos")
 def export_rechazos(
     out: Annotated[Path, typer.Option("--out", help="Archivo CSV de salida.")],
@@ -242,11 +265,21 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Puerto (por omisión PADRON_PORT).")] = None,
 ) -> None:
     """Trabajo principal: base local, geografía de Oaxaca, padrón de muestra, API y mapa."""
+    from geo.synth import SynthConfig
+
     settings = _settings()
     if not settings.database_url:
         db_start()
     db_upgrade()
-    boundaries_load(source=None, state="20")
+    boundaries_load(source=None, state="20", iml=None, sepomex=None)
+    sample = settings.home / "muestra"
+    config = SynthConfig.seed_sized(scale=0.01)
+    if not (sample / "verdad.csv").exists():
+        synth(out=sample, scale=0.01, seed=config.seed)
+    for program in config.programs:
+        ingest(
+            sample / program.file_name, program=program.code, period=program.period, layout="pub"
+        )
     serve(host=host, port=port)
 
 

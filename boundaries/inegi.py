@@ -12,11 +12,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from geo.normalize import parse_coordinate
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import DataCheckFailed
+from geo.normalize import parse_coordinate
 
 ITER_NULL_MARKERS = frozenset({"", "*", "N/D", "N/A"})
 """ITER's special codes: ``*`` confidential (1–2 dwellings), ``N/D`` not available, ``N/A`` not
