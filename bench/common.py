@@ -57,6 +57,18 @@ def throwaway_database() -> Iterator[str]:
         cluster.drop_database(name)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory.
+
+    ``VmHWM`` rather than ``getrusage``: on Linux ``ru_maxrss`` survives fork and exec, so a child
+    would report its parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM not found in /proc/self/status")
+
+
 def save(name: str, result: dict[str, object]) -> Path:
     """Write ``bench/out/<name>.json`` and return its path."""
     OUT.mkdir(parents=True, exist_ok=True)

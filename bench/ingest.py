@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -76,13 +75,13 @@ def plain_copy(url: str, path: Path) -> float:
 def ingest_in_child(url: str, code: str, path: Path) -> dict[str, object]:
     """Run one ingest in a fresh process; report its wall time, peak RSS and counts."""
     script = (
-        "import json, resource, sys, time; from pathlib import Path;"
+        "import json, sys, time; from pathlib import Path; from bench.common import peak_rss_mb;"
         "from geo.db import make_engine; from geo.ingest import ingest_file;"
         "e = make_engine(sys.argv[1]); t = time.perf_counter();"
         "r = ingest_file(e, Path(sys.argv[3]), sys.argv[2]);"
         "print(json.dumps({'segundos': time.perf_counter() - t, 'filas': r.filas_leidas,"
         " 'cargadas': r.filas_cargadas, 'rechazadas': r.filas_rechazadas,"
-        " 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
+        " 'rss_mb': peak_rss_mb()}))"
     )
     output = subprocess.run(
         [sys.executable, "-c", script, url, code, str(path)],
@@ -131,7 +130,6 @@ def main() -> None:
             "razon_vs_copy": round(total_s / copy_s, 2),
             "rss_max_mb": max(float(r["rss_mb"]) for r in runs),  # type: ignore[arg-type]
         },
-        "rss_generador_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     print(json.dumps(result["total"], indent=2))
     print(f"results: {save('ingest', result)}")

@@ -22,6 +22,18 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData(schema="padron")
 
+RAW_SEPARATOR = "\x1f"
+"""ASCII unit separator between the raw cells in ``crudo``.
+
+In SQL: ``string_to_array(crudo, chr(31))``. A text column is much cheaper to COPY than an
+array, and cells never contain this control code (ingest replaces it with a space)."""
+
+
+def raw_values(crudo: str) -> list[str]:
+    """The raw cells of a record or reject, as received."""
+    return crudo.split(RAW_SEPARATOR)
+
+
 programa = Table(
     "programa",
     metadata,
@@ -102,11 +114,12 @@ registro = Table(
     Column("lon_declarada", Float),
     Column("lat_declarada", Float),
     Column("banderas", ARRAY(Text), nullable=False),
-    Column("crudo", ARRAY(Text), nullable=False),
+    Column("crudo", Text, nullable=False),
     Column("persona_id", BigInteger),
 )
-"""One roster row as loaded: values as received (``crudo``, in the file's column order, with the
-header in ``carga.columnas``), normalised fields, and named ``banderas`` for usable problems.
+"""One roster row as loaded: values as received (``crudo``: the file's cells in its column order,
+joined by :data:`RAW_SEPARATOR`; header in ``carga.columnas``), normalised fields, and named
+``banderas`` for usable problems.
 Partitioned by ``carga_id``: each batch is its own table, ``padron.registro_<carga_id>``."""
 
 rechazo = Table(
@@ -117,6 +130,6 @@ rechazo = Table(
     Column("fila", Integer, nullable=False),
     Column("motivo", Text, nullable=False),
     Column("detalle", Text),
-    Column("crudo", ARRAY(Text), nullable=False),
+    Column("crudo", Text, nullable=False),
 )
 """A row that could not be used, with its row number, reason and raw values."""

@@ -20,11 +20,17 @@ import polars as pl
 from geo import curp, names
 from geo import normalize as nz
 from geo.ingest.layouts import NAME_FIELDS
+from geo.tables import RAW_SEPARATOR
 
 NO_DATA = frozenset(
     {"", "-1", "NULL", "NONE", "N/D", "N/A", "ND", "NA", "S/D", "SD", "SIN DATO", "-"}
 )
 """Cell values that mean "no data" in real rosters; they become NULL (the raw value is kept)."""
+
+_NO_DATA_SPELLINGS = sorted(
+    {spelling for value in NO_DATA for spelling in (value, value.lower(), value.title())}
+)
+"""The markers as they are written, so columns need no upper-casing to be compared."""
 
 FLAGS = {
     "curp_faltante": "sin CURP",
@@ -98,16 +104,19 @@ def normalise(
     """Normalise one batch of ``c<i>`` text columns.
 
     ``records`` has one row per input row with the ``padron.registro`` columns (without
-    ``carga_id``; ``banderas`` and ``crudo`` as PostgreSQL array literals) and ``motivo`` (null
+    ``carga_id``; ``banderas`` as a PostgreSQL array literal) and ``motivo`` (null
     when the row is loadable).
     """
     raw_columns = sorted(
         (c for c in batch.columns if c[0] == "c" and c[1:].isdigit()), key=lambda c: int(c[1:])
     )
-    had_nul = pl.any_horizontal(pl.col(c).str.contains("\x00", literal=True) for c in raw_columns)
-    batch = batch.with_columns(had_nul.alias("_nul")).with_columns(
-        pl.col(c).str.replace_all("\x00", "", literal=True) for c in raw_columns
+    # NUL bytes cannot be stored in PostgreSQL text; the separator of ``crudo`` must not occur.
+    forbidden = "[\x00\x1f]"
+    batch = batch.with_columns(
+        _nul=pl.any_horizontal(pl.col(c).str.contains(forbidden) for c in raw_columns)
     )
+    if batch["_nul"].any():
+        batch = batch.with_columns(pl.col(c).str.replace_all(forbidden, " ") for c in raw_columns)
     n = batch.height
 
     def field(name: str) -> pl.Series:
@@ -165,7 +174,9 @@ def normalise(
             "nom_loc": field("NOM_LOC"),
             "lon_declarada": _coordinate(lon_raw),
             "lat_declarada": _coordinate(lat_raw),
-            "crudo": batch.select(pg_text_array(raw_columns)).to_series(),
+            "crudo": batch.select(
+                pl.concat_str(raw_columns, separator=RAW_SEPARATOR, ignore_nulls=False)
+            ).to_series(),
         }
     ).with_columns(curp_info)
 
@@ -224,29 +235,12 @@ def normalise(
     return Normalised(records, flags)
 
 
-def pg_text_array(columns: list[str]) -> pl.Expr:
-    """The text columns of each row as one PostgreSQL array literal (``{"a","b"}``).
-
-    Built as text because COPY then parses it natively; a Polars list column would cost more.
-    """
-    quoted = [
-        pl.lit('"')
-        + pl.col(c)
-        .fill_null("")
-        .str.replace_all("\\", "\\\\", literal=True)
-        .str.replace_all('"', '\\"', literal=True)
-        + pl.lit('"')
-        for c in columns
-    ]
-    return pl.lit("{") + pl.concat_str(quoted, separator=",") + pl.lit("}")
-
-
 def _clean(series: pl.Series) -> pl.Series:
     """Trim, collapse inner spaces, and turn no-data markers into NULL."""
     cleaned = series.str.strip_chars()
     if cleaned.str.contains(r"\s\s|[\t\r\n]").any():  # rare: skip the costly rewrite otherwise
         cleaned = cleaned.str.replace_all(r"\s+", " ")
-    return cleaned.set(cleaned.str.to_uppercase().is_in(list(NO_DATA)).fill_null(True), None)
+    return cleaned.set(cleaned.is_in(_NO_DATA_SPELLINGS).fill_null(True), None)
 
 
 def _joined(number: pl.Series, suffix: pl.Series) -> pl.Series:
@@ -282,10 +276,10 @@ def _date(series: pl.Series) -> pl.Series:
 def _coordinate(series: pl.Series) -> pl.Series:
     """Decimal degrees (point or comma) by Polars; other forms (DMS text) by the scalar parser."""
     fast = series.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
-    slow = series.filter(fast.is_null() & series.is_not_null())
-    if slow.is_empty():
+    rest = series.set(fast.is_not_null(), None)
+    if rest.null_count() == len(rest):
         return fast
-    return fast.fill_null(map_unique(series, nz.parse_coordinate, pl.Float64()))
+    return fast.fill_null(map_unique(rest, nz.parse_coordinate, pl.Float64()))
 
 
 _STRICT_CURP = (

@@ -28,6 +28,7 @@ from geo.errors import InvalidParameter, NotFound
 from geo.ingest.layouts import PUB, Layout
 from geo.ingest.normalise import normalise
 from geo.ingest.reader import Roster, open_roster, read_batches
+from geo.tables import RAW_SEPARATOR, raw_values
 
 PROGRAM_KEY = re.compile(r"^[A-Z0-9_-]{1,40}$")
 BATCH_ROWS = 100_000
@@ -239,9 +240,7 @@ def _malformed(rows: list[tuple[int, str]], roster: Roster, carga_id: int) -> pl
                 f"{_field_count(raw, roster.delimitador)} campos, se esperaban {width}"
                 for _, raw in rows
             ],
-            "crudo": [
-                '{"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"}' for _, raw in rows
-            ],
+            "crudo": [raw.replace(RAW_SEPARATOR, " ") for _, raw in rows],
             "carga_id": carga_id,
         },
         schema={
@@ -405,7 +404,8 @@ def export_rejects(
     count = 0
     for row in conn.execute(query):
         values = "; ".join(
-            f"{name}={value}" for name, value in zip(row.columnas, row.crudo, strict=False)
+            f"{name}={value}"
+            for name, value in zip(row.columnas, raw_values(row.crudo), strict=False)
         )
         writer.writerow([row.id, row.archivo, row.fila, row.motivo, row.detalle or "", values])
         count += 1

@@ -106,7 +106,7 @@ def upgrade() -> None:
         sa.Column("lon_declarada", sa.Float),
         sa.Column("lat_declarada", sa.Float),
         sa.Column("banderas", ARRAY(sa.Text), nullable=False, server_default="{}"),
-        sa.Column("crudo", ARRAY(sa.Text), nullable=False),
+        sa.Column("crudo", sa.Text, nullable=False),
         sa.Column("persona_id", sa.BigInteger),
         # id first: the key also serves lookups by id alone.
         sa.PrimaryKeyConstraint("id", "carga_id", name="registro_pkey"),
@@ -130,7 +130,7 @@ def upgrade() -> None:
         sa.Column("fila", sa.Integer, nullable=False),
         sa.Column("motivo", sa.Text, nullable=False),
         sa.Column("detalle", sa.Text),
-        sa.Column("crudo", ARRAY(sa.Text), nullable=False),
+        sa.Column("crudo", sa.Text, nullable=False),
         schema=S,
     )
     op.create_index("rechazo_carga", "rechazo", ["carga_id"], schema=S)
