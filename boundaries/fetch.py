@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from boundaries.catalog import Catalog, Product, State, load_catalog
+from geo.checksums import sha256_of
 from geo.errors import InvalidParameter, PadronError
 
 LOCK_FILE = "checksums.lock.json"
@@ -135,7 +136,7 @@ def _fetch_product(
     pinned = product.sha256.get(target.name)
     expected = pinned or lock.sha256(rel)
     if target.exists():
-        digest = _sha256(target)
+        digest = sha256_of(target)
         if expected in (None, digest):
             if expected is None:
                 lock.record(rel, digest, "", target.stat().st_size)
@@ -146,7 +147,7 @@ def _fetch_product(
         target.unlink()
     target.parent.mkdir(parents=True, exist_ok=True)
     url, part = _download_any(http, product, state, target, retry)
-    digest = _sha256(part)
+    digest = sha256_of(part)
     if expected is not None and digest != expected:
         part.unlink()
         origin, fix = (
@@ -324,14 +325,6 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     if info.flag_bits & _ZIP_UTF8_FLAG:
         return info.filename
     return info.filename.encode("cp437").decode("latin-1")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _Lock:

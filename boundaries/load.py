@@ -8,7 +8,6 @@ previous data stay intact. Loading files whose checksums were already loaded is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from sqlalchemy import (
 
 from boundaries import conapo, inegi, regions
 from boundaries import tables as t
+from geo.checksums import sha256_of
 from geo.errors import DataCheckFailed, InvalidParameter
 
 SCHEMA = "boundaries"
@@ -132,7 +132,7 @@ def load_state(engine: Engine, sources: SourceFiles, cve_ent: str = "20") -> Loa
     """Replace the reference data of state ``cve_ent`` with ``sources``, checking it first."""
     if len(cve_ent) != 2 or not cve_ent.isdigit() or not 1 <= int(cve_ent) <= 32:
         raise InvalidParameter(f"Clave de entidad no válida: {cve_ent!r}; use '01' a '32'.")
-    checksums = {name: _sha256(path) for name, path in sources.paths().items()}
+    checksums = {name: sha256_of(path) for name, path in sources.paths().items()}
     with engine.connect() as conn:
         if _already_loaded(conn, cve_ent, checksums):
             return _report(conn, cve_ent, changed=False)
@@ -217,7 +217,7 @@ def _record_product(conn: Connection, product: str, path: Path, rows: int) -> No
     conn.execute(delete(ref).where(ref.c.producto == product))
     conn.execute(
         insert(ref).values(
-            producto=product, sha256=_sha256(path), filas=rows, cargado_en=datetime.now(UTC)
+            producto=product, sha256=sha256_of(path), filas=rows, cargado_en=datetime.now(UTC)
         )
     )
 
@@ -438,14 +438,6 @@ def _check(conn: Connection, cve_ent: str, data: _Data) -> None:
 
 
 # -- bookkeeping -------------------------------------------------------------------------------
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _already_loaded(conn: Connection, cve_ent: str, checksums: dict[str, str]) -> bool:

@@ -4,6 +4,8 @@ Declared once here for queries; created by the Alembic migrations in ``migration
 Column names follow the official products in lower case (``cvegeo``, ``pobtot``, ``gm``...).
 """
 
+from typing import Any
+
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
@@ -97,41 +99,35 @@ localidad_poligono = Table(
     Column("geom", Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False),
 )
 
-marginacion_municipal = Table(
-    "marginacion_municipal",
-    metadata,
-    Column("cvegeo", String(5), primary_key=True),
-    Column("anio", SmallInteger, primary_key=True),
-    Column("pob_tot", Integer),
-    Column("im", Float),
-    Column("gm", Text),
-    Column("imn", Float),
-    Column("indicadores", JSONB, nullable=False),
-)
 
-marginacion_ageb = Table(
+def _marginality(name: str, key: str, width: int, *extra: Column[Any]) -> Table:
+    """A CONAPO index table: key and year, the index (``im``), grade (``gm``), normalised index
+    (``imn``) and the published indicators (``indicadores``)."""
+    return Table(
+        name,
+        metadata,
+        Column(key, String(width), primary_key=True),
+        Column("anio", SmallInteger, primary_key=True),
+        *extra,
+        Column("im", Float),
+        Column("gm", Text),
+        Column("imn", Float),
+        Column("indicadores", JSONB, nullable=False),
+    )
+
+
+marginacion_municipal = _marginality(
+    "marginacion_municipal", "cvegeo", 5, Column("pob_tot", Integer)
+)
+marginacion_ageb = _marginality(
     "marginacion_ageb",
-    metadata,
-    Column("cve_ageb", String(13), primary_key=True),
-    Column("anio", SmallInteger, primary_key=True),
+    "cve_ageb",
+    13,
     Column("cvegeo_loc", String(9), nullable=False),
     Column("pob_total", Integer),
-    Column("im", Float),
-    Column("gm", Text),
-    Column("imn", Float),
-    Column("indicadores", JSONB, nullable=False),
 )
-
-marginacion_localidad = Table(
-    "marginacion_localidad",
-    metadata,
-    Column("cvegeo", String(9), primary_key=True),
-    Column("anio", SmallInteger, primary_key=True),
-    Column("pob_tot", Integer),
-    Column("im", Float),
-    Column("gm", Text),
-    Column("imn", Float),
-    Column("indicadores", JSONB, nullable=False),
+marginacion_localidad = _marginality(
+    "marginacion_localidad", "cvegeo", 9, Column("pob_tot", Integer)
 )
 
 marginacion_mejor = Table(

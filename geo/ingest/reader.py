@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from geo.checksums import sha256_of
 from geo.errors import InvalidParameter
 
 DELIMITERS = (",", "|", "\t", ";")
@@ -47,15 +47,6 @@ class Batch:
 
     frame: pl.DataFrame
     malformed: list[tuple[int, str]] = field(default_factory=list)
-
-
-def sha256_of(path: Path) -> str:
-    """Content hash: re-ingesting the same content is recognised whatever the file's name."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def open_roster(path: Path, workdir: Path) -> Roster:
