@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.settings import Settings, resolve_database_url
+
+if TYPE_CHECKING:
+    from geo.geocode import GeocodeReport
 
 app = typer.Typer(help="Padrón Único de Beneficiarios (Oaxaca).", no_args_is_help=True)
 db_app = typer.Typer(help="Base de datos: clúster local y migraciones.", no_args_is_help=True)
@@ -173,10 +176,14 @@ def ingest(
     layout: Annotated[
         str, typer.Option("--layout", help="'pub' o la ruta de un mapeo YAML de columnas.")
     ] = "pub",
+    geocodificar: Annotated[
+        bool, typer.Option("--geocodificar/--sin-geocodificar", help="Ubicar la carga al terminar.")
+    ] = True,
 ) -> None:
     """Carga un padrón: cada renglón queda cargado o rechazado con su motivo."""
     from geo.db import upgrade
     from geo.errors import PadronError
+    from geo.geocode import geocode
     from geo.ingest import ingest_file, load_layout
 
     engine = _engine()
@@ -200,6 +207,47 @@ def ingest(
         typer.echo(f"  rechazo {motivo}: {count:,}")
     for bandera, count in result.banderas.items():
         typer.echo(f"  bandera {bandera}: {count:,}")
+    if geocodificar and not result.ya_cargado and result.filas_cargadas:
+        _report_geocode(geocode(engine, result.carga_id))
+
+
+@app.command("geocode")
+def geocode_command(
+    carga: Annotated[int | None, typer.Option("--carga", help="Solo esta carga.")] = None,
+    todas: Annotated[bool, typer.Option("--todas", help="Rehacer todas las cargas.")] = False,
+) -> None:
+    """Ubica cada registro: municipio, localidad, punto, precisión y banderas."""
+    from geo.errors import PadronError
+    from geo.geocode import geocode
+
+    try:
+        report = geocode(_engine(), carga, all_batches=todas)
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    _report_geocode(report)
+
+
+def _report_geocode(report: GeocodeReport) -> None:
+    if not report.cargas:
+        typer.echo("No hay cargas por ubicar.")
+        return
+    typer.echo(f"Ubicados {report.registros:,} registros de las cargas {report.cargas}")
+    for precision, count in sorted(report.por_precision.items(), key=lambda kv: -kv[1]):
+        typer.echo(f"  precisión {precision}: {count:,}")
+    for bandera, count in report.por_bandera.items():
+        typer.echo(f"  bandera {bandera}: {count:,}")
+
+
+@export_app.command("registros")
+def export_registros(
+    out: Annotated[Path, typer.Option("--out", help="Archivo CSV de salida.")],
+) -> None:
+    """Un renglón por registro: programa, folio, persona, clave, punto, precisión, banderas."""
+    from geo.export import export_records
+
+    with out.open("w", encoding="utf-8", newline="") as handle, _engine().connect() as conn:
+        count = export_records(conn, handle)
+    typer.echo(f"{count:,} registros escritos en {out}.")
 
 
 @app.command("synth")

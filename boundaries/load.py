@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +29,12 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
 )
 
 from boundaries import conapo, inegi, regions
 from boundaries import tables as t
 from geo.checksums import sha256_of
+from geo.db import run_sql_file
 from geo.errors import DataCheckFailed, InvalidParameter
 
 SCHEMA = "boundaries"
@@ -140,8 +139,8 @@ def load_state(engine: Engine, sources: SourceFiles, cve_ent: str = "20") -> Loa
     data = _read_all(sources, cve_ent)
     with engine.begin() as conn:
         _replace_state(conn, cve_ent, data)
-        _run_sql(conn, "flag_spatial.sql", cve_ent=cve_ent)
-        _run_sql(conn, "marginacion_mejor.sql", cve_ent=cve_ent)
+        run_sql_file(conn, "boundaries", "flag_spatial.sql", cve_ent=cve_ent)
+        run_sql_file(conn, "boundaries", "marginacion_mejor.sql", cve_ent=cve_ent)
         _check(conn, cve_ent, data)
         _record(conn, cve_ent, checksums, data)
         return _report(conn, cve_ent, changed=True)
@@ -209,7 +208,7 @@ def load_sepomex(conn: Connection, path: Path, cve_ent: str = "20") -> int:
 
 def refresh_marginality(conn: Connection, cve_ent: str) -> None:
     """Recompute the best marginality per locality (after loading IML, for instance)."""
-    _run_sql(conn, "marginacion_mejor.sql", cve_ent=cve_ent)
+    run_sql_file(conn, "boundaries", "marginacion_mejor.sql", cve_ent=cve_ent)
 
 
 def _record_product(conn: Connection, product: str, path: Path, rows: int) -> None:
@@ -488,13 +487,3 @@ def _report(conn: Connection, cve_ent: str, changed: bool) -> LoadReport:
         ),
         fuentes_marginacion={str(k): int(v) for k, v in sources},
     )
-
-
-def _run_sql(conn: Connection, name: str, **params: Any) -> None:
-    script = resources.files("boundaries").joinpath("sql", name).read_text()
-    for statement in (s.strip() for s in script.split(";")):
-        body = "\n".join(
-            line for line in statement.splitlines() if not line.lstrip().startswith("--")
-        )
-        if body.strip():
-            conn.execute(text(body), params)

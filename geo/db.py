@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, text
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -27,6 +29,18 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (default: the newest schema)."""
     command.upgrade(alembic_config(engine), revision)
+
+
+def run_sql_file(conn: Connection, package: str, name: str, **params: Any) -> None:
+    """Run the statements of ``<package>/sql/<name>`` in order, with bound ``params``.
+
+    Statements are separated by ``;`` at the end of a line; ``--`` comment lines are skipped.
+    """
+    script = resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
+    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
+    for statement in re.split(r";\s*$", code, flags=re.MULTILINE):
+        if statement.strip():
+            conn.execute(text(statement), params)
 
 
 def current_revision(engine: Engine) -> str | None:

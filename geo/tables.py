@@ -3,6 +3,7 @@
 Declared once for queries; created by ``migrations/versions/0002_padron.py``.
 """
 
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -133,3 +134,18 @@ rechazo = Table(
     Column("crudo", Text, nullable=False),
 )
 """A row that could not be used, with its row number, reason and raw values."""
+
+ubicacion = Table(
+    "ubicacion",
+    metadata,
+    Column("registro_id", BigInteger, primary_key=True),
+    Column("carga_id", BigInteger, ForeignKey("padron.carga.id"), nullable=False),
+    Column("cvegeo_mun", String(5)),
+    Column("cvegeo_loc", String(9)),
+    Column("precision", Text, nullable=False),
+    Column("confianza", Float, nullable=False),
+    Column("banderas", ARRAY(Text), nullable=False),
+    Column("geom", Geometry("POINT", 4326, spatial_index=False)),
+)
+"""Where each record is: final point, ``precision`` (see ``geo.geocode.PRECISIONS``), keys,
+confidence and ``coord_*``/place flags. The raw values stay in ``registro``."""

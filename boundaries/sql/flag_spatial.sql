@@ -18,3 +18,8 @@ WHERE cve_ent = :cve_ent;
 UPDATE boundaries.localidad_poligono
 SET fuera_de_municipio = mun_espacial IS DISTINCT FROM cve_ent || cve_mun
 WHERE cve_ent = :cve_ent;
+
+-- Subdivided polygons used by geocoding follow the polygons.
+REFRESH MATERIALIZED VIEW boundaries.municipio_subdividido;
+
+REFRESH MATERIALIZED VIEW boundaries.estado_subdividido;

@@ -44,7 +44,7 @@ def _marginality(name: str, key: str, width: int, *extra: sa.Column) -> None:
 
 
 def upgrade() -> None:
-    op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    op.execute("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public")
     op.execute(f"CREATE SCHEMA IF NOT EXISTS {S}")
 
     op.create_table(

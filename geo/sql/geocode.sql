@@ -1,0 +1,198 @@
+-- Geocode one batch (:carga) of padron.registro into padron.ubicacion, set-based.
+-- Order of trust: the croquis point when it agrees with the declared place (or can be repaired
+-- into it), then the declared locality (by key, then by name within the municipality), then
+-- the municipality. Names are matched once per distinct spelling. See docs/geocoding.md.
+
+DELETE FROM padron.ubicacion WHERE carga_id = :carga;
+
+-- 1. Declared keys that exist.
+CREATE TEMP TABLE g_r ON COMMIT DROP AS
+SELECT r.id, r.carga_id, r.nom_mun, r.nom_loc, r.cve_loc,
+       m.cvegeo AS mun_clave,
+       (r.cve_mun IS NOT NULL AND m.cvegeo IS NULL) AS mun_clave_inexistente,
+       r.lon_declarada AS x, r.lat_declarada AS y
+FROM padron.registro r
+LEFT JOIN boundaries.municipio m ON m.cvegeo = coalesce(r.cve_ent, :cve_ent) || r.cve_mun
+WHERE r.carga_id = :carga;
+
+-- 2. Municipality names: exact, then without honorifics, then the clearly best trigram match.
+CREATE TEMP TABLE g_mun_nombre ON COMMIT DROP AS
+WITH nombres AS (
+    SELECT DISTINCT nom_mun, boundaries.nombre_clave(nom_mun) AS clave,
+           boundaries.nombre_nucleo(nom_mun) AS nucleo
+    FROM g_r WHERE mun_clave IS NULL AND nom_mun IS NOT NULL
+)
+SELECT n.nom_mun,
+       CASE WHEN ex.n = 1 THEN ex.cvegeo
+            WHEN ex.n IS NULL AND nu.n = 1 THEN nu.cvegeo
+            WHEN ex.n IS NULL AND nu.n IS NULL THEN tg.cvegeo END AS cvegeo,
+       coalesce(ex.n, nu.n, CASE WHEN tg.cvegeo IS NOT NULL THEN 1 END, 0) AS candidatos,
+       CASE WHEN ex.n IS NOT NULL OR nu.n IS NOT NULL THEN 'nombre'
+            WHEN tg.cvegeo IS NOT NULL THEN 'nombre_aproximado' END AS via
+FROM nombres n
+LEFT JOIN LATERAL (
+    SELECT min(m.cvegeo) AS cvegeo, count(*) AS n FROM boundaries.municipio m
+    WHERE m.nom_clave = n.clave HAVING count(*) > 0
+) ex ON true
+LEFT JOIN LATERAL (
+    SELECT min(m.cvegeo) AS cvegeo, count(*) AS n FROM boundaries.municipio m
+    WHERE m.nom_nucleo = n.nucleo HAVING count(*) > 0
+) nu ON true
+LEFT JOIN LATERAL (
+    SELECT (array_agg(c.cvegeo ORDER BY c.s DESC))[1] AS cvegeo
+    FROM (SELECT m.cvegeo, similarity(m.nom_nucleo, n.nucleo) AS s FROM boundaries.municipio m
+          ORDER BY s DESC LIMIT 2) c
+    HAVING max(c.s) >= 0.6 AND max(c.s) - min(c.s) >= 0.1
+) tg ON true;
+
+-- 3. Declared municipality per record.
+CREATE TEMP TABLE g_m ON COMMIT DROP AS
+SELECT r.id, r.carga_id, r.x, r.y, r.nom_loc, r.cve_loc, r.mun_clave_inexistente,
+       coalesce(r.mun_clave, mn.cvegeo) AS mun,
+       CASE WHEN r.mun_clave IS NOT NULL THEN 'clave' ELSE mn.via END AS mun_via,
+       (r.mun_clave IS NULL AND mn.candidatos > 1) AS mun_ambiguo,
+       (r.mun_clave IS NULL AND r.nom_mun IS NOT NULL AND mn.candidatos = 0) AS mun_no_encontrado
+FROM g_r r
+LEFT JOIN g_mun_nombre mn ON r.mun_clave IS NULL AND mn.nom_mun = r.nom_mun;
+
+-- 4. Locality names within their municipality (names repeat across municipalities).
+CREATE TEMP TABLE g_loc_nombre ON COMMIT DROP AS
+WITH nombres AS (
+    SELECT DISTINCT m.mun, m.nom_loc, boundaries.nombre_clave(m.nom_loc) AS clave
+    FROM g_m m
+    LEFT JOIN boundaries.localidad l ON l.cvegeo = m.mun || m.cve_loc
+    WHERE m.mun IS NOT NULL AND m.nom_loc IS NOT NULL AND l.cvegeo IS NULL
+)
+SELECT n.mun, n.nom_loc,
+       CASE WHEN ex.n = 1 THEN ex.cvegeo WHEN ex.n IS NULL THEN tg.cvegeo END AS cvegeo,
+       coalesce(ex.n, CASE WHEN tg.cvegeo IS NOT NULL THEN 1 END, 0) AS candidatos,
+       CASE WHEN ex.n IS NOT NULL THEN 'nombre' WHEN tg.cvegeo IS NOT NULL THEN 'nombre_aproximado' END AS via
+FROM nombres n
+LEFT JOIN LATERAL (
+    SELECT min(l.cvegeo) AS cvegeo, count(*) AS n FROM boundaries.localidad l
+    WHERE l.cvegeo_mun = n.mun AND l.nom_clave = n.clave HAVING count(*) > 0
+) ex ON true
+LEFT JOIN LATERAL (
+    SELECT (array_agg(c.cvegeo ORDER BY c.s DESC))[1] AS cvegeo
+    FROM (SELECT l.cvegeo, similarity(l.nom_clave, n.clave) AS s FROM boundaries.localidad l
+          WHERE l.cvegeo_mun = n.mun ORDER BY s DESC LIMIT 2) c
+    HAVING max(c.s) >= 0.6 AND (count(*) = 1 OR max(c.s) - min(c.s) >= 0.1)
+) tg ON true;
+
+-- 5. Declared place per record, and the croquis point with its two classic repairs.
+CREATE TEMP TABLE g_d ON COMMIT DROP AS
+SELECT m.id, m.carga_id, m.x, m.y, m.mun, m.mun_via, m.mun_ambiguo, m.mun_no_encontrado,
+       m.mun_clave_inexistente,
+       coalesce(lk.cvegeo, ln.cvegeo) AS loc,
+       CASE WHEN lk.cvegeo IS NOT NULL THEN 'clave' ELSE ln.via END AS loc_via,
+       (m.cve_loc IS NOT NULL AND m.mun IS NOT NULL AND lk.cvegeo IS NULL) AS loc_clave_inexistente,
+       (lk.cvegeo IS NULL AND ln.candidatos > 1) AS loc_ambigua,
+       (lk.cvegeo IS NULL AND m.nom_loc IS NOT NULL AND m.mun IS NOT NULL
+        AND coalesce(ln.candidatos, 0) = 0) AS loc_no_encontrada,
+       CASE WHEN m.x IS NULL OR m.y IS NULL THEN NULL
+            WHEN m.x = 0 AND m.y = 0 THEN 'coord_cero'
+            -- Out of range both ways round: swapped latitude/longitude are tested later.
+            WHEN (abs(m.x) > 180 OR abs(m.y) > 90) AND (abs(m.y) > 180 OR abs(m.x) > 90)
+                THEN 'coord_fuera_de_rango' END AS invalida,
+       ST_SetSRID(ST_MakePoint(m.x, m.y), 4326) AS p
+FROM g_m m
+LEFT JOIN boundaries.localidad lk ON lk.cvegeo = m.mun || m.cve_loc
+LEFT JOIN g_loc_nombre ln ON lk.cvegeo IS NULL AND ln.mun = m.mun AND ln.nom_loc = m.nom_loc;
+
+CREATE TEMP TABLE g_c ON COMMIT DROP AS
+SELECT d.*,
+       EXISTS (SELECT 1 FROM boundaries.estado_subdividido s WHERE ST_Covers(s.geom, d.p)) AS en_estado,
+       -- In the declared municipality: inside it or within the boundary tolerance (boundaries
+       -- and census points are of different vintages), or near the declared locality's point.
+       (EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
+                WHERE s.clave = d.mun AND ST_DWithin(s.geom, d.p, :margen_urbano / 111320.0))
+        OR EXISTS (SELECT 1 FROM boundaries.localidad l
+                   WHERE l.cvegeo = d.loc AND ST_DWithin(l.geom::geography, d.p::geography, :radio_rural))
+       ) AS en_mun,
+       d.x > 0 AND EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
+               WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(-d.x, d.y), 4326))) AS en_mun_con_signo,
+       EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
+               WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(d.y, d.x), 4326))) AS en_mun_invertida
+FROM g_d d
+WHERE d.p IS NOT NULL AND d.invalida IS NULL;
+
+-- 6. The point to trust, and whether it agrees with the declared locality: within
+-- :radio_rural metres of INEGI's point, or inside (within about :margen_urbano metres of) the
+-- locality's polygon when it has one.
+CREATE TEMP TABLE g_f ON COMMIT DROP AS
+SELECT c.id,
+       CASE WHEN c.en_mun THEN c.p
+            WHEN c.en_mun_con_signo THEN ST_SetSRID(ST_MakePoint(-c.x, c.y), 4326)
+            WHEN c.en_mun_invertida THEN ST_SetSRID(ST_MakePoint(c.y, c.x), 4326) END AS q,
+       CASE WHEN c.en_mun THEN NULL
+            WHEN c.en_mun_con_signo THEN 'coord_signo_corregido'
+            WHEN c.en_mun_invertida THEN 'coord_invertida_corregida'
+            WHEN c.x > 0 AND c.mun IS NOT NULL THEN 'coord_signo'
+            WHEN NOT c.en_estado THEN 'coord_fuera_de_oaxaca'
+            WHEN c.mun IS NOT NULL THEN 'coord_fuera_de_municipio' END AS problema,
+       c.en_estado
+FROM g_c c;
+
+CREATE TEMP TABLE g_a ON COMMIT DROP AS
+SELECT f.id, f.q,
+       CASE WHEN f.q IS NULL OR d.loc IS NULL THEN NULL
+            -- Degrees for polygons (distance to a detailed polygon on the spheroid is costly);
+            -- :margen_urbano / 111,320 m per degree, which errs on the generous side in longitude.
+            ELSE ST_DWithin(l.geom::geography, f.q::geography, :radio_rural)
+                 OR coalesce(ST_DWithin(lp.geom, f.q, :margen_urbano / 111320.0), false) END AS cerca_loc,
+       f.problema, f.en_estado
+FROM g_f f
+JOIN g_d d USING (id)
+LEFT JOIN boundaries.localidad l ON l.cvegeo = d.loc
+LEFT JOIN boundaries.localidad_poligono lp ON lp.cvegeo = d.loc;
+
+-- 7. Without a declared locality, a trusted point names one: the polygon that contains it,
+-- or the nearest locality point of its municipality within :radio_rural metres.
+CREATE TEMP TABLE g_n ON COMMIT DROP AS
+SELECT a.id,
+       coalesce(
+           (SELECT lp.cvegeo FROM boundaries.localidad_poligono lp
+            WHERE lp.cvegeo LIKE d.mun || '%' AND ST_Covers(lp.geom, a.q) LIMIT 1),
+           (SELECT l.cvegeo FROM boundaries.localidad l
+            WHERE l.cvegeo_mun = d.mun AND ST_DWithin(l.geom::geography, a.q::geography, :radio_rural)
+            ORDER BY l.geom <-> a.q LIMIT 1)
+       ) AS loc
+FROM g_a a JOIN g_d d USING (id)
+WHERE a.q IS NOT NULL AND d.loc IS NULL AND d.mun IS NOT NULL;
+
+INSERT INTO padron.ubicacion (registro_id, carga_id, cvegeo_mun, cvegeo_loc, precision, confianza, banderas, geom)
+SELECT d.id, d.carga_id,
+       d.mun,
+       coalesce(d.loc, n.loc),
+       CASE WHEN usa_croquis AND a.problema IS NULL THEN 'croquis'
+            WHEN usa_croquis THEN 'croquis_corregido'
+            WHEN d.loc IS NOT NULL THEN 'localidad'
+            WHEN d.mun IS NOT NULL THEN 'municipio'
+            ELSE 'sin_ubicar' END,
+       CASE WHEN usa_croquis AND a.problema IS NULL THEN CASE WHEN d.loc IS NOT NULL THEN 0.95 ELSE 0.85 END
+            WHEN usa_croquis THEN 0.75
+            WHEN d.loc IS NOT NULL THEN CASE d.loc_via WHEN 'clave' THEN 0.8 WHEN 'nombre' THEN 0.7 ELSE 0.55 END
+            WHEN d.mun IS NOT NULL THEN 0.3
+            ELSE 0 END,
+       array_remove(ARRAY[
+           d.invalida,
+           a.problema,
+           CASE WHEN a.cerca_loc = false THEN 'coord_lejos_de_localidad' END,
+           CASE WHEN d.mun_ambiguo THEN 'municipio_ambiguo' END,
+           CASE WHEN d.mun_no_encontrado THEN 'municipio_no_encontrado' END,
+           CASE WHEN d.mun_clave_inexistente THEN 'clave_mun_inexistente' END,
+           CASE WHEN d.loc_ambigua THEN 'localidad_ambigua' END,
+           CASE WHEN d.loc_no_encontrada THEN 'localidad_no_encontrada' END,
+           CASE WHEN d.loc_clave_inexistente THEN 'clave_loc_inexistente' END,
+           CASE WHEN 'nombre_aproximado' IN (d.mun_via, d.loc_via) THEN 'nombre_aproximado' END
+       ], NULL),
+       CASE WHEN usa_croquis THEN a.q
+            WHEN d.loc IS NOT NULL THEN l.geom
+            WHEN d.mun IS NOT NULL THEN coalesce(cab.geom, ST_PointOnSurface(mu.geom)) END
+FROM g_d d
+LEFT JOIN g_a a USING (id)
+LEFT JOIN g_n n USING (id)
+LEFT JOIN boundaries.localidad l ON l.cvegeo = d.loc
+LEFT JOIN boundaries.localidad cab ON cab.cvegeo = d.mun || '0001'
+LEFT JOIN boundaries.municipio mu ON mu.cvegeo = d.mun
+CROSS JOIN LATERAL (SELECT a.q IS NOT NULL AND coalesce(a.cerca_loc, true) AS usa_croquis) u;
