@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,30 @@ def test_ingest_with_unknown_layout_fails_clearly(
         app, ["ingest", str(roster), "--program", "CLI2", "--layout", "no.yaml"], env=env
     )
     assert result.exit_code == 1 and "No existe el archivo de formato" in result.output
+
+
+def test_ingest_geocodes_and_exports_records(
+    env: dict[str, str], write_roster: RosterWriter, tmp_path: Path
+) -> None:
+    roster = write_roster([{"ID_REGISTRO": "G1"}, {"ID_REGISTRO": "G2", "LONGITUD": "96.7255"}])
+    result = runner.invoke(app, ["ingest", str(roster), "--program", "CLIGEO"], env=env)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Ubicados 2 registros" in result.output
+        and "bandera coord_signo_corregido: 1" in result.output
+    )
+    out = tmp_path / "registros.csv"
+    exported = runner.invoke(app, ["export", "registros", "--out", str(out)], env=env)
+    assert exported.exit_code == 0, exported.output
+    lines = [
+        line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("CLIGEO,")
+    ]
+    assert sorted(lines) == [
+        "CLIGEO,2024,G1,,200670001,-96.725500,17.060000,croquis,",
+        "CLIGEO,2024,G2,,200670001,-96.725500,17.060000,croquis_corregido,coord_signo_corregido",
+    ]
+    carga = re.search(r"Carga (\d+):", result.output).group(1)  # type: ignore[union-attr]
+    again = runner.invoke(app, ["geocode", "--carga", carga], env=env)
+    assert again.exit_code == 0 and f"Ubicados 2 registros de las cargas [{carga}]" in again.output
+    missing = runner.invoke(app, ["geocode", "--carga", "999999"], env=env)
+    assert missing.exit_code == 1 and "No existe la carga" in missing.output

@@ -7,7 +7,7 @@ DELETE FROM padron.ubicacion WHERE carga_id = :carga;
 
 -- 1. Declared keys that exist.
 CREATE TEMP TABLE g_r ON COMMIT DROP AS
-SELECT r.id, r.carga_id, r.nom_mun, r.nom_loc, r.cve_loc,
+SELECT r.id, r.carga_id, r.nom_mun, r.nom_loc, r.cve_loc, r.cp,
        m.cvegeo AS mun_clave,
        (r.cve_mun IS NOT NULL AND m.cvegeo IS NULL) AS mun_clave_inexistente,
        r.lon_declarada AS x, r.lat_declarada AS y
@@ -45,15 +45,25 @@ LEFT JOIN LATERAL (
     HAVING max(c.s) >= 0.6 AND max(c.s) - min(c.s) >= 0.1
 ) tg ON true;
 
--- 3. Declared municipality per record.
+-- 3. Declared municipality per record; when neither key nor name settles it, a postal code
+-- whose SEPOMEX settlements all lie in one municipality does (if the operator loaded SEPOMEX).
+CREATE TEMP TABLE g_cp ON COMMIT DROP AS
+SELECT cp, min(cvegeo_mun) AS cvegeo
+FROM boundaries.codigo_postal
+WHERE cp IN (SELECT DISTINCT cp FROM g_r WHERE cp IS NOT NULL)
+GROUP BY cp HAVING count(DISTINCT cvegeo_mun) = 1;
+
 CREATE TEMP TABLE g_m ON COMMIT DROP AS
 SELECT r.id, r.carga_id, r.x, r.y, r.nom_loc, r.cve_loc, r.mun_clave_inexistente,
-       coalesce(r.mun_clave, mn.cvegeo) AS mun,
-       CASE WHEN r.mun_clave IS NOT NULL THEN 'clave' ELSE mn.via END AS mun_via,
-       (r.mun_clave IS NULL AND mn.candidatos > 1) AS mun_ambiguo,
+       coalesce(r.mun_clave, mn.cvegeo, cp.cvegeo) AS mun,
+       CASE WHEN r.mun_clave IS NOT NULL THEN 'clave'
+            WHEN mn.cvegeo IS NOT NULL THEN mn.via
+            WHEN cp.cvegeo IS NOT NULL THEN 'codigo_postal' END AS mun_via,
+       (r.mun_clave IS NULL AND mn.candidatos > 1 AND cp.cvegeo IS NULL) AS mun_ambiguo,
        (r.mun_clave IS NULL AND r.nom_mun IS NOT NULL AND mn.candidatos = 0) AS mun_no_encontrado
 FROM g_r r
-LEFT JOIN g_mun_nombre mn ON r.mun_clave IS NULL AND mn.nom_mun = r.nom_mun;
+LEFT JOIN g_mun_nombre mn ON r.mun_clave IS NULL AND mn.nom_mun = r.nom_mun
+LEFT JOIN g_cp cp ON r.mun_clave IS NULL AND coalesce(mn.cvegeo, '') = '' AND cp.cp = r.cp;
 
 -- 4. Locality names within their municipality (names repeat across municipalities).
 CREATE TEMP TABLE g_loc_nombre ON COMMIT DROP AS
@@ -112,7 +122,10 @@ SELECT d.*,
        d.x > 0 AND EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
                WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(-d.x, d.y), 4326))) AS en_mun_con_signo,
        EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
-               WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(d.y, d.x), 4326))) AS en_mun_invertida
+               WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(d.y, d.x), 4326))) AS en_mun_invertida,
+       -- Without a declared municipality, the one the point falls in.
+       CASE WHEN d.mun IS NULL THEN (SELECT s.clave FROM boundaries.municipio_subdividido s
+                                     WHERE ST_Covers(s.geom, d.p) LIMIT 1) END AS mun_punto
 FROM g_d d
 WHERE d.p IS NOT NULL AND d.invalida IS NULL;
 
@@ -120,8 +133,8 @@ WHERE d.p IS NOT NULL AND d.invalida IS NULL;
 -- :radio_rural metres of INEGI's point, or inside (within about :margen_urbano metres of) the
 -- locality's polygon when it has one.
 CREATE TEMP TABLE g_f ON COMMIT DROP AS
-SELECT c.id,
-       CASE WHEN c.en_mun THEN c.p
+SELECT c.id, c.mun_punto,
+       CASE WHEN c.en_mun OR c.mun_punto IS NOT NULL THEN c.p
             WHEN c.en_mun_con_signo THEN ST_SetSRID(ST_MakePoint(-c.x, c.y), 4326)
             WHEN c.en_mun_invertida THEN ST_SetSRID(ST_MakePoint(c.y, c.x), 4326) END AS q,
        CASE WHEN c.en_mun THEN NULL
@@ -134,7 +147,7 @@ SELECT c.id,
 FROM g_c c;
 
 CREATE TEMP TABLE g_a ON COMMIT DROP AS
-SELECT f.id, f.q,
+SELECT f.id, f.q, f.mun_punto,
        CASE WHEN f.q IS NULL OR d.loc IS NULL THEN NULL
             -- Degrees for polygons (distance to a detailed polygon on the spheroid is costly);
             -- :margen_urbano / 111,320 m per degree, which errs on the generous side in longitude.
@@ -152,39 +165,43 @@ CREATE TEMP TABLE g_n ON COMMIT DROP AS
 SELECT a.id,
        coalesce(
            (SELECT lp.cvegeo FROM boundaries.localidad_poligono lp
-            WHERE lp.cvegeo LIKE d.mun || '%' AND ST_Covers(lp.geom, a.q) LIMIT 1),
+            WHERE lp.cvegeo LIKE coalesce(d.mun, a.mun_punto) || '%' AND ST_Covers(lp.geom, a.q) LIMIT 1),
            (SELECT l.cvegeo FROM boundaries.localidad l
-            WHERE l.cvegeo_mun = d.mun AND ST_DWithin(l.geom::geography, a.q::geography, :radio_rural)
+            WHERE l.cvegeo_mun = coalesce(d.mun, a.mun_punto)
+              AND ST_DWithin(l.geom::geography, a.q::geography, :radio_rural)
             ORDER BY l.geom <-> a.q LIMIT 1)
        ) AS loc
 FROM g_a a JOIN g_d d USING (id)
-WHERE a.q IS NOT NULL AND d.loc IS NULL AND d.mun IS NOT NULL;
+WHERE a.q IS NOT NULL AND d.loc IS NULL AND coalesce(d.mun, a.mun_punto) IS NOT NULL;
 
 INSERT INTO padron.ubicacion (registro_id, carga_id, cvegeo_mun, cvegeo_loc, precision, confianza, banderas, geom)
 SELECT d.id, d.carga_id,
-       d.mun,
+       coalesce(d.mun, a.mun_punto),
        coalesce(d.loc, n.loc),
        CASE WHEN usa_croquis AND a.problema IS NULL THEN 'croquis'
             WHEN usa_croquis THEN 'croquis_corregido'
             WHEN d.loc IS NOT NULL THEN 'localidad'
             WHEN d.mun IS NOT NULL THEN 'municipio'
             ELSE 'sin_ubicar' END,
-       CASE WHEN usa_croquis AND a.problema IS NULL THEN CASE WHEN d.loc IS NOT NULL THEN 0.95 ELSE 0.85 END
+       CASE WHEN usa_croquis AND d.mun IS NULL THEN 0.6
+            WHEN usa_croquis AND a.problema IS NULL THEN CASE WHEN d.loc IS NOT NULL THEN 0.95 ELSE 0.85 END
             WHEN usa_croquis THEN 0.75
             WHEN d.loc IS NOT NULL THEN CASE d.loc_via WHEN 'clave' THEN 0.8 WHEN 'nombre' THEN 0.7 ELSE 0.55 END
-            WHEN d.mun IS NOT NULL THEN 0.3
+            WHEN d.mun IS NOT NULL THEN CASE d.mun_via WHEN 'codigo_postal' THEN 0.2 ELSE 0.3 END
             ELSE 0 END,
        array_remove(ARRAY[
            d.invalida,
            a.problema,
            CASE WHEN a.cerca_loc = false THEN 'coord_lejos_de_localidad' END,
+           CASE WHEN d.mun IS NULL AND a.mun_punto IS NOT NULL THEN 'sin_lugar_declarado' END,
            CASE WHEN d.mun_ambiguo THEN 'municipio_ambiguo' END,
            CASE WHEN d.mun_no_encontrado THEN 'municipio_no_encontrado' END,
            CASE WHEN d.mun_clave_inexistente THEN 'clave_mun_inexistente' END,
            CASE WHEN d.loc_ambigua THEN 'localidad_ambigua' END,
            CASE WHEN d.loc_no_encontrada THEN 'localidad_no_encontrada' END,
            CASE WHEN d.loc_clave_inexistente THEN 'clave_loc_inexistente' END,
-           CASE WHEN 'nombre_aproximado' IN (d.mun_via, d.loc_via) THEN 'nombre_aproximado' END
+           CASE WHEN 'nombre_aproximado' IN (d.mun_via, d.loc_via) THEN 'nombre_aproximado' END,
+           CASE WHEN d.mun_via = 'codigo_postal' THEN 'municipio_por_cp' END
        ], NULL),
        CASE WHEN usa_croquis THEN a.q
             WHEN d.loc IS NOT NULL THEN l.geom
