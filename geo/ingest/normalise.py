@@ -136,7 +136,7 @@ def normalise(
     keys = {name: field(name) for name in ("CVE_ENT", "CVE_MUN", "CVE_LOC", "CP")}
     widths = {"CVE_ENT": 2, "CVE_MUN": 3, "CVE_LOC": 4, "CP": 5}
     padded = {
-        name: map_unique(series, partial(_pad, width=widths[name]), pl.String())
+        name: map_unique(series, partial(nz.pad_key, width=widths[name]), pl.String())
         for name, series in keys.items()
     }
     lon_raw, lat_raw = field("LONGITUD"), field("LATITUD")
@@ -340,10 +340,6 @@ def _curp_struct(raw: str) -> dict[str, Any]:
         "curp_sexo": result.sex,
         **{name: name in result.flags for name in CURP_FLAGS},
     }
-
-
-def _pad(raw: str, width: int) -> str | None:
-    return nz.pad_key(raw, width)
 
 
 def _state_of_birth(raw: str) -> str | None:
