@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, UploadFile
 
 from api.deps import ConnDep, SettingsDep
+from geo.geocode import geocode
 from geo.ingest import PUB, batch_status, ingest_file
 
 router = APIRouter(tags=["cargas"])
@@ -68,6 +69,11 @@ def crear_carga(
             layout=PUB,
             nombre_archivo=_safe_name(archivo),
         )
+    located = (
+        geocode(engine, result.carga_id).por_precision
+        if not result.ya_cargado and result.filas_cargadas
+        else {}
+    )
     return {
         "carga": result.carga_id,
         "ya_cargado": result.ya_cargado,
@@ -76,6 +82,7 @@ def crear_carga(
         "filas_rechazadas": result.filas_rechazadas,
         "rechazos_por_motivo": result.rechazos,
         "banderas": result.banderas,
+        "ubicacion_por_precision": located,
         "estado": f"/cargas/{result.carga_id}",
     }
 

@@ -35,6 +35,7 @@ def test_upload_then_status_then_same_file_again(
     assert created.status_code == 201, created.text
     body = created.json()
     assert (body["filas_leidas"], body["filas_cargadas"], body["filas_rechazadas"]) == (2, 1, 1)
+    assert body["ubicacion_por_precision"] == {"croquis": 1}
     status = admin_client.get(body["estado"], headers=AUTH).json()
     assert status["archivo"] == "padron.csv" and status["rechazos_por_motivo"] == {"sin_folio": 1}
     again = admin_client.post("/cargas", data={"programa": "API"}, files=files, headers=AUTH).json()
