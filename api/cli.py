@@ -11,6 +11,8 @@ import typer
 from api.settings import Settings, resolve_database_url
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from geo.geocode import GeocodeReport
 
 app = typer.Typer(help="Padrón Único de Beneficiarios (Oaxaca).", no_args_is_help=True)
@@ -26,7 +28,7 @@ def _settings() -> Settings:
     return Settings()
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     from geo.db import make_engine
 
     return make_engine(resolve_database_url(_settings()))
