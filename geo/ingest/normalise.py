@@ -54,7 +54,7 @@ FLAGS = {
     "cp_invalido": "código postal ilegible",
     "coord_formato": "coordenadas ilegibles",
     "programa_no_coincide": "CD_PROGRAMA distinto del programa de la carga",
-    "bytes_nulos": "el renglón tenía bytes nulos (eliminados)",
+    "bytes_nulos": "el renglón tenía bytes nulos o separadores de control (cambiados por espacios)",
 }
 """Flags a loaded record can carry: the problem is named, the record is still usable."""
 
