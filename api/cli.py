@@ -252,6 +252,35 @@ def export_registros(
     typer.echo(f"{count:,} registros escritos en {out}.")
 
 
+@app.command("resolve")
+def resolve_command() -> None:
+    """Agrupa los registros en personas (CURP exacta, o con un carácter mal capturado)."""
+    from geo.resolve import resolve
+
+    report = resolve(_engine())
+    typer.echo(
+        f"{report.personas:,} personas; {report.resueltos:,} registros resueltos, "
+        f"{report.sin_resolver:,} sin resolver (sin CURP utilizable)."
+    )
+
+
+@app.command("duplicados")
+def duplicados() -> None:
+    """Apoyos duplicados: personas en varios programas o repetidas en uno, y el importe."""
+    from geo.resolve import duplicated_support
+
+    with _engine().connect() as conn:
+        report = duplicated_support(conn)
+    for programa, count in sorted(report.personas_por_programa.items()):
+        extra = report.duplicados_en_programa.get(programa, 0)
+        typer.echo(f"  {programa}: {count:,} personas únicas; {extra:,} inscripciones repetidas")
+    for (first, second), count in sorted(report.pares_de_programas.items()):
+        typer.echo(f"  {first} y {second}: {count:,} personas en ambos")
+    typer.echo(
+        f"  importe pagado a personas inscritas más de una vez: {report.importe_involucrado}"
+    )
+
+
 @app.command("synth")
 def synth(
     out: Annotated[Path, typer.Option("--out", help="Directorio de salida.")],

@@ -228,6 +228,18 @@ def _people(
             first, second, given, born.astype(object), sex, state, homoclave, strict=True
         )
     ]
+    # RENAPO never gives two people one CURP: people whose data coincide (by chance or as
+    # homonyms) get the next free homonym differentiator, as RENAPO does.
+    seen: set[str] = set()
+    for i, value in enumerate(curps):
+        differentiator = int(homoclave[i])
+        while value in seen:
+            differentiator += 1
+            birth = born[i].astype(object)
+            code = str(differentiator) if birth.year < 2000 else chr(ord("A") + differentiator)
+            value = curp.build(first[i], second[i], given[i], birth, sex[i], state[i], code)
+        seen.add(value)
+        curps[i] = value
     return pl.DataFrame(
         {
             "persona": np.arange(count),

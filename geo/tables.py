@@ -149,3 +149,12 @@ ubicacion = Table(
 )
 """Where each record is: final point, ``precision`` (see ``geo.geocode.PRECISIONS``), keys,
 confidence and ``coord_*``/place flags. The raw values stay in ``registro``."""
+
+persona = Table(
+    "persona",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("curp", String(18), unique=True),
+    Column("creada_en", DateTime(timezone=True)),
+)
+"""A person; ``registro.persona_id`` points here. Ids are stable: resolution never reassigns one."""

@@ -101,3 +101,15 @@ def test_ingest_geocodes_and_exports_records(
     assert again.exit_code == 0 and f"Ubicados 2 registros de las cargas [{carga}]" in again.output
     missing = runner.invoke(app, ["geocode", "--carga", "999999"], env=env)
     assert missing.exit_code == 1 and "No existe la carga" in missing.output
+
+
+def test_resolve_and_duplicated_support(env: dict[str, str], write_roster: RosterWriter) -> None:
+    roster = write_roster([{"ID_REGISTRO": "D1"}, {"ID_REGISTRO": "D2"}], name="dup.csv")
+    assert (
+        runner.invoke(app, ["ingest", str(roster), "--program", "CLIDUP"], env=env).exit_code == 0
+    )
+    resolved = runner.invoke(app, ["resolve"], env=env)
+    assert resolved.exit_code == 0 and "personas;" in resolved.output
+    report = runner.invoke(app, ["duplicados"], env=env)
+    assert report.exit_code == 0, report.output
+    assert "CLIDUP: 1 personas únicas; 1 inscripciones repetidas" in report.output

@@ -102,3 +102,18 @@ def test_seed_sized_config_has_the_real_roster_sizes() -> None:
     config = SynthConfig.seed_sized()
     assert [p.rows for p in config.programs] == [1_598_672, 2_223_143]
     assert [p.rows for p in SynthConfig.seed_sized(0.01).programs] == [15_987, 22_231]
+
+
+def test_every_person_has_a_distinct_valid_curp(tmp_path: Path) -> None:
+    # Large enough for people whose names, birth date and sex coincide by chance.
+    generate(
+        DATA_DIR,
+        tmp_path,
+        SynthConfig(seed=5, programs=(ProgramSpec("UNO", 120_000, "2016", 18, 90, "1"),)),
+    )
+    truth = pl.read_csv(tmp_path / "verdad.csv", infer_schema=False)
+    people = truth.unique("persona_verdadera")
+    assert people["curp_verdadera"].n_unique() == people.height
+    homonyms = truth.filter(pl.col("errores").str.contains("homonimo"))
+    assert homonyms.height > 0
+    assert all(curp.validate(v).flags == () for v in people["curp_verdadera"])
