@@ -94,9 +94,9 @@ def ingest_in_child(url: str, code: str, path: Path) -> dict[str, object]:
 
 
 def _is_utf8(path: Path) -> bool:
-    from geo.ingest.reader import detect_encoding
+    from geo.ingest.reader import scan_file
 
-    return detect_encoding(path).startswith("utf-8")
+    return scan_file(path)[1].startswith("utf-8")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,10 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from geo.checksums import sha256_of
 from geo.errors import InvalidParameter
 
 DELIMITERS = (",", "|", "\t", ";")
-_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 @dataclass(frozen=True)
@@ -53,40 +53,50 @@ def open_roster(path: Path, workdir: Path) -> Roster:
     """Detect format, encoding and delimiter; XLSX becomes a CSV in ``workdir``."""
     if not path.is_file():
         raise InvalidParameter(f"No existe el archivo {path}.")
-    digest = sha256_of(path)
+    digest, encoding = scan_file(path)
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic == b"PK\x03\x04":
         csv_path = workdir / (path.stem + ".csv")
         _xlsx_to_csv(path, csv_path)
         return Roster(csv_path, path, "xlsx", "utf-8", ",", _header(csv_path, "utf-8", ","), digest)
-    encoding = detect_encoding(path)
     delimiter = detect_delimiter(path, encoding)
     return Roster(
         path, path, "csv", encoding, delimiter, _header(path, encoding, delimiter), digest
     )
 
 
-def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-8``, ``cp1252`` or ``latin-1``: the first that decodes every byte."""
-    with path.open("rb") as handle:
-        if handle.read(3) == codecs.BOM_UTF8:
-            return "utf-8-sig"
+def scan_file(path: Path) -> tuple[str, str]:
+    """SHA-256 and encoding of a file in one read.
+
+    The encoding is ``utf-8-sig``, ``utf-8``, ``cp1252`` or ``latin-1``: the first that decodes
+    every byte (CP1252 unless the file holds one of the five bytes CP1252 leaves undefined).
+    """
+    digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    seen_undefined = False
+    utf8, undefined, first = True, False, True
     with path.open("rb") as handle:
-        try:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(block)
-                seen_undefined = seen_undefined or bool(_CP1252_UNDEFINED & set(block))
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-        # Not UTF-8: CP1252 unless it holds bytes CP1252 leaves undefined.
         for block in iter(lambda: handle.read(1 << 20), b""):
-            seen_undefined = seen_undefined or bool(_CP1252_UNDEFINED & set(block))
-    return "latin-1" if seen_undefined else "cp1252"
+            digest.update(block)
+            if first and block.startswith(codecs.BOM_UTF8):
+                block = block[3:]
+            first = False
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+            undefined = undefined or any(block.count(b) for b in _CP1252_UNDEFINED)
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    with path.open("rb") as handle:
+        bom = handle.read(3) == codecs.BOM_UTF8
+    if utf8:
+        return digest.hexdigest(), "utf-8-sig" if bom else "utf-8"
+    return digest.hexdigest(), "latin-1" if undefined else "cp1252"
 
 
 def detect_delimiter(path: Path, encoding: str) -> str:
