@@ -1,0 +1,39 @@
+"""Encoding and delimiter detection on hand-made files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from geo.ingest.reader import detect_delimiter, scan_file
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        (b"ID,NOMBRE\n1,JOSE\n", "utf-8"),
+        (b"\xef\xbb\xbfID,NOMBRE\n1,JOS\xc3\x89\n", "utf-8-sig"),
+        ("ID,NOMBRE\n1,NÚÑEZ “Pepe”\n".encode("cp1252"), "cp1252"),
+        (b"ID,NOMBRE\n1,NU\xd1EZ\x81\n", "latin-1"),  # 0x81 has no CP1252 character
+        # A two-byte UTF-8 character split across the 1 MiB read boundary is still UTF-8.
+        (b"x" * (1024 * 1024 - 1) + "É\n".encode(), "utf-8"),
+    ],
+)
+def test_scan_file_hashes_and_detects_the_encoding(
+    tmp_path: Path, content: bytes, encoding: str
+) -> None:
+    path = tmp_path / "padron.csv"
+    path.write_bytes(content)
+    assert scan_file(path) == (hashlib.sha256(content).hexdigest(), encoding)
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [("A,B,C", ","), ("A|B|C", "|"), ("A\tB\tC", "\t"), ("A;B;C", ";"), ("A", ",")],
+)
+def test_detect_delimiter(tmp_path: Path, header: str, delimiter: str) -> None:
+    path = tmp_path / "padron.csv"
+    path.write_text(header + "\n", encoding="utf-8")
+    assert detect_delimiter(path, "utf-8") == delimiter
