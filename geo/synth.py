@@ -1002,7 +1002,7 @@ def _curp_damage(
             j = int(rng.integers(0, 17))
             pool = "0123456789" if text[j].isdigit() else "HM" if j == 10 else _LETTERS
             candidate = text[:j] + pool[int(rng.integers(0, len(pool)))] + text[j + 1 :]
-            if curp.check_digit(candidate) != candidate[17]:
+            if curp.check_digit(candidate[:17]) != candidate[17]:
                 break
         out[i] = candidate
     for i in np.flatnonzero(lower):
