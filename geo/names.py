@@ -1,9 +1,10 @@
 """Mexican names in a comparable form, for matching people across rosters.
 
-Names are never changed where stored: these functions return the matching form. Rules
-(``../shared/DOMAIN.md``): accents and Ñ vary (Ñ written N, NI, ``#`` or mangled by encodings);
-``MA.``/``J.`` abbreviate MARIA/JOSE; particles (DE LA, DEL...) come and go; rosters sometimes
-add a husband's surname after ``DE``/``VDA. DE``.
+Names are never changed where stored: these functions return a new matching form. Rules
+(``../shared/DOMAIN.md``): accents and Ñ vary (Ñ written N, ``#`` or mangled by encodings);
+``MA.``/``J.`` abbreviate MARIA/JOSE; particles (DE LA, DEL...) come and go; rosters sometimes add
+a husband's surname after ``DE`` or ``VDA. DE``. Every function is cached (bounded): names repeat
+across millions of rows.
 """
 
 from __future__ import annotations
@@ -14,65 +15,99 @@ from functools import lru_cache
 
 from geo.curp import PARTICLES
 
-_MOJIBAKE = (("Ã‘", "N"), ("Ã±", "N"), ("Ã'", "N"), ("Ã\x91", "N"), ("Ã\xb1", "N"), ("#", "N"))
-"""Ñ as UTF-8 read as Latin-1/CP1252, and the ``#`` some systems store instead."""
+_CACHE = 262_144
 
-_NOT_LETTER = re.compile(r"[^A-Z ]+")
-_ABBREVIATIONS = {
-    "MA": "MARIA",
-    "J": "JOSE",
-    "JA": "JOSEFA",
-    "FCO": "FRANCISCO",
-    "GPE": "GUADALUPE",
-}
+_MANGLED_PAIR = re.compile("[ÂÃ].")
+"""UTF-8 read as CP1252 or Latin-1 turns each accented letter into two characters, the first
+``Â`` or ``Ã`` (``Ñ`` → ``Ã‘`` or ``Ã\\x91``, ``É`` → ``Ã‰``)."""
+
+_MANGLED_N = {"Ã'": "Ñ"}
+"""``Ã‘`` after its curly quote was straightened: no longer decodable, still an Ñ."""
+
+_N_STANDINS = str.maketrans({"#": "Ñ", "¥": "Ñ", "¤": "Ñ"})
+"""Ñ as some systems store it: ``#``, and DOS code page 850's Ñ/ñ bytes read as Latin-1."""
+
+_JOINING = str.maketrans(dict.fromkeys("'’´`", ""))
+"""Apostrophes and stray accents join their word (``O'HIGGINS``, ``GARCI´A``)."""
+
+_NOT_LETTER = re.compile(r"[^A-Z]+")
+
+GIVEN_ABBREVIATIONS = {"MA": "MARIA", "J": "JOSE", "FCO": "FRANCISCO", "GPE": "GUADALUPE"}
+"""Given-name abbreviations spelled out (the dot is gone by then): ``MA.``, ``J.``, ``FCO.``,
+``GPE.``."""
+
 _LEADING_COMMON = frozenset({"MARIA", "JOSE"})
-_MARRIED = frozenset({"DE", "VDA", "VIUDA"})
+_WIDOW = frozenset({"VDA", "VIUDA"})
 
 
-@lru_cache(maxsize=262_144)
-def fold(text: str) -> str:
-    """Upper case, accents and Ñ folded to plain letters, punctuation dropped, spaces collapsed."""
-    upper = text.upper()
-    for mangled, letter in _MOJIBAKE:
-        upper = upper.replace(mangled, letter)
+@lru_cache(maxsize=_CACHE)
+def normalize(text: str) -> str:
+    """Matching form: upper case, mangled Ñ repaired, accents dropped (Ñ → N), letters only.
+
+    Apostrophes join their word; any other character that is not a letter separates words;
+    whitespace is collapsed. Particles and abbreviations are kept as written.
+    """
+    if "Ã" in text or "Â" in text:
+        text = _MANGLED_PAIR.sub(_repair_pair, text)
+    upper = text.translate(_N_STANDINS).translate(_JOINING).upper()
     plain = "".join(c for c in unicodedata.normalize("NFKD", upper) if not unicodedata.combining(c))
     return " ".join(_NOT_LETTER.sub(" ", plain).split())
 
 
-@lru_cache(maxsize=262_144)
 def normalize_surname(text: str) -> str:
-    """Matching form of a surname: :func:`fold`, particles kept ("DE LA CRUZ")."""
-    return fold(text)
+    """Matching form of a surname: :func:`normalize`, particles kept (``DE LA CRUZ``)."""
+    return normalize(text)
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=_CACHE)
 def normalize_given(text: str) -> str:
-    """Matching form of given names: :func:`fold` with MA./J./FCO./GPE. spelled out."""
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in fold(text).split())
+    """Matching form of given names: :func:`normalize`, :data:`GIVEN_ABBREVIATIONS` spelled out."""
+    return " ".join(GIVEN_ABBREVIATIONS.get(word, word) for word in normalize(text).split())
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=_CACHE)
 def surname_core(text: str) -> str:
     """The distinctive part of a surname: no particles, no married-name addition.
 
-    ``"DE LA CRUZ"`` → ``"CRUZ"``; ``"LOPEZ DE GARCIA"`` and ``"LOPEZ VDA. DE GARCIA"`` →
-    ``"LOPEZ"`` (a ``DE``/``VDA`` after the first real word starts the husband's surname).
+    ``DE LA CRUZ`` → ``CRUZ``. A husband's surname is dropped: everything from ``VDA``/``VIUDA``
+    on (``LOPEZ VDA. DE GARCIA`` → ``LOPEZ``), and a final ``DE <one word>`` after a real word
+    (``LOPEZ DE GARCIA`` → ``LOPEZ``). Compound surnames of that shape lose their tail too
+    (``PONCE DE LEON`` → ``PONCE``); both records reduce alike, so matching is unaffected.
     """
-    words = fold(text).split()
-    core: list[str] = []
-    for word in words:
-        if core and word in _MARRIED:
+    words = normalize(text).split()
+    for i, word in enumerate(words):
+        if word in _WIDOW and i > 0:
+            words = words[:i]
             break
-        if word not in PARTICLES:
-            core.append(word)
+    if (
+        len(words) >= 3
+        and words[-2] == "DE"
+        and words[-1] not in PARTICLES
+        and any(w not in PARTICLES for w in words[:-2])
+    ):
+        words = words[:-2]
+    return " ".join(w for w in words if w not in PARTICLES)
+
+
+@lru_cache(maxsize=_CACHE)
+def given_names_core(text: str) -> str:
+    """Given names without particles and without a leading MARIA/JOSE another name follows.
+
+    ``MA. GUADALUPE`` → ``GUADALUPE``, ``MARIA DE LOS ANGELES`` → ``ANGELES``, ``MARIA`` stays:
+    the name the CURP's fourth letter is taken from.
+    """
+    words = normalize_given(text).split()
+    core = [w for w in words if w not in PARTICLES] or words
+    if len(core) > 1 and core[0] in _LEADING_COMMON:
+        core = core[1:]
     return " ".join(core)
 
 
-@lru_cache(maxsize=262_144)
-def given_names_core(text: str) -> str:
-    """Given names without a leading MARIA/JOSE when another name follows ("MA. GUADALUPE" →
-    "GUADALUPE"), the way the CURP picks its letter."""
-    words = normalize_given(text).split()
-    while len(words) > 1 and words[0] in _LEADING_COMMON:
-        words = words[1:]
-    return " ".join(w for w in words if w not in PARTICLES) or " ".join(words)
+def _repair_pair(match: re.Match[str]) -> str:
+    pair = match.group()
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return pair.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return _MANGLED_N.get(pair, pair)
