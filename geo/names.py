@@ -24,11 +24,9 @@ _MANGLED_PAIR = re.compile("[ÂÃ].")
 _MANGLED_N = {"Ã'": "Ñ"}
 """``Ã‘`` after its curly quote was straightened: no longer decodable, still an Ñ."""
 
-_N_STANDINS = str.maketrans({"#": "Ñ", "¥": "Ñ", "¤": "Ñ"})
-"""Ñ as some systems store it: ``#``, and DOS code page 850's Ñ/ñ bytes read as Latin-1."""
-
-_JOINING = str.maketrans(dict.fromkeys("'’´`", ""))
-"""Apostrophes and stray accents join their word (``O'HIGGINS``, ``GARCI´A``)."""
+_STANDINS = str.maketrans({"#": "Ñ", "¥": "Ñ", "¤": "Ñ"} | dict.fromkeys("'’´`", None))
+"""Ñ as some systems store it (``#``, and DOS code page 850's Ñ/ñ bytes read as Latin-1) and
+apostrophes or stray accents, which join their word (``O'HIGGINS``, ``GARCI´A``)."""
 
 _NOT_LETTER = re.compile(r"[^A-Z]+")
 
@@ -49,9 +47,12 @@ def normalize(text: str) -> str:
     """
     if "Ã" in text or "Â" in text:
         text = _MANGLED_PAIR.sub(_repair_pair, text)
-    upper = text.translate(_N_STANDINS).translate(_JOINING).upper()
-    plain = "".join(c for c in unicodedata.normalize("NFKD", upper) if not unicodedata.combining(c))
-    return " ".join(_NOT_LETTER.sub(" ", plain).split())
+    upper = text.translate(_STANDINS).upper()
+    if not upper.isascii():  # most names are plain ASCII already
+        upper = "".join(
+            c for c in unicodedata.normalize("NFKD", upper) if not unicodedata.combining(c)
+        )
+    return " ".join(_NOT_LETTER.sub(" ", upper).split())
 
 
 def normalize_surname(text: str) -> str:
