@@ -20,7 +20,7 @@ from geo.curp import CURP_STATE_BY_INEGI
 NO_DATA = frozenset(
     {"", "-1", "NULL", "NONE", "N/D", "N/A", "ND", "NA", "S/D", "SD", "SIN DATO", "-"}
 )
-"""Cell values meaning "no data" (compared in upper case), the same list as ingest's.
+"""Cell values meaning "no data" (compared in upper case); ingest uses this list.
 
 ``0`` is not on it: it is a real amount or house number as often as a placeholder.
 """

@@ -22,9 +22,7 @@ from geo import normalize as nz
 from geo.ingest.layouts import NAME_FIELDS
 from geo.tables import RAW_SEPARATOR
 
-NO_DATA = frozenset(
-    {"", "-1", "NULL", "NONE", "N/D", "N/A", "ND", "NA", "S/D", "SD", "SIN DATO", "-"}
-)
+NO_DATA = nz.NO_DATA
 """Cell values that mean "no data" in real rosters; they become NULL (the raw value is kept)."""
 
 _NO_DATA_SPELLINGS = sorted(
