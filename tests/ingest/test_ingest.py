@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
@@ -311,3 +312,15 @@ def test_a_killed_ingest_leaves_no_partial_batch(
             ).scalar_one()
             == 0
         )
+
+
+def test_folio_hash_hits_are_confirmed_on_the_strings() -> None:
+    """A 64-bit hash collision must not reject a row: hits are checked against the keys."""
+    from geo.ingest.pipeline import _confirmed
+
+    keys = pl.Series(["2024\x1fA1", "2024\x1fB2"])
+    colliding = pl.Series([keys.hash()[0], keys.hash()[1]])  # hashes say both are known...
+    known = pl.Series(["2024\x1fB2", "2024\x1fZZ"])  # ...the strings say only B2 is
+    assert _confirmed(keys, keys.hash(), colliding, lambda: known).to_list() == [False, True]
+    nothing = pl.Series([], dtype=pl.UInt64)
+    assert _confirmed(keys, keys.hash(), nothing, lambda: known).to_list() == [False, False]
