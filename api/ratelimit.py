@@ -36,9 +36,18 @@ class MinuteWindow:
 
 def public_rate_limit(request: Request, settings: SettingsDep) -> None:
     """Dependency: 429 with ``Retry-After`` once a client exceeds the per-minute limit."""
+    _limit(request, "api", settings.public_requests_per_minute)
+
+
+def tile_rate_limit(request: Request, settings: SettingsDep) -> None:
+    """Tiles have their own, larger budget: one map view asks for dozens of them."""
+    _limit(request, "teselas", settings.public_tiles_per_minute)
+
+
+def _limit(request: Request, budget: str, limit: int) -> None:
     window: MinuteWindow = request.app.state.rate_window
     client = request.client.host if request.client else "desconocido"
-    wait = window.hit(client, settings.public_requests_per_minute)
+    wait = window.hit(f"{budget}:{client}", limit)
     if wait:
         raise HTTPException(
             429,

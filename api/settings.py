@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     public_requests_per_minute: int = Field(
         default=120, ge=1, description="Per-client rate limit on public endpoints."
     )
+    public_tiles_per_minute: int = Field(
+        default=3000, ge=1, description="Per-client rate limit on map tiles."
+    )
     max_photo_mb: float = Field(default=5, gt=0, description="Largest dwelling photo accepted.")
     basemap_url: str | None = Field(
         default=None,

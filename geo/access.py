@@ -304,6 +304,13 @@ def query_audit(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Audit lines, newest first, filtered by user, record, action and time range."""
+    for value in (usuario_nombre, accion):
+        if value is not None and not value.isprintable():
+            raise InvalidParameter("Los filtros de texto no admiten caracteres de control.")
+    try:
+        desde, hasta = (None if t is None else t.astimezone(UTC) for t in (desde, hasta))
+    except (OverflowError, ValueError):
+        raise InvalidParameter("Fecha fuera del intervalo admitido.") from None
     query = select(*(auditoria.c[name] for name in AUDIT_COLUMNS)).order_by(auditoria.c.id.desc())
     if usuario_nombre is not None:
         query = query.where(auditoria.c.usuario == usuario_nombre)
