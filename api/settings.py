@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     k_anonimato: int = Field(
         default=5, ge=2, description="Published counts below this many persons are suppressed."
     )
+    transparency_cache_seconds: float = Field(
+        default=300, ge=0, description="How long published counts are reused before recounting."
+    )
     public_requests_per_minute: int = Field(
         default=120, ge=1, description="Per-client rate limit on public endpoints."
     )

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Connection
 
 from api.deps import ConnDep, SettingsDep
 from api.ratelimit import public_rate_limit
+from api.settings import Settings
 from geo import transparency
 
 router = APIRouter(tags=["transparencia"], dependencies=[Depends(public_rate_limit)])
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+
+
+def _table(request: Request, conn: Connection, settings: Settings) -> transparency.PublicTable:
+    """The suppressed publication, rebuilt at most every ``transparency_cache_seconds``: a public
+    request must not cost a scan of the whole registry."""
+    cached = getattr(request.app.state, "transparency", None)
+    now = time.monotonic()
+    if cached and now - cached[0] < settings.transparency_cache_seconds:
+        table: transparency.PublicTable = cached[1]
+        return table
+    table = transparency.build(conn, settings.k_anonimato)
+    request.app.state.transparency = (now, table)
+    return table
+
 
 Programa = Annotated[str | None, Query(max_length=40, description="Clave del programa.")]
 Periodo = Annotated[str | None, Query(max_length=40, description="Periodo.")]
@@ -32,6 +49,7 @@ def pagina(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 @router.get("/transparencia/conteos", summary="Personas por programa y periodo (con supresión)")
 def conteos(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     nivel: Annotated[Nivel | None, Query(description="estado, municipio o localidad.")] = None,
@@ -40,15 +58,17 @@ def conteos(
     cvegeo_mun: Municipio = None,
 ) -> dict[str, Any]:
     """Counts below k persons, and the cells that would reveal them, are published empty."""
-    table = transparency.build(conn, settings.k_anonimato)
+    table = _table(request, conn, settings)
     rows = transparency.select_rows(table, nivel, programa, periodo, cvegeo_mun)
     return {"k": table.k, "filas": rows}
 
 
 @router.get("/transparencia/anomalias", summary="Registros con banderas por municipio")
-def anomalias(conn: ConnDep, settings: SettingsDep, cvegeo_mun: Municipio = None) -> dict[str, Any]:
+def anomalias(
+    request: Request, conn: ConnDep, settings: SettingsDep, cvegeo_mun: Municipio = None
+) -> dict[str, Any]:
     """Records by flag and municipality; counts below k are suppressed."""
-    table = transparency.build(conn, settings.k_anonimato)
+    table = _table(request, conn, settings)
     rows = [r for r in table.anomalias if cvegeo_mun is None or r["cvegeo_mun"] == cvegeo_mun]
     return {"k": table.k, "filas": rows}
 
@@ -66,6 +86,7 @@ MEDIA_TYPES = {
     response_class=Response,
 )
 def descarga(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     formato: Literal["csv", "geojson", "gpkg"],
@@ -75,7 +96,7 @@ def descarga(
     cvegeo_mun: Municipio = None,
 ) -> Response:
     """The same rows as ``/transparencia/conteos``; geometries are INEGI's public ones."""
-    table = transparency.build(conn, settings.k_anonimato)
+    table = _table(request, conn, settings)
     rows = transparency.select_rows(table, nivel, programa, periodo, cvegeo_mun)
     if formato == "csv":
         content: bytes | str = transparency.to_csv(rows)
