@@ -76,16 +76,21 @@
         }
         return tr;
       }));
-      await fotos(r); croquis(r);
+      croquis(r); await fotos(r);
     } catch (error) { aviso(error.message); }
   }
 
   async function fotos(r) {
     $("fotos").replaceChildren();
     for (const f of r.fotos) {
-      const blob = await (await api(`/campo/registros/${r.registro_id}/fotos/${f.id}`)).blob();
-      const img = document.createElement("img"); img.alt = "Foto de la vivienda"; img.src = URL.createObjectURL(blob);
-      $("fotos").append(img);
+      try {  // one unavailable photo must not hide the others
+        const blob = await (await api(`/campo/registros/${r.registro_id}/fotos/${f.id}`)).blob();
+        const img = document.createElement("img"); img.alt = "Foto de la vivienda"; img.src = URL.createObjectURL(blob);
+        $("fotos").append(img);
+      } catch (error) {
+        const nota = document.createElement("p"); nota.textContent = `Foto ${f.id}: ${error.message}`;
+        $("fotos").append(nota);
+      }
     }
   }
 

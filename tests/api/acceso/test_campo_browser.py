@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from api.app import create_app
 from api.settings import Settings
@@ -37,8 +37,19 @@ def field_url(engine: Engine, settings: Settings, access_data: AccessData) -> It
     thread.join(timeout=10)
 
 
-def test_field_worker_finds_and_opens_a_record_on_a_phone(field_url: str) -> None:
+def test_field_worker_finds_and_opens_a_record_on_a_phone(
+    field_url: str, engine: Engine, access_data: AccessData
+) -> None:
     from playwright.sync_api import sync_playwright
+
+    with engine.begin() as conn:  # a photo whose file is gone must not hide the rest of the page
+        conn.execute(
+            text(
+                "INSERT INTO acceso.foto (registro_id, carga_id, archivo, tipo, bytes, sha256, "
+                "subida_por) VALUES (:r, :c, 'perdida.png', 'image/png', 1, repeat('0', 64), 'x')"
+            ),
+            {"r": access_data.maria_a, "c": access_data.carga_a},
+        )
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -62,6 +73,10 @@ def test_field_worker_finds_and_opens_a_record_on_a_phone(field_url: str) -> Non
             "() => window.padronCroquis && window.padronCroquis.loaded() && "
             "window.padronCroquis.queryRenderedFeatures({layers: ['puntos']}).length > 0",
             timeout=30_000,
+        )
+        page.wait_for_function(
+            "() => document.getElementById('fotos').textContent.includes('no está disponible')",
+            timeout=10_000,
         )
         page.fill("input[name=q]", "NO-EXISTE")
         page.click("#buscar button")
