@@ -6,11 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors
-from api.routers import cargas, geografia, mapa, salud, teselas, ubicacion
+from api import errors, security
+from api.ratelimit import MinuteWindow, public_rate_limit, tile_rate_limit
+from api.routers import (
+    admin,
+    campo,
+    cargas,
+    geografia,
+    mapa,
+    salud,
+    teselas,
+    transparencia,
+    ubicacion,
+)
 from api.settings import Settings, resolve_database_url
 from geo.db import make_engine
 
@@ -40,12 +51,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs",
     )
     app.state.settings = settings
+    app.state.rate_window = MinuteWindow()
     errors.install(app)
     app.include_router(salud.router)
-    app.include_router(geografia.router)
-    app.include_router(teselas.router)
+    public = [Depends(public_rate_limit)]
+    app.include_router(geografia.router, dependencies=public)
+    app.include_router(teselas.router, dependencies=[Depends(tile_rate_limit)])
     app.include_router(cargas.router)
-    app.include_router(ubicacion.router)
+    app.include_router(ubicacion.router, dependencies=public)
     app.include_router(mapa.router)
+    app.include_router(security.router)
+    app.include_router(campo.router)
+    app.include_router(transparencia.router)
+    app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -24,6 +24,12 @@ export_app = typer.Typer(help="Exportaciones a CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
 
+def _add_subapps() -> None:
+    from api.cli_usuarios import app as usuarios_app
+
+    app.add_typer(usuarios_app, name="usuarios")
+
+
 def _settings() -> Settings:
     return Settings()
 
@@ -360,6 +366,9 @@ def demo(
             sample / program.file_name, program=program.code, period=program.period, layout="pub"
         )
     serve(host=host, port=port)
+
+
+_add_subapps()
 
 
 def main() -> None:

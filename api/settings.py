@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     )
     home: Path = Field(
         default=REPO_ROOT / ".padron",
-        description="Project state: the local cluster, download cache, uploads.",
+        description="Project state: the local cluster, download cache, uploads, photos.",
     )
     data_dir: Path = Field(
         default=REPO_ROOT.parent / "shared" / "data",
@@ -34,13 +34,31 @@ class Settings(BaseSettings):
     port: int = 8000
     max_page_size: int = 1000
     max_upload_mb: int = Field(default=1024, description="Largest roster accepted by POST /cargas.")
-    admin_token: str | None = Field(
-        default=None, description="Bearer token for admin endpoints until user roles exist."
+    token_minutes: int = Field(
+        default=480, ge=1, description="Lifetime of an API token (a working day by default)."
     )
+    k_anonimato: int = Field(
+        default=5, ge=2, description="Published counts below this many persons are suppressed."
+    )
+    transparency_cache_seconds: float = Field(
+        default=300, ge=0, description="How long published counts are reused before recounting."
+    )
+    public_requests_per_minute: int = Field(
+        default=120, ge=1, description="Per-client rate limit on public endpoints."
+    )
+    public_tiles_per_minute: int = Field(
+        default=3000, ge=1, description="Per-client rate limit on map tiles."
+    )
+    max_photo_mb: float = Field(default=5, gt=0, description="Largest dwelling photo accepted.")
     basemap_url: str | None = Field(
         default=None,
         description="Optional raster tile URL template for the map background (none: offline map).",
     )
+
+    @property
+    def photo_dir(self) -> Path:
+        """Dwelling photos: outside every served directory, read only through the API."""
+        return self.home / "fotos"
 
     @property
     def cluster_dir(self) -> Path:

@@ -92,9 +92,13 @@ def conn(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings pointing the app at the test database."""
+    """Settings pointing the app at the test database (rate limits out of the way)."""
     return Settings(
-        database_url=database_url, home=tmp_path_factory.mktemp("home"), data_dir=DATA_DIR
+        database_url=database_url,
+        home=tmp_path_factory.mktemp("home"),
+        data_dir=DATA_DIR,
+        public_requests_per_minute=1_000_000,
+        public_tiles_per_minute=1_000_000,
     )
 
 

@@ -1,44 +1,24 @@
-"""Admin upload of rosters (``POST /cargas``) and batch status (``GET /cargas/{id}``).
-
-Until roles exist, uploads require the bearer token in ``PADRON_ADMIN_TOKEN``; without it the
-endpoint is disabled.
-"""
+"""Admin upload of rosters (``POST /cargas``) and batch status (``GET /cargas/{id}``)."""
 
 from __future__ import annotations
 
-import hmac
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 
 from api.deps import ConnDep, SettingsDep
+from api.security import AdminUser
 from geo.geocode import geocode
 from geo.ingest import PUB, batch_status, ingest_file
 
 router = APIRouter(tags=["cargas"])
 
 
-def require_admin(
-    settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
-) -> None:
-    """Bearer token check against ``PADRON_ADMIN_TOKEN``."""
-    if not settings.admin_token:
-        raise HTTPException(403, "La carga por API está deshabilitada: defina PADRON_ADMIN_TOKEN.")
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token, settings.admin_token):
-        raise HTTPException(
-            401, "Se requiere un token de administración válido.", {"WWW-Authenticate": "Bearer"}
-        )
-
-
-Admin = Annotated[None, Depends(require_admin)]
-
-
 @router.post("/cargas", status_code=201, summary="Cargar un padrón (CSV o XLSX, formato PUB)")
 def crear_carga(
-    _: Admin,
+    user: AdminUser,
     request_settings: SettingsDep,
     conn: ConnDep,
     archivo: Annotated[UploadFile, File(description="Padrón en CSV o XLSX con encabezados PUB.")],
@@ -67,6 +47,7 @@ def crear_carga(
             programa,
             periodo=periodo,
             layout=PUB,
+            usuario=user.nombre,
             nombre_archivo=_safe_name(archivo),
         )
     located = (
@@ -88,7 +69,7 @@ def crear_carga(
 
 
 @router.get("/cargas/{carga_id}", summary="Estado de una carga")
-def ver_carga(_: Admin, conn: ConnDep, carga_id: int) -> dict[str, Any]:
+def ver_carga(_: AdminUser, conn: ConnDep, carga_id: int) -> dict[str, Any]:
     """Counts and bookkeeping of one batch; rows themselves are not exposed here."""
     return batch_status(conn, carga_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,19 +12,25 @@ from sqlalchemy import Engine
 
 from api.app import create_app
 from api.settings import Settings
+from geo.access import create_user, issue_token_by_name
 from tests.ingest.builders import RosterWriter
-
-TOKEN = "secreto-de-prueba"
 
 
 @pytest.fixture(scope="module")
 def admin_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    configured = settings.model_copy(update={"admin_token": TOKEN, "max_upload_mb": 1})
+    with engine.begin() as conn:
+        create_user(conn, "cargas_admin", "admin", "secreto-de-prueba")
+        create_user(conn, "cargas_planea", "planeacion", "secreto-de-prueba")
+        for name in ("cargas_admin", "cargas_planea"):
+            TOKENS[name] = issue_token_by_name(conn, name, timedelta(hours=1)).access_token
+    AUTH["Authorization"] = f"Bearer {TOKENS['cargas_admin']}"
+    configured = settings.model_copy(update={"max_upload_mb": 1})
     with TestClient(create_app(configured), raise_server_exceptions=False) as client:
         yield client
 
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+TOKENS: dict[str, str] = {}
+AUTH: dict[str, str] = {}
 
 
 def test_upload_then_status_then_same_file_again(
@@ -38,22 +45,20 @@ def test_upload_then_status_then_same_file_again(
     assert body["ubicacion_por_precision"] == {"croquis": 1}
     status = admin_client.get(body["estado"], headers=AUTH).json()
     assert status["archivo"] == "padron.csv" and status["rechazos_por_motivo"] == {"sin_folio": 1}
+    assert status["usuario"] == "cargas_admin"
     again = admin_client.post("/cargas", data={"programa": "API"}, files=files, headers=AUTH).json()
     assert again["ya_cargado"] is True and again["carga"] == body["carga"]
 
 
-def test_upload_requires_the_admin_token(admin_client: TestClient, client: TestClient) -> None:
+def test_upload_requires_an_admin_token(admin_client: TestClient) -> None:
     files = {"archivo": ("p.csv", b"ID_REGISTRO,NB_NOMBRE\n1,A\n", "text/csv")}
     assert admin_client.post("/cargas", data={"programa": "API"}, files=files).status_code == 401
     wrong = {"Authorization": "Bearer otro"}
-    assert (
-        admin_client.post(
-            "/cargas", data={"programa": "API"}, files=files, headers=wrong
-        ).status_code
-        == 401
-    )
-    disabled = client.post("/cargas", data={"programa": "API"}, files=files, headers=AUTH)
-    assert disabled.status_code == 403 and "PADRON_ADMIN_TOKEN" in disabled.json()["detalle"]
+    refused = admin_client.post("/cargas", data={"programa": "API"}, files=files, headers=wrong)
+    assert refused.status_code == 401
+    planner = {"Authorization": f"Bearer {TOKENS['cargas_planea']}"}
+    forbidden = admin_client.post("/cargas", data={"programa": "API"}, files=files, headers=planner)
+    assert forbidden.status_code == 403 and "rol" in forbidden.json()["detalle"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,134 @@
+"""Field staff, planning and admins: search, beneficiary record, verified point, photos.
+
+Thin over ``geo.beneficiary``; every call commits so that the audit line it wrote is kept,
+including the audit line of a search that found nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+
+from api.deps import ConnDep, SettingsDep
+from api.security import PersonalDataUser, client_address
+from geo import beneficiary
+from geo.errors import InvalidParameter, NotFound
+
+router = APIRouter(tags=["campo"])
+templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+
+RecordId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id del registro.")]
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class Punto(BaseModel):
+    """A point measured in the field (WGS84 decimal degrees)."""
+
+    lon: float = Field(ge=-180, le=180, description="Longitud (negativa en México).")
+    lat: float = Field(ge=-90, le=90, description="Latitud.")
+
+
+@router.get("/campo", response_class=HTMLResponse, include_in_schema=False)
+def pagina_campo(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The field page; it holds no data: it logs in and reads the API with the user's token."""
+    return templates.TemplateResponse(
+        request, "campo.html", {"basemap_url": settings.basemap_url or ""}, headers=NO_STORE
+    )
+
+
+@router.get("/campo/buscar", summary="Buscar por folio o CURP dentro del área del usuario")
+def buscar(
+    request: Request,
+    user: PersonalDataUser,
+    conn: ConnDep,
+    folio: Annotated[str | None, Query(max_length=60, description="Folio del programa.")] = None,
+    curp: Annotated[str | None, Query(max_length=18, description="CURP (18 caracteres).")] = None,
+) -> list[dict[str, Any]]:
+    """Matching records; 404 when none is inside the user's area."""
+    try:
+        found = beneficiary.search(
+            conn, user, folio=folio, curp=curp, cliente=client_address(request)
+        )
+    except NotFound:
+        conn.commit()
+        raise
+    conn.commit()
+    return found
+
+
+@router.get("/campo/registros/{registro_id}", summary="Ficha de un beneficiario")
+def ficha(
+    request: Request, user: PersonalDataUser, conn: ConnDep, registro_id: RecordId
+) -> dict[str, Any]:
+    """Personal data, location, memberships, payments by period and photos."""
+    record = beneficiary.beneficiary(conn, user, registro_id, client_address(request))
+    conn.commit()
+    return record
+
+
+@router.post("/campo/registros/{registro_id}/punto", summary="Registrar el punto verificado")
+def registrar_punto(
+    request: Request, user: PersonalDataUser, conn: ConnDep, registro_id: RecordId, punto: Punto
+) -> dict[str, Any]:
+    """The measured point becomes the record's location with precision ``verificado_campo``."""
+    result = beneficiary.record_verified_point(
+        conn, user, registro_id, punto.lon, punto.lat, client_address(request)
+    )
+    conn.commit()
+    return result
+
+
+@router.post(
+    "/campo/registros/{registro_id}/fotos", status_code=201, summary="Subir foto de la vivienda"
+)
+def subir_foto(
+    request: Request,
+    user: PersonalDataUser,
+    conn: ConnDep,
+    settings: SettingsDep,
+    registro_id: RecordId,
+    foto: Annotated[UploadFile, File(description="Foto JPEG o PNG.")],
+) -> dict[str, Any]:
+    """Store a photo (JPEG/PNG by content, size limited); it is never served publicly."""
+    limit = int(settings.max_photo_mb * 1024 * 1024)
+    content = foto.file.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidParameter(f"La foto excede el máximo de {settings.max_photo_mb:g} MB.")
+    photo = beneficiary.add_photo(
+        conn, user, registro_id, content, settings.photo_dir, limit, client_address(request)
+    )
+    try:
+        conn.commit()
+    except Exception:
+        photo.path.unlink(missing_ok=True)
+        raise
+    return {"foto": photo.id, "tipo": photo.tipo, "bytes": photo.bytes}
+
+
+@router.get(
+    "/campo/registros/{registro_id}/fotos/{foto_id}",
+    response_class=FileResponse,
+    summary="Ver una foto de la vivienda",
+)
+def ver_foto(
+    request: Request,
+    user: PersonalDataUser,
+    conn: ConnDep,
+    settings: SettingsDep,
+    registro_id: RecordId,
+    foto_id: Annotated[int, PathParam(ge=1, le=2**63 - 1)],
+) -> FileResponse:
+    """The photo bytes, to authorised users in the area; never cached."""
+    photo = beneficiary.get_photo(
+        conn, user, registro_id, foto_id, settings.photo_dir, client_address(request)
+    )
+    conn.commit()
+    if not photo.path.is_file():
+        raise NotFound("El archivo de la foto no está disponible.")
+    return FileResponse(photo.path, media_type=photo.tipo, headers=NO_STORE)

@@ -1,0 +1,73 @@
+"""OAuth2 bearer tokens and role/area checks for the routers.
+
+``POST /token`` is the OAuth2 password flow; the token it returns is opaque (see
+``geo.access``). ``require_role("campo", "admin")`` is a dependency that answers 401 without a
+valid token and 403 for a role not listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+
+from api.deps import ConnDep, SettingsDep
+from geo.access import User, authenticate, issue_token, user_for_token
+from geo.errors import InvalidParameter
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
+router = APIRouter(tags=["acceso"])
+
+UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+def current_user(conn: ConnDep, secret: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+    """The user of the bearer token; 401 when missing, unknown, expired or deactivated."""
+    user = user_for_token(conn, secret) if secret else None
+    if user is None:
+        raise HTTPException(401, "Se requiere un token de acceso válido y vigente.", UNAUTHORIZED)
+    return user
+
+
+def require_role(*roles: str) -> Callable[[User], User]:
+    """Dependency factory: the current user, if their role is one of ``roles``."""
+
+    def check(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.rol not in roles:
+            raise HTTPException(403, "Su rol no tiene acceso a este recurso.")
+        return user
+
+    return check
+
+
+PersonalDataUser = Annotated[User, Depends(require_role("campo", "planeacion", "admin"))]
+AdminUser = Annotated[User, Depends(require_role("admin"))]
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as seen by the server (for the audit log)."""
+    return request.client.host if request.client else None
+
+
+@router.post("/token", summary="Obtener un token de acceso (OAuth2, flujo de contraseña)")
+def obtener_token(
+    conn: ConnDep,
+    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> dict[str, Any]:
+    """Exchange user name and password for a bearer token that expires."""
+    try:
+        user_id = authenticate(conn, form.username, form.password)
+    except InvalidParameter as error:
+        raise HTTPException(401, str(error), UNAUTHORIZED) from None
+    issued = issue_token(conn, user_id, timedelta(minutes=settings.token_minutes))
+    conn.commit()
+    return {
+        "access_token": issued.access_token,
+        "token_type": "bearer",
+        "expires_in": settings.token_minutes * 60,
+        "expira_en": issued.expira_en.isoformat(),
+    }

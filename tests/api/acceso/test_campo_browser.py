@@ -1,0 +1,88 @@
+"""The field page on a phone-sized headless Chromium: log in, search, open the record, map."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine, text
+
+from api.app import create_app
+from api.settings import Settings
+from tests.api.acceso.conftest import MARIA, PASSWORD, AccessData
+from tests.api.test_mapa_browser import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def field_url(engine: Engine, settings: Settings, access_data: AccessData) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_field_worker_finds_and_opens_a_record_on_a_phone(
+    field_url: str, engine: Engine, access_data: AccessData
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with engine.begin() as conn:  # a photo whose file is gone must not hide the rest of the page
+        conn.execute(
+            text(
+                "INSERT INTO acceso.foto (registro_id, carga_id, archivo, tipo, bytes, sha256, "
+                "subida_por) VALUES (:r, :c, 'perdida.png', 'image/png', 1, repeat('0', 64), 'x')"
+            ),
+            {"r": access_data.maria_a, "c": access_data.carga_a},
+        )
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 740})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{field_url}/campo")
+        page.fill("input[name=username]", "campo_oax")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#entrar button")
+        page.wait_for_selector("#buscar:not([hidden])", timeout=10_000)
+        page.fill("input[name=q]", MARIA)
+        page.click("#buscar button")
+        page.wait_for_selector("#resultados button", timeout=10_000)
+        assert page.locator("#resultados button").count() == 2
+        page.locator("#resultados button").first.click()
+        page.wait_for_selector("#ficha:not([hidden])", timeout=10_000)
+        assert "María Guadalupe" in page.inner_text("#ficha-nombre")
+        assert "2024-T1" in page.inner_text("#pagos") and "ACCB" in page.inner_text("#programas")
+        page.wait_for_function(
+            "() => window.padronCroquis && window.padronCroquis.loaded() && "
+            "window.padronCroquis.queryRenderedFeatures({layers: ['puntos']}).length > 0",
+            timeout=30_000,
+        )
+        page.wait_for_function(
+            "() => document.getElementById('fotos').textContent.includes('no está disponible')",
+            timeout=10_000,
+        )
+        page.fill("input[name=q]", "NO-EXISTE")
+        page.click("#buscar button")
+        page.wait_for_function(
+            "() => document.getElementById('mensaje').textContent.includes('en su área')",
+            timeout=10_000,
+        )
+        assert errors == []
+        browser.close()
