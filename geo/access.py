@@ -4,7 +4,7 @@ Passwords are hashed with Argon2id (argon2-cffi). API tokens are opaque random s
 (``secrets.token_urlsafe``): only their SHA-256 is stored, with an expiry. A fast hash suffices
 for tokens because they carry 256 random bits (nothing to brute-force, unlike a password), and
 opaque stored tokens, unlike signed JWTs, die at once when a user is deactivated or a token is
-revoked, with no signing key to manage. Created by ``migrations/versions/0007_acceso.py``.
+revoked, with no signing key to manage. Created by ``migrations/versions/0008_acceso.py``.
 """
 
 from __future__ import annotations

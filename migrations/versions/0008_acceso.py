@@ -1,7 +1,7 @@
 """Access: users with roles and areas, hashed tokens, append-only audit log, dwelling photos.
 
-Revision ID: 0007
-Revises: 0004
+Revision ID: 0008
+Revises: 0005
 Create Date: 2026-11-30
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import ARRAY
 
-revision = "0007"
-down_revision = "0004"
+revision = "0008"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
