@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from api.cli_cobertura import cobertura_app
 from api.settings import Settings, resolve_database_url
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(boundaries_app, name="boundaries")
 export_app = typer.Typer(help="Exportaciones a CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(cobertura_app, name="cobertura")
 
 
 def _settings() -> Settings:
