@@ -159,7 +159,19 @@ def refresh(
                     refrescado_en=now,
                 )
             )
+    _tidy(engine, report)
     return report
+
+
+def _tidy(engine: Engine, report: RefreshReport) -> None:
+    """Fresh statistics for the planner, and compact areas: adding each population group
+    rewrites every area row, and the gap query scans the localities on every request."""
+    tables = ["analisis.cobertura", "analisis.combinacion"] if report.refrescados else []
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if report.areas_reconstruidas:
+            conn.execute(text("VACUUM (FULL, ANALYZE) analisis.area"))
+        for table in tables:
+            conn.execute(text(f"ANALYZE {table}"))
 
 
 def build_areas(conn: Connection) -> None:
