@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routers import cargas, cobertura, geografia, mapa, salud, teselas, ubicacion
+from api.routers import cargas, cobertura, geografia, mapa, reglas, salud, teselas, ubicacion
 from api.settings import Settings, resolve_database_url
 from geo.db import make_engine
 
@@ -48,5 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ubicacion.router)
     app.include_router(mapa.router)
     app.include_router(cobertura.router)
+    app.include_router(reglas.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

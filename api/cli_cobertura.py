@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+reglas_app = typer.Typer(help="Reglas de operación y anomalías.", no_args_is_help=True)
 cobertura_app = typer.Typer(
     help="Cobertura de programas y brechas de atención.", no_args_is_help=True
 )
@@ -42,10 +43,16 @@ def refrescar(
     ] = False,
 ) -> None:
     """Recalcula la cobertura solo de los programas y periodos cuyas cargas cambiaron."""
-    from api.cli import _engine
+    from api.cli import _engine, _settings
     from geo.coverage.refresh import refresh
+    from geo.coverage.rules import load_rules, target_groups
+    from geo.errors import PadronError
 
-    report = refresh(_engine(), rebuild_areas=areas)
+    try:
+        groups = target_groups(load_rules(_settings().reglas_dir))
+        report = refresh(_engine(), groups, rebuild_areas=areas)
+    except PadronError as error:
+        raise _fail(str(error)) from None
     if report.areas_reconstruidas:
         typer.echo("Áreas reconstruidas desde la geografía de referencia.")
     for programa, periodo in report.refrescados:
@@ -136,3 +143,104 @@ def brechas(
     for row in rows:
         place = f"{row['cvegeo']} {row['nom_loc']} ({row['nom_mun']})"
         typer.echo(f"{row['lugar']:>4}. {place}: {row['motivo']}")
+
+
+@cobertura_app.command("simular")
+def simular(
+    edad_min: Annotated[int | None, typer.Option("--edad-min")] = None,
+    edad_max: Annotated[int | None, typer.Option("--edad-max")] = None,
+    sexo: Annotated[str | None, typer.Option("--sexo", help="M (mujeres) o H (hombres).")] = None,
+    grado: Annotated[list[str] | None, typer.Option("--grado", help="Grado (repetible).")] = None,
+    periodo: Annotated[str | None, typer.Option("--periodo")] = None,
+    programa: Annotated[
+        list[str] | None, typer.Option("--programa", help="Programas actuales (repetible).")
+    ] = None,
+    poblacion_min: Annotated[int, typer.Option("--poblacion-min")] = 0,
+    limite: Annotated[int, typer.Option("--limite")] = 20,
+) -> None:
+    """Población objetivo de un programa nuevo por localidad y cuánta ya atienden los actuales."""
+    from pydantic import ValidationError
+
+    from api.cli import _engine
+    from geo.coverage.rules import Target
+    from geo.coverage.simulate import simulate
+    from geo.errors import PadronError
+
+    try:
+        target = Target(edad_min=edad_min, edad_max=edad_max, sexo=sexo, grados=grado or [])
+        with _engine().connect() as conn:
+            result = simulate(
+                conn, target, periodo=periodo, programas=programa,
+                poblacion_min=poblacion_min, limit=limite,
+            )  # fmt: skip
+    except ValidationError as error:
+        raise _fail(f"Criterios no válidos: {error.errors()[0]['msg']}") from None
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    typer.echo(
+        f"{result.grupo}: {result.poblacion_objetivo:,} en {result.localidades:,} localidades; "
+        f"ya atendidas {result.ya_atendidos:,}."
+    )
+    for row in result.detalle:
+        typer.echo(
+            f"  {row['cvegeo']} {row['nom_loc']} ({row['nom_mun']}, {row['gm']}): "
+            f"objetivo {row['poblacion_objetivo']:,.0f}, atendidas {row['ya_atendidos']:,}, "
+            f"sin atender {row['sin_atender']:,.0f}"
+        )
+
+
+@reglas_app.command("validar")
+def validar(
+    periodo: Annotated[str | None, typer.Option("--periodo", help="Solo este periodo.")] = None,
+    detalle: Annotated[
+        int, typer.Option("--detalle", help="Mostrar hasta N registros por programa.")
+    ] = 0,
+) -> None:
+    """Valida los archivos de reglas y cuenta las violaciones por programa y regla."""
+    from api.cli import _engine, _settings
+    from geo.coverage.rules import RULES, load_rules, violations
+    from geo.errors import PadronError
+
+    settings = _settings()
+    try:
+        rules = load_rules(settings.reglas_dir)
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    if not rules:
+        raise _fail(f"No hay reglas en {settings.reglas_dir}.")
+    with _engine().connect() as conn:
+        for program in rules.values():
+            found = violations(
+                conn, program, periodo=periodo, detalle=detalle > 0, limit=max(detalle, 1)
+            )
+            typer.echo(
+                f"{found.programa}: {found.registros:,} registros, "
+                f"{found.registros_con_violacion:,} con alguna violación"
+            )
+            for rule, count in found.por_regla.items():
+                typer.echo(f"  {rule}: {count:,} ({RULES[rule]})")
+            for row in found.detalle:
+                where = f"carga {row['carga']} folio {row['folio']}"
+                typer.echo(f"    {where}: {row['regla']} {row['detalle'] or ''}")
+
+
+@reglas_app.command("anomalias")
+def anomalias(
+    periodo: Annotated[str | None, typer.Option("--periodo", help="Periodo.")] = None,
+) -> None:
+    """Anomalías (conteos): sobrecobertura, programas incompatibles, fuera de objetivo,
+    apoyo duplicado y ubicaciones no confiables."""
+    import json
+
+    from api.cli import _engine, _settings
+    from geo.coverage.anomalies import anomaly_counts
+    from geo.coverage.rules import load_rules
+    from geo.errors import PadronError
+
+    try:
+        with _engine().connect() as conn:
+            found = anomaly_counts(conn, load_rules(_settings().reglas_dir), periodo)
+    except PadronError as error:
+        raise _fail(str(error)) from None
+    found.pop("reglas")
+    typer.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
