@@ -100,13 +100,17 @@ def list_coverage(
     limit: int = 100,
     offset: int = 0,
     geometry: bool = False,
+    tolerance: float = 0.001,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of coverage rows and the number that matched."""
+    """One page of coverage rows and the number that matched (polygons simplified by
+    ``tolerance`` degrees when ``geometry``)."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidParameter(f"El límite debe estar entre 1 y {MAX_PAGE_SIZE}.")
     if offset < 0:
         raise InvalidParameter("El desplazamiento (offset) no puede ser negativo.")
-    query = _coverage_query(f, geometry=geometry)
+    if not 0 <= tolerance <= 0.1:
+        raise InvalidParameter("La tolerancia de simplificación debe estar entre 0 y 0.1 grados.")
+    query = _coverage_query(f, geometry=geometry, tolerance=tolerance)
     total = conn.execute(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = [_row(r) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
     return rows, int(total.scalar_one())
