@@ -225,20 +225,22 @@ candidatas AS (
 medidas AS (
     SELECT *, personas / nullif(poblacion_grupo, 0) AS cobertura FROM candidatas
 )
-SELECT *, count(*) OVER () AS total FROM medidas
-WHERE (CAST(:cobertura_max AS float8) IS NULL OR coalesce(cobertura, 0) <= :cobertura_max)
+pagina AS (
+    SELECT *, count(*) OVER () AS total FROM medidas
+    WHERE (CAST(:cobertura_max AS float8) IS NULL OR coalesce(cobertura, 0) <= :cobertura_max)
+    ORDER BY grado_orden DESC, coalesce(cobertura, 0), poblacion_grupo DESC NULLS LAST, cvegeo
+    LIMIT :limite OFFSET :desplazamiento
+)
+SELECT pagina.*,
+       (SELECT array_agg(DISTINCT p ORDER BY p)
+        FROM analisis.combinacion c CROSS JOIN LATERAL unnest(c.programas) AS p
+        WHERE c.periodo = :periodo AND c.nivel = 'localidad' AND c.clave = pagina.cvegeo)
+           AS presentes
+FROM pagina
 ORDER BY grado_orden DESC, coalesce(cobertura, 0), poblacion_grupo DESC NULLS LAST, cvegeo
-LIMIT :limite OFFSET :desplazamiento
 """
 """Ranking: marginality grade (Muy alto first), then lowest coverage, then largest population
 of the group. ``analisis.combinacion`` gives exact union counts for any set of programs."""
-
-_PRESENT_SQL = """
-SELECT c.clave, array_agg(DISTINCT p ORDER BY p) AS programas
-FROM analisis.combinacion c CROSS JOIN LATERAL unnest(c.programas) AS p
-WHERE c.periodo = :periodo AND c.nivel = 'localidad' AND c.clave = ANY(CAST(:claves AS text[]))
-GROUP BY c.clave
-"""
 
 
 def gaps(
@@ -258,18 +260,16 @@ def gaps(
             f"Clave de municipio no válida: {f.municipio!r}; use 5 dígitos, p. ej. 20067."
         )
     group = parse_group(f.grupo)
-    periodo = f.periodo if f.periodo is not None else newest_period(conn)
-    if periodo is None:
+    by_period: dict[str, set[str]] = {}
+    for period_value, program in conn.execute(select(a.refresco.c.periodo, a.refresco.c.programa)):
+        by_period.setdefault(period_value, set()).add(program)
+    if not by_period:
         raise InvalidParameter(
             "Aún no hay cobertura calculada: ejecute «padron cobertura refrescar»."
         )
-    known = {
-        row[0]
-        for row in conn.execute(
-            select(a.refresco.c.programa).where(a.refresco.c.periodo == periodo)
-        )
-    }
-    if not known and f.periodo is not None:
+    periodo = f.periodo if f.periodo is not None else max(by_period)
+    known = by_period.get(periodo, set())
+    if not known:
         raise InvalidParameter(f"No hay cobertura calculada para el periodo {f.periodo!r}.")
     programas = sorted(
         {p.strip().upper() for v in f.programas or [] for p in v.split(",") if p.strip()}
@@ -293,11 +293,14 @@ def gaps(
             column = "ar.cvegeo_mun" if name == "municipio" else f"lower(ar.{name})"
             where.append(f"{column} = :{name}")
             params[name] = value if name == "municipio" else value.lower()
-    has_group = conn.execute(
-        select(a.area.c.poblacion.has_key(group.clave))
-        .where(a.area.c.nivel == "localidad")
-        .limit(1)
-    ).scalar_one_or_none()
+    has_group = (
+        group.clave in STANDARD_KEYS
+        or conn.execute(
+            select(a.area.c.poblacion.has_key(group.clave))
+            .where(a.area.c.nivel == "localidad")
+            .limit(1)
+        ).scalar_one_or_none()
+    )
     if not has_group:
         raise InvalidParameter(
             f"El grupo {group.clave!r} no está calculado; grupos estándar: "
@@ -321,23 +324,14 @@ def gaps(
         .all()
     )
     total = int(rows[0]["total"]) if rows else 0
-    present: dict[str, list[str]] = (
-        dict(
-            conn.execute(
-                text(_PRESENT_SQL), {"periodo": periodo, "claves": [r["cvegeo"] for r in rows]}
-            ).all()
-        )
-        if rows
-        else {}
-    )
     expected = programas or sorted(known)
     items = []
     for rank, row in enumerate(rows, start=offset + 1):
-        item = {k: v for k, v in row.items() if k not in {"total", "grado_orden"}}
+        item = {k: v for k, v in row.items() if k not in {"total", "grado_orden", "presentes"}}
         item["lugar"] = rank
         item["periodo"] = periodo or None
         item["grupo"] = group.clave
-        item["programas_presentes"] = present.get(row["cvegeo"], [])
+        item["programas_presentes"] = list(row["presentes"] or [])
         item["programas_ausentes"] = [p for p in expected if p not in item["programas_presentes"]]
         item["motivo"] = motive(item, group.descripcion)
         items.append(item)

@@ -33,9 +33,9 @@ atendidos AS (
       AND (CAST(:periodo AS text) IS NULL OR r.periodo = :periodo)
       AND (CAST(:programas AS text[]) IS NULL OR r.programa = ANY(CAST(:programas AS text[])))
       AND (CAST(:sexo AS text) IS NULL OR r.sexo = :sexo)
-      AND (NOT :con_edad OR date_part('year', age(coalesce(r.fecha_alta, current_date),
-                                                r.fecha_nacimiento))
-                            BETWEEN :edad_min AND :edad_max)
+      AND (NOT :con_edad OR date_part('year', age(coalesce(r.fecha_alta,
+               CASE WHEN r.periodo ~ '^\\d{4}' THEN make_date(left(r.periodo, 4)::int, 1, 1) END,
+               current_date), r.fecha_nacimiento)) BETWEEN :edad_min AND :edad_max)
     GROUP BY u.cvegeo_loc
 )
 SELECT o.clave AS cvegeo, o.nombre AS nom_loc, o.nom_mun, o.gm, o.fuente_marginacion,
