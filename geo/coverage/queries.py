@@ -224,7 +224,7 @@ candidatas AS (
 ),
 medidas AS (
     SELECT *, personas / nullif(poblacion_grupo, 0) AS cobertura FROM candidatas
-)
+),
 pagina AS (
     SELECT *, count(*) OVER () AS total FROM medidas
     WHERE (CAST(:cobertura_max AS float8) IS NULL OR coalesce(cobertura, 0) <= :cobertura_max)
