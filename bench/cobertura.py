@@ -41,8 +41,15 @@ def timed(action: object) -> tuple[object, float]:
     return result, round(time.perf_counter() - started, 2)
 
 
-def filter_combinations(engine: object, count: int, seed: int = 7) -> list[dict[str, object]]:
-    """Random but reproducible mixes of every filter of the gap query."""
+EXTRA_PERIOD = "2016-extra-bench"
+"""Period of the small batch that times the incremental refresh (not a roster's period)."""
+
+
+def filter_combinations(
+    engine: object, count: int, periodo: str, seed: int = 7
+) -> list[dict[str, object]]:
+    """Random but reproducible mixes of every filter of the gap query, in the rosters' period
+    (the newest period by text order would be the small extra batch's)."""
     with engine.connect() as conn:  # type: ignore[attr-defined]
         municipios = [r[0] for r in conn.execute(text("SELECT cvegeo FROM boundaries.municipio"))]
         distritos = [
@@ -54,7 +61,7 @@ def filter_combinations(engine: object, count: int, seed: int = 7) -> list[dict[
     rng = random.Random(seed)
     combos = []
     for _ in range(count):
-        params: dict[str, object] = {"limite": 50}
+        params: dict[str, object] = {"limite": 50, "periodo": periodo}
         programs = rng.choice([[], ["BIENESTAR"], ["SEDESOL"], ["BIENESTAR", "SEDESOL"]])
         if programs:
             params["programa"] = programs
@@ -116,13 +123,17 @@ def main() -> None:
         extra = Path(files[0][1]).parent / "extra.csv"
         with Path(files[0][1]).open(encoding="utf-8") as source:
             extra.write_text("".join(source.readline() for _ in range(1001)), encoding="utf-8")
-        batch = ingest_file(engine, extra, files[0][0], periodo="2016-extra-bench")
+        batch = ingest_file(engine, extra, files[0][0], periodo=EXTRA_PERIOD)
         geocode(engine, batch.carga_id)
         incremental, incremental_s = timed(lambda: refresh(engine))
         with engine.connect() as conn:
             records = conn.execute(text("SELECT count(*) FROM padron.registro")).scalar_one()
             combos_rows = conn.execute(
                 text("SELECT count(*) FROM analisis.combinacion")
+            ).scalar_one()
+            periodo = conn.execute(
+                text("SELECT max(periodo) FROM analisis.refresco WHERE periodo <> :extra"),
+                {"extra": EXTRA_PERIOD},
             ).scalar_one()
         result = {
             "maquina": machine(),
@@ -141,7 +152,7 @@ def main() -> None:
                 "incremental": incremental.refrescados,  # type: ignore[attr-defined]
                 "sin_cambios_en_incremental": incremental.sin_cambios,  # type: ignore[attr-defined]
             },
-            "brechas": latency(url, filter_combinations(engine, args.requests)),
+            "brechas": latency(url, filter_combinations(engine, args.requests, periodo)),
         }
     print(json.dumps({k: v for k, v in result.items() if k != "maquina"}, indent=2))
     print(f"results: {save('cobertura', result)}")
