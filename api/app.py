@@ -15,8 +15,10 @@ from api.routers import (
     admin,
     campo,
     cargas,
+    cobertura,
     geografia,
     mapa,
+    reglas,
     salud,
     teselas,
     transparencia,
@@ -64,5 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(campo.router)
     app.include_router(transparencia.router)
     app.include_router(admin.router)
+    app.include_router(cobertura.router, dependencies=public)
+    app.include_router(reglas.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from api.cli_cobertura import cobertura_app, reglas_app
 from api.settings import Settings, resolve_database_url
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(boundaries_app, name="boundaries")
 export_app = typer.Typer(help="Exportaciones a CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(cobertura_app, name="cobertura")
+app.add_typer(reglas_app, name="reglas")
 
 
 def _add_subapps() -> None:
@@ -187,6 +190,12 @@ def ingest(
     geocodificar: Annotated[
         bool, typer.Option("--geocodificar/--sin-geocodificar", help="Ubicar la carga al terminar.")
     ] = True,
+    cobertura: Annotated[
+        bool,
+        typer.Option(
+            "--cobertura/--sin-cobertura", help="Refrescar la cobertura (solo lo que cambió)."
+        ),
+    ] = True,
 ) -> None:
     """Carga un padrón: cada renglón queda cargado o rechazado con su motivo."""
     from geo.db import upgrade
@@ -217,6 +226,10 @@ def ingest(
         typer.echo(f"  bandera {bandera}: {count:,}")
     if geocodificar and not result.ya_cargado and result.filas_cargadas:
         _report_geocode(geocode(engine, result.carga_id))
+        if cobertura:
+            from api.cli_cobertura import refrescar
+
+            refrescar(areas=False)
 
 
 @app.command("geocode")

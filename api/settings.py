@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         default=REPO_ROOT.parent / "shared" / "data",
         description="Directory with the INEGI/CONAPO products for Oaxaca.",
     )
+    reglas_dir: Path = Field(
+        default=REPO_ROOT / "reglas",
+        description="Directory with the rules of operation, one YAML file per program.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     max_page_size: int = 1000

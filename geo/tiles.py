@@ -21,6 +21,25 @@ class Layer:
     attributes: tuple[str, ...]
     min_zoom: int = 0
     max_zoom: int = 16
+    coverage: bool = False
+    """Takes ``:periodo`` and ``:programas`` (persons reached by any of them, or by any program)."""
+
+
+def _coverage_source(level: str, columns: str) -> str:
+    """Areas of ``level`` with the unique persons reached and the ratio to POBTOT."""
+    return f"""
+        SELECT a.clave AS cvegeo, {columns}, a.pobtot, a.gm, a.fuente_marginacion AS fuente,
+               coalesce(x.personas, 0) AS personas,
+               round(coalesce(x.personas, 0)::numeric / nullif(a.pobtot, 0), 5)::float8
+                   AS cobertura,
+               a.geom
+        FROM analisis.area a
+        LEFT JOIN (SELECT clave, sum(personas) AS personas FROM analisis.combinacion
+                   WHERE periodo = :periodo AND nivel = '{level}'
+                     AND (CAST(:programas AS text[]) IS NULL
+                          OR programas && CAST(:programas AS text[]))
+                   GROUP BY clave) x ON x.clave = a.clave
+        WHERE a.nivel = '{level}'"""  # noqa: S608 - constants only
 
 
 LAYERS: dict[str, Layer] = {
@@ -40,11 +59,34 @@ LAYERS: dict[str, Layer] = {
         ("cvegeo", "nom_loc", "cvegeo_mun", "pobtot", "gm", "fuente"),
         min_zoom=5,
     ),
+    "cobertura_municipios": Layer(
+        "cobertura_municipios",
+        _coverage_source("municipio", "a.nombre AS nom_mun, a.distrito, a.region"),
+        ("cvegeo", "nom_mun", "distrito", "region", "pobtot", "gm", "personas", "cobertura"),
+        coverage=True,
+    ),
+    "cobertura_localidades": Layer(
+        "cobertura_localidades",
+        _coverage_source("localidad", "a.nombre AS nom_loc, a.nom_mun"),
+        ("cvegeo", "nom_loc", "nom_mun", "pobtot", "gm", "fuente", "personas", "cobertura"),
+        min_zoom=5,
+        coverage=True,
+    ),
 }
 
 
-def tile(conn: Connection, layer_name: str, z: int, x: int, y: int) -> bytes:
-    """One MVT tile of ``layer_name`` at ``z/x/y`` (Web Mercator)."""
+def tile(
+    conn: Connection,
+    layer_name: str,
+    z: int,
+    x: int,
+    y: int,
+    *,
+    periodo: str | None = None,
+    programas: list[str] | None = None,
+) -> bytes:
+    """One MVT tile of ``layer_name`` at ``z/x/y`` (Web Mercator). Coverage layers count the
+    persons of ``periodo`` reached by any of ``programas`` (all programs when empty)."""
     layer = LAYERS.get(layer_name)
     if layer is None:
         raise InvalidParameter(f"Capa desconocida: {layer_name!r}. Capas: {', '.join(LAYERS)}.")
@@ -67,5 +109,16 @@ def tile(conn: Connection, layer_name: str, z: int, x: int, y: int) -> bytes:
         )
         SELECT ST_AsMVT(mvt.*, :layer, 4096, 'geom') FROM mvt WHERE mvt.geom IS NOT NULL
     """  # noqa: S608 - the layer SQL is a constant from LAYERS; z/x/y and the name are bound.
-    result = conn.execute(text(sql), {"z": z, "x": x, "y": y, "layer": layer.name}).scalar_one()
+    params: dict[str, object] = {"z": z, "x": x, "y": y, "layer": layer.name}
+    if layer.coverage:
+        params["periodo"] = periodo if periodo is not None else _newest_period(conn)
+        params["programas"] = (
+            sorted({p.strip().upper() for p in programas or [] if p.strip()}) or None
+        )
+    result = conn.execute(text(sql), params).scalar_one()
     return bytes(result or b"")
+
+
+def _newest_period(conn: Connection) -> str:
+    value = conn.execute(text("SELECT max(periodo) FROM analisis.refresco")).scalar_one_or_none()
+    return "" if value is None else str(value)

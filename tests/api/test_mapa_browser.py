@@ -106,3 +106,69 @@ def test_clicks_open_municipality_and_locality_popups(browser, base_url: str) ->
     popup = page.wait_for_selector(".maplibregl-popup-content", timeout=5_000)
     assert "Marginación (IMM)" in popup.inner_text()
     page.close()
+
+
+def test_coverage_view_filters_and_popups_on_a_phone(
+    browser, base_url: str, cobertura: dict
+) -> None:  # type: ignore[no-untyped-def]
+    """Coverage of COBA in 2031 around Guadalupe de Ramírez (see the ``cobertura`` fixture)."""
+    page = browser.new_page(viewport={"width": 390, "height": 740})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base_url}/mapa")
+    page.wait_for_selector("body[data-mapa-listo='1']", timeout=30_000)
+    page.click("#filtros-alternar")
+    page.wait_for_selector("#filtro-periodo option[value='2031']", state="attached")
+    page.evaluate("() => { document.body.dataset.mapaListo = ''; }")
+    page.select_option("#filtro-periodo", "2031")
+    page.check("input[name=programa][value=COBA]")
+    page.check("input[name=vista][value=cobertura]")
+    page.click("#filtros-alternar")  # close the panel so it does not cover the map
+    page.evaluate(
+        "() => { window.padronMapa.jumpTo({center: [-98.185, 17.757], zoom: 12}); "
+        "document.body.dataset.mapaListo = ''; }"
+    )
+    page.wait_for_selector("body[data-mapa-listo='1']", timeout=30_000)
+    localities = page.evaluate(
+        "() => Object.fromEntries(window.padronMapa.queryRenderedFeatures("
+        "{layers: ['cobertura-localidades']}).map(f => [f.properties.cvegeo, f.properties]))"
+    )
+    assert localities["200340002"]["personas"] == 2
+    assert localities["200340003"]["personas"] == 0  # persons of COBB only
+    allowed = {"cvegeo", "nom_loc", "nom_mun", "pobtot", "gm", "fuente", "personas", "cobertura"}
+    assert all(set(p) <= allowed for p in localities.values())  # aggregates, nothing personal
+    gaps = page.evaluate(
+        "() => window.padronMapa.queryRenderedFeatures({layers: ['brechas']})"
+        ".map(f => f.properties.cvegeo)"
+    )
+    assert "200340001" in gaps and "200340002" not in gaps  # Muy alto with 0 % vs Medio
+    assert "Cobertura" in page.inner_text("#leyenda") and "25 % o más" in page.inner_text(
+        "#leyenda"
+    )
+    assert not page.is_visible("#leyenda-grados")
+
+    point = page.evaluate("() => window.padronMapa.project([-98.2033, 17.763835833333335])")
+    box = page.locator("#mapa").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.wait_for_selector(".maplibregl-popup-content", timeout=5_000).inner_text()
+    assert "San Ildefonso Salinas" in popup and "Cobertura 2031 (COBA): 2 personas, 0.5 %" in popup
+
+    page.evaluate(
+        "() => { document.querySelectorAll('.maplibregl-popup').forEach(p => p.remove()); "
+        "window.padronMapa.jumpTo({center: [-96.45, 17.05], zoom: 6}); "
+        "document.body.dataset.mapaListo = ''; }"
+    )
+    page.wait_for_selector("body[data-mapa-listo='1']", timeout=30_000)
+    municipalities = page.evaluate(
+        "() => window.padronMapa.queryRenderedFeatures({layers: ['cobertura-municipios']})"
+        ".filter(f => f.properties.cvegeo === '20034').map(f => f.properties.personas)"
+    )
+    assert municipalities and set(municipalities) == {2}
+    assert (
+        page.evaluate(
+            "() => window.padronMapa.queryRenderedFeatures({layers: ['cobertura-municipios']}).length"
+        )
+        > 100
+    )
+    assert errors == []
+    page.close()

@@ -1,0 +1,152 @@
+"""Coverage tables and the gap ranking: aggregated public data (no personal data)."""
+
+from __future__ import annotations
+
+import io
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from api.deps import ConnDep
+from boundaries.queries import MAX_PAGE_SIZE
+from geo.coverage.queries import (
+    CoverageFilter,
+    GapFilter,
+    computed,
+    feature_collection,
+    gaps,
+    iter_coverage,
+    list_coverage,
+    write_csv,
+)
+
+router = APIRouter(tags=["cobertura"])
+
+
+class Formato(StrEnum):
+    """Response encodings of the coverage table."""
+
+    json = "json"
+    csv = "csv"
+    geojson = "geojson"
+
+
+class Nivel(StrEnum):
+    """Aggregation levels."""
+
+    localidad = "localidad"
+    municipio = "municipio"
+    distrito = "distrito"
+    region = "region"
+
+
+Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por página.")]
+Desplazamiento = Annotated[int, Query(ge=0, description="Elementos a saltar.")]
+Grados = Annotated[
+    list[str] | None,
+    Query(description="Grados de marginación; repetible o separados por coma."),
+]
+
+
+@router.get("/cobertura", summary="Cobertura por área, programa y periodo (JSON, CSV o GeoJSON)")
+def cobertura(
+    conn: ConnDep,
+    nivel: Nivel = Nivel.municipio,
+    programa: str | None = None,
+    periodo: Annotated[str | None, Query(description="Periodo; vacío = sin periodo.")] = None,
+    clave: Annotated[str | None, Query(description="Clave del área (CVEGEO o nombre).")] = None,
+    municipio: Annotated[str | None, Query(description="Municipio (5 dígitos).")] = None,
+    distrito: str | None = None,
+    region: str | None = None,
+    grado: Grados = None,
+    formato: Formato = Formato.json,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
+) -> Any:
+    """Unique persons, census population (of the program's target group) and coverage ratio.
+
+    ``cobertura`` is a fraction (0.25 = 25 %); CSV returns every matching row, unpaginated."""
+    f = CoverageFilter(
+        nivel=nivel.value,
+        programa=programa,
+        periodo=periodo,
+        clave=clave,
+        municipio=municipio,
+        distrito=distrito,
+        region=region,
+        grados=grado,
+    )
+    if formato is Formato.csv:
+        f.check()
+        buffer = io.StringIO()
+        write_csv(iter_coverage(conn, f), buffer)
+        return StreamingResponse(
+            iter([buffer.getvalue()]),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="cobertura_{nivel.value}.csv"'},
+        )
+    rows, total = list_coverage(
+        conn, f, limit=limite, offset=desplazamiento, geometry=formato is Formato.geojson
+    )
+    if formato is Formato.geojson:
+        return JSONResponse(feature_collection(rows, total), media_type="application/geo+json")
+    return {"total": total, "limite": limite, "desplazamiento": desplazamiento, "elementos": rows}
+
+
+@router.get("/cobertura/calculada", summary="Programas y periodos con cobertura calculada")
+def calculada(conn: ConnDep) -> list[dict[str, Any]]:
+    """What ``padron cobertura refrescar`` has computed, from which batches and when."""
+    return computed(conn)
+
+
+@router.get("/cobertura/brechas", summary="Localidades priorizadas para focalizar apoyos")
+def brechas(
+    conn: ConnDep,
+    periodo: Annotated[
+        str | None, Query(description="Periodo (por omisión, el más reciente).")
+    ] = None,
+    programa: Annotated[
+        list[str] | None,
+        Query(description="Programas cuya cobertura se mide (todos por omisión); repetible."),
+    ] = None,
+    grado: Grados = None,
+    poblacion_min: Annotated[int | None, Query(ge=0, description="Población mínima.")] = None,
+    cobertura_max: Annotated[
+        float | None, Query(ge=0, le=1, description="Cobertura máxima (fracción: 0.1 = 10 %).")
+    ] = None,
+    municipio: Annotated[str | None, Query(description="Municipio (5 dígitos).")] = None,
+    distrito: str | None = None,
+    region: str | None = None,
+    grupo: Annotated[
+        str, Query(description="Grupo de población: total, mujeres, 65+, 6-17, M18-64…")
+    ] = "total",
+    limite: Limite = 50,
+    desplazamiento: Desplazamiento = 0,
+) -> dict[str, Any]:
+    """Ranking: marginality grade first, then lowest coverage, then largest population;
+    ``motivo`` says why, in Spanish. Persons are unique across the selected programs."""
+    rows, total, used_period = gaps(
+        conn,
+        GapFilter(
+            periodo=periodo,
+            programas=programa,
+            grados=grado,
+            poblacion_min=poblacion_min,
+            cobertura_max=cobertura_max,
+            municipio=municipio,
+            distrito=distrito,
+            region=region,
+            grupo=grupo,
+        ),
+        limit=limite,
+        offset=desplazamiento,
+    )
+    return {
+        "periodo": used_period or None,
+        "total": total,
+        "limite": limite,
+        "desplazamiento": desplazamiento,
+        "elementos": rows,
+    }

@@ -1,0 +1,1 @@
+"""Coverage and targeting: who is reached where, against census population and marginality."""

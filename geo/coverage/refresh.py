@@ -1,0 +1,264 @@
+"""Incremental refresh of the coverage tables after ingest, geocoding or resolution.
+
+Each batch's state is summarised in a fingerprint (rows, resolved persons, places); only the
+programs and periods whose batches are new, changed or removed — or whose target group changed —
+are recomputed. ``analisis.combinacion`` is rebuilt for the affected periods only, from all the
+programs of that period, since a person's set of programs spans programs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+
+from geo import tables as t
+from geo.coverage import tables as a
+from geo.coverage.groups import STANDARD_KEYS, Group, parse_group
+from geo.db import run_sql_file
+
+LOCK_KEY = "analisis.cobertura"
+
+_FINGERPRINTS = text(
+    """
+    SELECT c.id, c.programa,
+           concat_ws(':', coalesce(r.filas, 0), coalesce(r.personas, 0), coalesce(r.suma, 0),
+                     coalesce(u.filas, 0), coalesce(u.lugares, 0)) AS huella
+    FROM padron.carga c
+    LEFT JOIN (SELECT carga_id, count(*) AS filas, count(persona_id) AS personas,
+                      sum(persona_id) AS suma
+               FROM padron.registro GROUP BY carga_id) r ON r.carga_id = c.id
+    LEFT JOIN (SELECT carga_id, count(*) AS filas,
+                      sum(hashtext(coalesce(cvegeo_loc, cvegeo_mun, '-'))) AS lugares
+               FROM padron.ubicacion GROUP BY carga_id) u ON u.carga_id = c.id
+    """
+)
+"""One pass over registro and ubicacion: what resolution, geocoding or a new batch changes."""
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh recomputed and what it left as it was."""
+
+    areas_reconstruidas: bool = False
+    refrescados: list[tuple[str, str]] = field(default_factory=list)
+    sin_cambios: list[tuple[str, str]] = field(default_factory=list)
+    periodos_combinados: list[str] = field(default_factory=list)
+
+
+def refresh(
+    engine: Engine,
+    grupos: Mapping[str, Group] | None = None,
+    *,
+    rebuild_areas: bool = False,
+) -> RefreshReport:
+    """Bring ``analisis`` up to date. ``grupos`` maps a program to the census group it targets
+    (from its rules of operation); other programs are measured against the total population.
+    """
+    grupos = dict(grupos or {})
+    report = RefreshReport()
+    with engine.begin() as conn:
+        # One refresh at a time; a concurrent ingest simply waits for the next refresh.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": LOCK_KEY})
+        if rebuild_areas or _areas_stale(conn):
+            build_areas(conn)
+            report.areas_reconstruidas = True
+        for group in grupos.values():
+            ensure_group(conn, group)
+
+        current = {row.id: (row.programa, row.huella) for row in conn.execute(_FINGERPRINTS)}
+        previous = {
+            row.carga_id: (row.programa, list(row.periodos), row.huella)
+            for row in conn.execute(select(a.refresco_carga))
+        }
+        changed = [
+            batch
+            for batch, (_, huella) in current.items()
+            if batch not in previous or previous[batch][2] != huella
+        ]
+        removed = [batch for batch in previous if batch not in current]
+        periods_now = _periods_of(conn, changed)
+
+        affected: set[tuple[str, str]] = set()
+        for batch in changed + removed:
+            if batch in previous:
+                affected.update((previous[batch][0], q) for q in previous[batch][1])
+        for batch in changed:
+            affected.update((current[batch][0], q) for q in periods_now.get(batch, []))
+        # A program whose target group changed (or was never computed) is recomputed too.
+        stored = {
+            (row.programa, row.periodo): (row.grupo, list(row.cargas))
+            for row in conn.execute(select(a.refresco))
+        }
+        for pair, (grupo, _) in stored.items():
+            if grupo != _group_key(grupos, pair[0]):
+                affected.add(pair)
+        if report.areas_reconstruidas:
+            affected.update(stored)
+
+        batches_by_pair = _batches_by_pair(conn, previous, removed, changed, current, periods_now)
+        now = dt.datetime.now(dt.UTC)
+        for programa, periodo in sorted(affected):
+            cargas = sorted(batches_by_pair.get((programa, periodo), set()))
+            conn.execute(
+                delete(a.refresco).where(
+                    (a.refresco.c.programa == programa) & (a.refresco.c.periodo == periodo)
+                )
+            )
+            if not cargas:  # every batch of this program and period is gone
+                conn.execute(
+                    delete(a.cobertura).where(
+                        (a.cobertura.c.programa == programa) & (a.cobertura.c.periodo == periodo)
+                    )
+                )
+                continue
+            run_sql_file(
+                conn,
+                "geo.coverage",
+                "cobertura.sql",
+                programa=programa,
+                periodo=periodo,
+                cargas=cargas,
+                grupo_clave=_group_key(grupos, programa),
+            )
+            registros = conn.execute(
+                select(func.coalesce(func.sum(a.cobertura.c.registros), 0)).where(
+                    (a.cobertura.c.programa == programa)
+                    & (a.cobertura.c.periodo == periodo)
+                    & (a.cobertura.c.nivel == "municipio")
+                )
+            ).scalar_one()
+            conn.execute(
+                insert(a.refresco).values(
+                    programa=programa,
+                    periodo=periodo,
+                    cargas=cargas,
+                    grupo=_group_key(grupos, programa),
+                    registros=int(registros),
+                    refrescado_en=now,
+                )
+            )
+            report.refrescados.append((programa, periodo))
+        report.sin_cambios = sorted(set(stored) - affected)
+        for periodo in sorted({q for _, q in affected}):
+            run_sql_file(conn, "geo.coverage", "combinacion.sql", periodo=periodo)
+            report.periodos_combinados.append(periodo)
+
+        if removed:
+            conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id.in_(removed)))
+        for batch in changed:
+            conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id == batch))
+            conn.execute(
+                insert(a.refresco_carga).values(
+                    carga_id=batch,
+                    programa=current[batch][0],
+                    periodos=periods_now.get(batch, []),
+                    huella=current[batch][1],
+                    refrescado_en=now,
+                )
+            )
+    _tidy(engine, report)
+    return report
+
+
+def _tidy(engine: Engine, report: RefreshReport) -> None:
+    """Fresh statistics for the planner, and compact areas: adding each population group
+    rewrites every area row, and the gap query scans the localities on every request."""
+    tables = ["analisis.cobertura", "analisis.combinacion"] if report.refrescados else []
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if report.areas_reconstruidas:
+            conn.execute(text("VACUUM (FULL, ANALYZE) analisis.area"))
+        for table in tables:
+            conn.execute(text(f"ANALYZE {table}"))
+
+
+def build_areas(conn: Connection) -> None:
+    """Rebuild ``analisis.area`` (and its standard population groups) from ``boundaries``."""
+    run_sql_file(conn, "geo.coverage", "areas.sql")
+    for key in STANDARD_KEYS:
+        ensure_group(conn, parse_group(key), force=True)
+
+
+def ensure_group(conn: Connection, group: Group, *, force: bool = False) -> None:
+    """Add the population of ``group`` to every area unless it is there already."""
+    if (
+        not force
+        and conn.execute(
+            select(func.count())
+            .select_from(a.area)
+            .where((a.area.c.nivel == "localidad") & ~a.area.c.poblacion.has_key(group.clave))
+        ).scalar_one()
+        == 0
+    ):
+        return
+    if group.clave == "total":  # the census total, exactly (age groups miss unspecified ages)
+        conn.execute(
+            text(
+                "UPDATE analisis.area "
+                "SET poblacion = poblacion || jsonb_build_object('total', pobtot)"
+            )
+        )
+        return
+    run_sql_file(
+        conn,
+        "geo.coverage",
+        "area_group.sql",
+        clave=group.clave,
+        edad_min=group.edad_min,
+        edad_max=group.edad_max,
+        sexo=group.sexo,
+    )
+
+
+def _areas_stale(conn: Connection) -> bool:
+    from boundaries.tables import localidad
+
+    built = conn.execute(
+        select(func.count()).select_from(a.area).where(a.area.c.nivel == "localidad")
+    ).scalar_one()
+    return bool(built != conn.execute(select(func.count()).select_from(localidad)).scalar_one())
+
+
+def _group_key(grupos: Mapping[str, Group], programa: str) -> str:
+    group = grupos.get(programa)
+    return group.clave if group else "total"
+
+
+def _periods_of(conn: Connection, batches: list[int]) -> dict[int, list[str]]:
+    """Distinct periods of each batch (the partition of each batch only)."""
+    if not batches:
+        return {}
+    r = t.registro
+    periodo = func.coalesce(r.c.periodo, "")
+    rows = conn.execute(
+        select(r.c.carga_id, periodo)
+        .where(r.c.carga_id.in_(batches))
+        .group_by(r.c.carga_id, periodo)
+    ).all()
+    result: dict[int, list[str]] = {}
+    for batch, value in rows:
+        result.setdefault(batch, []).append(value)
+    return result
+
+
+def _batches_by_pair(
+    conn: Connection,
+    previous: dict[int, tuple[str, list[str], str]],
+    removed: list[int],
+    changed: list[int],
+    current: dict[int, tuple[str, str]],
+    periods_now: dict[int, list[str]],
+) -> dict[tuple[str, str], set[int]]:
+    """Which batches feed each program and period, after this refresh."""
+    result: dict[tuple[str, str], set[int]] = {}
+    for batch, (programa, periodos, _) in previous.items():
+        if batch in removed or batch in changed:
+            continue
+        for periodo in periodos:
+            result.setdefault((programa, periodo), set()).add(batch)
+    for batch in changed:
+        for periodo in periods_now.get(batch, []):
+            result.setdefault((current[batch][0], periodo), set()).add(batch)
+    return result

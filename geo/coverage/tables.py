@@ -1,0 +1,97 @@
+"""The ``analisis`` schema: aggregated, public coverage data (no personal data).
+
+Declared once for queries; created by ``migrations/versions/0007_cobertura.py``.
+"""
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+metadata = MetaData(schema="analisis")
+
+area = Table(
+    "area",
+    metadata,
+    Column("nivel", Text, primary_key=True),
+    Column("clave", Text, primary_key=True),
+    Column("nombre", Text, nullable=False),
+    Column("cvegeo_mun", String(5)),
+    Column("nom_mun", Text),
+    Column("distrito", Text),
+    Column("region", Text),
+    Column("pobtot", Integer, nullable=False),
+    Column("poblacion", JSONB, nullable=False),
+    Column("gm", Text),
+    Column("grado_orden", SmallInteger, nullable=False),
+    Column("fuente_marginacion", Text),
+    Column("anio_marginacion", SmallInteger),
+    Column("geom", Geometry("GEOMETRY", 4326, spatial_index=False), nullable=False),
+)
+"""Every locality, municipality, district and region with its census population
+(``poblacion``: population of each group of :data:`geo.coverage.groups.GROUPS`, estimated where
+the census suppressed the age groups) and marginality (``grado_orden``: 0 no grade … 5 Muy alto).
+Districts and regions have no official marginality index: their grade is NULL."""
+
+cobertura = Table(
+    "cobertura",
+    metadata,
+    Column("programa", Text, primary_key=True),
+    Column("periodo", Text, primary_key=True),
+    Column("nivel", Text, primary_key=True),
+    Column("clave", Text, primary_key=True),
+    Column("personas", Integer, nullable=False),
+    Column("registros", Integer, nullable=False),
+    Column("importe", Numeric(16, 2), nullable=False),
+    Column("grupo", Text),
+    Column("poblacion_grupo", Float),
+    Column("cobertura", Float),
+)
+"""Unique persons of one program and period per area (every area, zero included).
+``periodo`` is ``''`` for records without a period. ``cobertura = personas / poblacion_grupo``."""
+
+combinacion = Table(
+    "combinacion",
+    metadata,
+    Column("periodo", Text, primary_key=True),
+    Column("nivel", Text, primary_key=True),
+    Column("clave", Text, primary_key=True),
+    Column("programas", ARRAY(Text), primary_key=True),
+    Column("personas", Integer, nullable=False),
+)
+"""Persons of an area and period by the exact set of programs they receive: the persons reached
+by any of several programs are the sum over the sets that meet them, without double counting."""
+
+refresco = Table(
+    "refresco",
+    metadata,
+    Column("programa", Text, primary_key=True),
+    Column("periodo", Text, primary_key=True),
+    Column("cargas", ARRAY(BigInteger), nullable=False),
+    Column("grupo", Text),
+    Column("registros", Integer, nullable=False),
+    Column("refrescado_en", DateTime(timezone=True), nullable=False),
+)
+"""When each program and period was last computed, and from which batches."""
+
+refresco_carga = Table(
+    "refresco_carga",
+    metadata,
+    Column("carga_id", BigInteger, primary_key=True),
+    Column("programa", Text, nullable=False),
+    Column("periodos", ARRAY(Text), nullable=False),
+    Column("huella", Text, nullable=False),
+    Column("refrescado_en", DateTime(timezone=True), nullable=False),
+)
+"""The state of each batch (rows, resolved persons, places) when coverage last used it."""
