@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         docs_url="/docs",
+        dependencies=[Depends(errors.reject_control_characters)],
     )
     app.state.settings = settings
     app.state.rate_window = MinuteWindow()

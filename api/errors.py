@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from geo.errors import ClusterError, DataCheckFailed, InvalidParameter, NotFound, PadronError
 
 log = logging.getLogger("padron.api")
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 STATUS_BY_ERROR: dict[type[PadronError], int] = {
     InvalidParameter: 400,
@@ -59,3 +62,11 @@ def install(app: FastAPI) -> None:
             {"detalle": "La base de datos no pudo atender la solicitud; intente más tarde."},
             status_code=503,
         )
+
+
+def reject_control_characters(request: Request) -> None:
+    """No filter or key legitimately holds control characters, and PostgreSQL refuses NUL in
+    text: refuse them for every route at once rather than in each parameter's validation."""
+    values = [request.url.path, *request.query_params.keys(), *request.query_params.values()]
+    if any(CONTROL_CHARACTERS.search(value) for value in values):
+        raise StarletteHTTPException(400, "La solicitud contiene caracteres de control.")

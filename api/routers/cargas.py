@@ -10,6 +10,8 @@ from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 
 from api.deps import ConnDep, SettingsDep
 from api.security import AdminUser
+from geo.coverage.refresh import refresh
+from geo.coverage.rules import load_rules, target_groups
 from geo.geocode import geocode
 from geo.ingest import PUB, batch_status, ingest_file
 
@@ -50,11 +52,12 @@ def crear_carga(
             usuario=user.nombre,
             nombre_archivo=_safe_name(archivo),
         )
-    located = (
-        geocode(engine, result.carga_id).por_precision
-        if not result.ya_cargado and result.filas_cargadas
-        else {}
-    )
+    located: dict[str, int] = {}
+    refreshed: list[str] = []
+    if not result.ya_cargado and result.filas_cargadas:
+        located = geocode(engine, result.carga_id).por_precision
+        groups = target_groups(load_rules(request_settings.reglas_dir))
+        refreshed = [f"{p} {q or ''}".strip() for p, q in refresh(engine, groups).refrescados]
     return {
         "carga": result.carga_id,
         "ya_cargado": result.ya_cargado,
@@ -64,6 +67,7 @@ def crear_carga(
         "rechazos_por_motivo": result.rechazos,
         "banderas": result.banderas,
         "ubicacion_por_precision": located,
+        "cobertura_recalculada": refreshed,
         "estado": f"/cargas/{result.carga_id}",
     }
 

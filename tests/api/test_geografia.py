@@ -102,3 +102,20 @@ def test_openapi_and_docs(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert {"/salud", "/municipios", "/localidades"} <= set(schema["paths"])
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reglas/violaciones?periodo=20%0024",
+        "/municipios?region=Costa%01",
+        "/cobertura?pro%00grama=A",
+    ],
+)
+def test_control_characters_are_refused_before_reaching_the_database(
+    client: TestClient, url: str
+) -> None:
+    """PostgreSQL refuses NUL in text: found by the fuzzer as a 503 on /reglas/violaciones."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json() == {"detalle": "La solicitud contiene caracteres de control."}
