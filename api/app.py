@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routers import cargas, geografia, mapa, salud, teselas, ubicacion
+from api.routers import cargas, geografia, mapa, resolucion, salud, teselas, ubicacion
 from api.settings import Settings, resolve_database_url
 from geo.db import make_engine
 
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(geografia.router)
     app.include_router(teselas.router)
     app.include_router(cargas.router)
+    app.include_router(resolucion.router)
     app.include_router(ubicacion.router)
     app.include_router(mapa.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -217,6 +217,19 @@ class DuplicatedSupport:
     registros_sin_persona: int
     """Records not in any count: waiting for review or without the data to compare them."""
 
+    def as_dict(self) -> dict[str, object]:
+        """Plain JSON-ready form (program pairs as ``"A|B"``)."""
+        return {
+            "personas_por_programa": self.personas_por_programa,
+            "pares_de_programas": {f"{a}|{b}": n for (a, b), n in self.pares_de_programas.items()},
+            "duplicados_en_programa": self.duplicados_en_programa,
+            "varios_programas_por_municipio": self.varios_programas_por_municipio,
+            "importe_varios_programas": self.importe_varios_programas,
+            "importe_repetido_en_programa": self.importe_repetido_en_programa,
+            "importe_involucrado": self.importe_involucrado,
+            "registros_sin_persona": self.registros_sin_persona,
+        }
+
 
 _SEVERAL_PROGRAMS = """
 WITH varios AS (
@@ -231,16 +244,20 @@ GROUP BY 1
 """
 
 _MONEY = """
-WITH listado AS (
-    SELECT importe, persona_id, programa, periodo,
-           count(DISTINCT programa) OVER (PARTITION BY periodo, persona_id) > 1 AS varios,
-           row_number() OVER (PARTITION BY programa, periodo, persona_id ORDER BY id) > 1 AS extra,
-           count(*) OVER (PARTITION BY periodo, persona_id) > 1 AS repetido
+WITH repetida AS (
+    SELECT periodo, persona_id, count(DISTINCT programa) > 1 AS varios
     FROM padron.registro WHERE persona_id IS NOT NULL
+    GROUP BY periodo, persona_id HAVING count(*) > 1
+), listado AS (
+    SELECT r.importe, p.varios,
+           row_number() OVER (PARTITION BY r.programa, r.periodo, r.persona_id ORDER BY r.id) > 1
+               AS extra
+    FROM padron.registro r
+    JOIN repetida p ON p.persona_id = r.persona_id AND p.periodo IS NOT DISTINCT FROM r.periodo
 )
 SELECT coalesce(sum(importe) FILTER (WHERE varios), 0),
        coalesce(sum(importe) FILTER (WHERE extra), 0),
-       coalesce(sum(importe) FILTER (WHERE repetido), 0)
+       coalesce(sum(importe), 0)
 FROM listado
 """
 
