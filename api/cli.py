@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from api.cli_cobertura import cobertura_app, reglas_app
+from api.cli_revision import revision_app
 from api.settings import Settings, resolve_database_url
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ export_app = typer.Typer(help="Exportaciones a CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(cobertura_app, name="cobertura")
 app.add_typer(reglas_app, name="reglas")
+app.add_typer(revision_app, name="revision")
 
 
 def _add_subapps() -> None:
@@ -273,31 +275,40 @@ def export_registros(
 
 @app.command("resolve")
 def resolve_command() -> None:
-    """Agrupa los registros en personas (CURP exacta, o con un carácter mal capturado)."""
+    """Agrupa los registros en personas: CURP exacta o con un carácter mal capturado, y sin CURP
+    utilizable por nombres, fecha, sexo, entidad de nacimiento y localidad."""
     from geo.resolve import resolve
 
     report = resolve(_engine())
     typer.echo(
         f"{report.personas:,} personas; {report.resueltos:,} registros resueltos, "
-        f"{report.sin_resolver:,} sin resolver (sin CURP utilizable)."
+        f"{report.sin_resolver:,} sin persona; {report.en_revision:,} pares en revisión "
+        "(padron revision listar)."
     )
 
 
 @app.command("duplicados")
-def duplicados() -> None:
+def duplicados(
+    as_json: Annotated[bool, typer.Option("--json", help="Salida completa en JSON.")] = False,
+) -> None:
     """Apoyos duplicados: personas en varios programas o repetidas en uno, y el importe."""
+    import json
+
     from geo.resolve import duplicated_support
 
     with _engine().connect() as conn:
         report = duplicated_support(conn)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
     for programa, count in sorted(report.personas_por_programa.items()):
         extra = report.duplicados_en_programa.get(programa, 0)
         typer.echo(f"  {programa}: {count:,} personas únicas; {extra:,} inscripciones repetidas")
     for (first, second), count in sorted(report.pares_de_programas.items()):
         typer.echo(f"  {first} y {second}: {count:,} personas en ambos")
-    typer.echo(
-        f"  importe pagado a personas inscritas más de una vez: {report.importe_involucrado}"
-    )
+    typer.echo(f"  importe de personas en varios programas: {report.importe_varios_programas}")
+    typer.echo(f"  importe de inscripciones repetidas: {report.importe_repetido_en_programa}")
+    typer.echo(f"  registros sin persona: {report.registros_sin_persona:,}")
 
 
 @app.command("synth")

@@ -158,3 +158,19 @@ persona = Table(
     Column("creada_en", DateTime(timezone=True)),
 )
 """A person; ``registro.persona_id`` points here. Ids are stable: resolution never reassigns one."""
+
+revision = Table(
+    "revision",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("registro_id", BigInteger, nullable=False),
+    Column("candidato_id", BigInteger, nullable=False),
+    Column("probabilidad", Float, nullable=False),
+    Column("creada_en", DateTime(timezone=True)),
+    Column("decision", Text),
+    Column("decidida_en", DateTime(timezone=True)),
+    Column("decidida_por", Text),
+)
+"""A candidate pair for a human: ``registro_id`` (a record without a person, held until decided)
+may be the same person as ``candidato_id``. ``decision`` is ``misma`` or ``distinta``; later runs
+of ``padron resolve`` respect it."""

@@ -10,6 +10,11 @@ UPDATE padron.registro r SET persona_id = p.id
 FROM padron.persona p
 WHERE r.persona_id IS NULL AND r.curp_valida AND p.curp = r.curp;
 
+-- Fresh planner statistics: right after an ingest (or the update above) they are missing or
+-- stale and the join below goes quadratic.
+ANALYZE padron.registro;
+ANALYZE padron.persona;
+
 -- 2. A CURP that fails its check digit is a typo of a real CURP: it joins the person whose valid
 -- CURP is one character away when birth date, sex and both normalised surnames and given
 -- names agree (blocked on birth date, sex and first surname). Exactly one candidate, or none.
