@@ -373,7 +373,8 @@ def demo(
     host: Annotated[str | None, typer.Option(help="Interfaz (por omisión PADRON_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Puerto (por omisión PADRON_PORT).")] = None,
 ) -> None:
-    """Trabajo principal: base local, geografía de Oaxaca, padrón de muestra, API y mapa."""
+    """Trabajo principal: base local, geografía de Oaxaca, padrón de muestra (cargado, ubicado,
+    resuelto en personas y con cobertura), API y mapa."""
     from geo.synth import SynthConfig
 
     settings = _settings()
@@ -387,8 +388,16 @@ def demo(
         synth(out=sample, scale=0.01, seed=config.seed)
     for program in config.programs:
         ingest(
-            sample / program.file_name, program=program.code, period=program.period, layout="pub"
+            sample / program.file_name,
+            program=program.code,
+            period=program.period,
+            layout="pub",
+            cobertura=False,
         )
+    resolve_command()
+    from api.cli_cobertura import refrescar
+
+    refrescar(areas=False)
     serve(host=host, port=port)
 
 

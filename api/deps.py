@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import Connection
 
 from api.settings import Settings
@@ -25,3 +25,8 @@ def get_settings(request: Request) -> Settings:
 
 ConnDep = Annotated[Connection, Depends(get_connection)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+Desplazamiento = Annotated[
+    int, Query(ge=0, le=2**31 - 1, description="Elementos a saltar (paginación).")
+]
+"""Pagination offset, bounded so that PostgreSQL's OFFSET never overflows (found by fuzzing)."""

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from api.deps import ConnDep
+from api.deps import ConnDep, Desplazamiento
 from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.queries import (
     CoverageFilter,
@@ -43,7 +43,6 @@ class Nivel(StrEnum):
 
 
 Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por página.")]
-Desplazamiento = Annotated[int, Query(ge=0, description="Elementos a saltar.")]
 Grados = Annotated[
     list[str] | None,
     Query(description="Grados de marginación; repetible o separados por coma."),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import ConnDep
+from api.deps import ConnDep, Desplazamiento
 from boundaries.queries import MAX_PAGE_SIZE, Page, list_localidades, list_municipios
 
 router = APIRouter(tags=["geografía"])
@@ -33,7 +33,6 @@ class Pagina(BaseModel):
 
 
 Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por página.")]
-Desplazamiento = Annotated[int, Query(ge=0, description="Elementos a saltar.")]
 Grados = Annotated[
     list[str] | None,
     Query(

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import ConnDep, SettingsDep
+from api.deps import ConnDep, Desplazamiento, SettingsDep
 from api.security import AdminUser
 from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.anomalies import anomaly_counts, anomaly_records
@@ -21,7 +21,6 @@ from geo.errors import NotFound
 router = APIRouter(tags=["reglas y anomalías"])
 
 Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por página.")]
-Desplazamiento = Annotated[int, Query(ge=0, description="Elementos a saltar.")]
 Periodo = Annotated[str | None, Query(description="Periodo (todos si falta).")]
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import ConnDep
+from api.deps import ConnDep, Desplazamiento
 from api.security import client_address, require_role
 from geo.access import User, record_event
 from geo.resolve import decide_review, duplicated_support, review_queue
@@ -32,7 +32,7 @@ def revision(
     user: Reviewer,
     conn: ConnDep,
     limite: Annotated[int, Query(ge=1, le=1000)] = 100,
-    desplazamiento: Annotated[int, Query(ge=0)] = 0,
+    desplazamiento: Desplazamiento = 0,
 ) -> list[dict[str, Any]]:
     """The queue, most likely pairs first; each record shown is a read in the audit log."""
     items = review_queue(conn, limite, desplazamiento)

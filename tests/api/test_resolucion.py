@@ -95,3 +95,13 @@ def test_cli_lists_and_rejects_a_bad_decision(queued: None, database_url: str) -
     assert wrong.exit_code == 1 and "misma" in wrong.output
     report = runner.invoke(app, ["duplicados", "--json"], env=env)
     assert report.exit_code == 0 and '"personas_por_programa"' in report.output
+
+
+def test_an_offset_beyond_bigint_is_a_validation_error(admin_client: TestClient) -> None:
+    """Found by the fuzzer: PostgreSQL's OFFSET overflowed and the API answered 503."""
+    huge = {"desplazamiento": str(2**120)}
+    response = admin_client.get("/revision", params=huge, headers=AUTH)
+    assert (
+        response.status_code == 422 and response.json()["errores"][0]["campo"] == "desplazamiento"
+    )
+    assert admin_client.get("/municipios", params=huge).status_code == 422
