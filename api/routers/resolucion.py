@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import ConnDep, Desplazamiento
@@ -16,7 +16,19 @@ from geo.resolve import decide_review, duplicated_support, review_queue
 
 router = APIRouter(tags=["resolución"])
 
-Reviewer = Annotated[User, Depends(require_role("planeacion", "admin"))]
+
+def _statewide_reviewer(
+    user: Annotated[User, Depends(require_role("planeacion", "admin"))],
+) -> User:
+    """Pairs cross municipalities, so the queue is for reviewers whose area is the whole state."""
+    if user.municipios is not None:
+        raise HTTPException(
+            403, "La cola de revisión abarca todo el estado; su usuario tiene un área restringida."
+        )
+    return user
+
+
+Reviewer = Annotated[User, Depends(_statewide_reviewer)]
 """Reviewing pairs shows personal data of both records: planners and admins, audited."""
 
 

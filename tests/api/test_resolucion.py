@@ -21,6 +21,7 @@ from tests.ingest.builders import RosterWriter
 
 AUTH: dict[str, str] = {}
 FIELD: dict[str, str] = {}
+LOCAL_PLANNER: dict[str, str] = {}
 BASE = {"FH_NACIMIENTO": "1927-10-11", "CD_SEXO": "M", "NB_CURP": "", "NB_PRIMER_AP": "Quiroz",
         "NB_SEGUNDO_AP": "Luna", "NB_NOMBRE": "Irma", "NU_IMP_MONETARIO": "500"}  # fmt: skip
 
@@ -30,7 +31,12 @@ def admin_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     with engine.begin() as conn:
         create_user(conn, "revisora", "planeacion", "secreto-de-prueba")
         create_user(conn, "revision_campo", "campo", "secreto-de-prueba", municipios=["20067"])
-        for name, headers in (("revisora", AUTH), ("revision_campo", FIELD)):
+        create_user(conn, "revisora_local", "planeacion", "secreto-de-prueba", municipios=["20067"])
+        for name, headers in (
+            ("revisora", AUTH),
+            ("revision_campo", FIELD),
+            ("revisora_local", LOCAL_PLANNER),
+        ):
             token = issue_token_by_name(conn, name, timedelta(hours=1)).access_token
             headers["Authorization"] = f"Bearer {token}"
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
@@ -52,6 +58,8 @@ def queued(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> None:
 def test_the_queue_needs_a_reviewer(queued: None, admin_client: TestClient) -> None:
     assert admin_client.get("/revision").status_code == 401
     assert admin_client.get("/revision", headers=FIELD).status_code == 403
+    local = admin_client.get("/revision", headers=LOCAL_PLANNER)
+    assert local.status_code == 403 and "área" in local.json()["detalle"]
     assert admin_client.post("/revision/1", json={"decision": "misma"}).status_code == 401
 
 
