@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from geo.geocode import geocode
 from tests.api.acceso.conftest import JUAN, MARIA, AccessData, bearer
 
 OUTSIDE = "No se encontró el registro en su área."
@@ -121,6 +122,19 @@ def test_verified_point_becomes_the_location_and_is_audited(
     assert tuple(row) == ("verificado_campo", "20067", -96.7241, 17.0612)
     assert kept == "campo_oax"
     assert _audit(engine, record, "verificar_punto") == [("campo_oax", "testclient")]
+    # Re-geocoding the batch (e.g. padron geocode --todas) keeps the verified point.
+    with engine.connect() as conn:
+        batch = conn.scalar(text("SELECT carga_id FROM padron.ubicacion WHERE registro_id = :r"),
+                            {"r": record})  # fmt: skip
+    geocode(engine, batch)
+    with engine.connect() as conn:
+        again = conn.execute(
+            text(
+                "SELECT precision, ST_X(geom), ST_Y(geom) FROM padron.ubicacion WHERE registro_id = :r"
+            ),
+            {"r": record},
+        ).one()
+    assert tuple(again) == ("verificado_campo", -96.7241, 17.0612)
 
 
 def _png(width: int = 1, height: int = 1) -> bytes:
