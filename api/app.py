@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(geografia.router, dependencies=public)
     app.include_router(teselas.router, dependencies=[Depends(tile_rate_limit)])
     app.include_router(cargas.router)
-    app.include_router(resolucion.router)
+    app.include_router(resolucion.router, dependencies=public)
     app.include_router(ubicacion.router, dependencies=public)
     app.include_router(mapa.router)
     app.include_router(security.router)

@@ -231,6 +231,23 @@ class DuplicatedSupport:
         }
 
 
+def published_duplicated_support(report: DuplicatedSupport, k: int) -> dict[str, object]:
+    """The report as the public sees it: municipal counts under ``k`` persons are suppressed
+    (``None``), with complementary suppression so that none can be recovered from the others
+    and their total."""
+    from geo.transparency import Cell, suppress
+
+    counts = report.varios_programas_por_municipio
+    cells = {m: Cell("municipio", m, "", "", n, "estado") for m, n in counts.items()}
+    cells["estado"] = Cell("estado", "estado", "", "", sum(counts.values()), None, hijos=[*counts])
+    suppress(cells, k)
+    published = report.as_dict()
+    published["varios_programas_por_municipio"] = {
+        m: None if cells[m].suprimida else n for m, n in counts.items()
+    }
+    return published
+
+
 _SEVERAL_PROGRAMS = """
 WITH varios AS (
     SELECT periodo, persona_id FROM padron.registro WHERE persona_id IS NOT NULL

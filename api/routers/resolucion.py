@@ -9,10 +9,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import ConnDep, Desplazamiento
+from api.deps import ConnDep, Desplazamiento, SettingsDep
 from api.security import client_address, require_role
 from geo.access import User, record_event
-from geo.resolve import decide_review, duplicated_support, review_queue
+from geo.resolve import (
+    decide_review,
+    duplicated_support,
+    published_duplicated_support,
+    review_queue,
+)
 
 router = APIRouter(tags=["resolución"])
 
@@ -33,9 +38,9 @@ Reviewer = Annotated[User, Depends(_statewide_reviewer)]
 
 
 @router.get("/duplicados", summary="Apoyos duplicados entre programas y dentro de cada uno")
-def duplicados(conn: ConnDep) -> dict[str, object]:
-    """Counts and money only; no person is identifiable."""
-    return duplicated_support(conn).as_dict()
+def duplicados(conn: ConnDep, settings: SettingsDep) -> dict[str, object]:
+    """Counts and money only; municipal counts under k persons are suppressed."""
+    return published_duplicated_support(duplicated_support(conn), settings.k_anonimato)
 
 
 @router.get("/revision", summary="Pares dudosos pendientes de decisión (datos personales)")
