@@ -2,46 +2,27 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine, text
 
-from api.app import create_app
 from api.settings import Settings
 from tests.api.acceso.conftest import MARIA, PASSWORD, AccessData
-from tests.api.test_mapa_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.api.browser import chromium, live_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def field_url(engine: Engine, settings: Settings, access_data: AccessData) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(settings) as url:
+        yield url
 
 
 def test_field_worker_finds_and_opens_a_record_on_a_phone(
     field_url: str, engine: Engine, access_data: AccessData
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     with engine.begin() as conn:  # a photo whose file is gone must not hide the rest of the page
         conn.execute(
             text(
@@ -51,8 +32,7 @@ def test_field_worker_finds_and_opens_a_record_on_a_phone(
             {"r": access_data.maria_a, "c": access_data.carga_a},
         )
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 740})
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -85,4 +65,3 @@ def test_field_worker_finds_and_opens_a_record_on_a_phone(
             timeout=10_000,
         )
         assert errors == []
-        browser.close()
