@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection
 
 from api.settings import Settings
@@ -30,3 +32,6 @@ Desplazamiento = Annotated[
     int, Query(ge=0, le=2**31 - 1, description="Elementos a saltar (paginación).")
 ]
 """Pagination offset, bounded so that PostgreSQL's OFFSET never overflows (found by fuzzing)."""
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+"""The Spanish pages (``api/templates``), shared by the routers that render them."""

@@ -6,22 +6,19 @@ including the audit line of a search that found nothing.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from api.deps import ConnDep, SettingsDep
+from api.deps import ConnDep, SettingsDep, templates
 from api.security import PersonalDataUser, client_address
 from geo import beneficiary
 from geo.errors import InvalidParameter, NotFound
 
 router = APIRouter(tags=["campo"])
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
 RecordId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id del registro.")]
 NO_STORE = {"Cache-Control": "no-store"}

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
-from api.deps import SettingsDep
+from api.deps import SettingsDep, templates
 
 router = APIRouter(tags=["mapa"], include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
 
 @router.get("/", response_class=RedirectResponse)

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection
 
-from api.deps import ConnDep, SettingsDep
+from api.deps import ConnDep, SettingsDep, templates
 from api.ratelimit import public_rate_limit
 from api.settings import Settings
 from geo import transparency
 
 router = APIRouter(tags=["transparencia"], dependencies=[Depends(public_rate_limit)])
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
 
 def _table(request: Request, conn: Connection, settings: Settings) -> transparency.PublicTable:
