@@ -38,8 +38,9 @@ from bench.ingest import rosters
 EXPORT = """
 SELECT r.id AS unique_id, c.archivo, r.folio, r.curp, r.curp_valida, r.primer_ap_norm,
        r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento::text AS fecha_nacimiento, r.sexo,
-       r.edo_nac, r.cve_mun, r.cve_loc, r.persona_id
+       r.edo_nac, r.cve_mun, r.cve_loc, a.persona_id
 FROM padron.registro r JOIN padron.carga c ON c.id = r.carga_id
+LEFT JOIN padron.asignacion a ON a.registro_id = r.id
 """
 
 

@@ -25,20 +25,22 @@ RECORD_COLUMNS = (
 def export_records(conn: Connection, out: TextIO) -> int:
     """One row per loaded record; ``cvegeo`` is the locality (or municipality) it was placed in,
     ``flags`` the ingest and geocoding flags separated by ``;``. Returns the number of rows."""
-    u, r = t.ubicacion, t.registro
+    u, r, a = t.ubicacion, t.registro, t.asignacion
     query = (
         select(
             r.c.programa,
             r.c.periodo,
             r.c.folio,
-            r.c.persona_id,
+            a.c.persona_id,
             func.coalesce(u.c.cvegeo_loc, u.c.cvegeo_mun),
             func.ST_X(u.c.geom),
             func.ST_Y(u.c.geom),
             u.c.precision,
             func.array_to_string(func.array_cat(r.c.banderas, u.c.banderas), ";"),
         )
-        .select_from(r.outerjoin(u, u.c.registro_id == r.c.id))
+        .select_from(
+            r.outerjoin(a, a.c.registro_id == r.c.id).outerjoin(u, u.c.registro_id == r.c.id)
+        )
         .order_by(r.c.programa, r.c.periodo, r.c.folio)
     )
     writer = csv.writer(out)

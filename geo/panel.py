@@ -11,15 +11,16 @@ from geo.resolve import duplicated_support
 _BY_PROGRAM = text(
     """
     SELECT r.programa, count(*)::int AS registros,
-           count(DISTINCT r.persona_id)::int AS personas, sum(r.importe) AS importe
-    FROM padron.registro r GROUP BY 1 ORDER BY 1
+           count(DISTINCT a.persona_id)::int AS personas, sum(r.importe) AS importe
+    FROM padron.registro r LEFT JOIN padron.asignacion a ON a.registro_id = r.id
+    GROUP BY 1 ORDER BY 1
     """
 )
 _COVERAGE = text(
     """
-    SELECT count(DISTINCT r.persona_id)::int AS personas,
+    SELECT count(DISTINCT persona_id)::int AS personas,
            (SELECT sum(pob_2020) FROM boundaries.municipio)::bigint AS poblacion
-    FROM padron.registro r
+    FROM padron.asignacion
     """
 )
 _BY_PRECISION = text(

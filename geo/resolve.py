@@ -4,9 +4,10 @@ First the deterministic rules (``sql/resolve_curp.sql``): an exact valid CURP, a
 one mistyped character whose record agrees on birth date, sex and names. Then the records still
 without a person are matched probabilistically (``geo.match``) against every record in their
 blocks: joined to a known person, grouped into new persons, or held in the review queue
-(``padron.revision``) when the evidence is between the thresholds. Only records without a person
-are touched, so an existing ``persona_id`` never changes and a new roster is matched
-incrementally; human decisions in the queue are applied on every run.
+(``padron.revision``) when the evidence is between the thresholds. Assignments are rows of
+``padron.asignacion`` (record → person), written only for records without one, so an existing
+assignment never changes and a new roster is matched incrementally; human decisions in the queue
+are applied on every run.
 """
 
 from __future__ import annotations
@@ -48,12 +49,12 @@ def resolve(
     (:func:`geo.match.estimate_model`), or :data:`geo.match.DEFAULT_MODEL` if they are too few.
     """
     with engine.begin() as conn:
+        # One run at a time: two would assign the same records.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('padron.resolve'))"))
         run_sql_file(conn, "geo", "resolve_curp.sql")
         _match_pending(conn, model, thresholds or match.Thresholds())
     with engine.connect() as conn:
-        resolved = conn.execute(
-            select(func.count()).where(t.registro.c.persona_id.is_not(None))
-        ).scalar_one()
+        resolved = conn.execute(select(func.count()).select_from(t.asignacion)).scalar_one()
         total = conn.execute(select(func.count()).select_from(t.registro)).scalar_one()
         persons = conn.execute(select(func.count()).select_from(t.persona)).scalar_one()
         queued = conn.execute(
@@ -67,10 +68,12 @@ def resolve(
 _LOAD = """
 WITH pendiente AS (
     SELECT fecha_nacimiento, sexo, primer_ap_norm, nombre_norm
-    FROM padron.registro WHERE persona_id IS NULL
+    FROM padron.registro r
+    WHERE NOT EXISTS (SELECT FROM padron.asignacion a WHERE a.registro_id = r.id)
 )
-SELECT r.id, r.carga_id, {columns} FROM padron.registro r
-WHERE r.persona_id IS NULL
+SELECT r.id, r.carga_id, {columns}
+FROM padron.registro r LEFT JOIN padron.asignacion a ON a.registro_id = r.id
+WHERE a.persona_id IS NULL
    OR (r.fecha_nacimiento, r.sexo) IN (SELECT fecha_nacimiento, sexo FROM pendiente)
    OR (date_part('year', r.fecha_nacimiento), r.primer_ap_norm, r.nombre_norm) IN (
         SELECT date_part('year', fecha_nacimiento), primer_ap_norm, nombre_norm FROM pendiente)
@@ -80,9 +83,8 @@ WHERE r.persona_id IS NULL
 
 def load_for_matching(conn: Connection) -> pl.DataFrame:
     """Records without a person and every record sharing a block with one (COPY, then Polars)."""
-    columns = ", ".join(
-        f"r.{c}::text" if c == "curp_valida" else f"r.{c}" for c in match.RECORD_SCHEMA if c != "id"
-    )
+    special = {"curp_valida": "r.curp_valida::text", "persona_id": "a.persona_id"}
+    columns = ", ".join(special.get(c, f"r.{c}") for c in match.RECORD_SCHEMA if c != "id")
     buffer = io.BytesIO()
     with (
         _raw(conn).cursor() as cursor,
@@ -152,25 +154,15 @@ def _write(conn: Connection, frame: pl.DataFrame, decisions: match.Decisions) ->
             {"i": [i for i, _ in rows], "persona_id": [p for _, p in rows]},
             schema={"i": pl.UInt32, "persona_id": pl.Int64},
         ).join(frame.select("i", "id", "carga_id"), on="i")
-        conn.execute(
-            text(
-                "CREATE TEMP TABLE asignacion (id bigint, carga_id bigint, persona_id bigint)"
-                " ON COMMIT DROP"
-            )
-        )
         buffer = io.BytesIO()
         assigned.select("id", "carga_id", "persona_id").write_csv(buffer, include_header=False)
         with (
             _raw(conn).cursor() as cursor,
-            cursor.copy("COPY asignacion FROM STDIN (FORMAT csv)") as copy,
+            cursor.copy(
+                "COPY padron.asignacion (registro_id, carga_id, persona_id) FROM STDIN (FORMAT csv)"
+            ) as copy,
         ):
             copy.write(buffer.getbuffer())
-        conn.execute(
-            text(
-                "UPDATE padron.registro r SET persona_id = a.persona_id FROM asignacion a"
-                " WHERE r.id = a.id AND r.carga_id = a.carga_id AND r.persona_id IS NULL"
-            )
-        )
     if decisions.review:
         ids = frame["id"]
         conn.execute(
@@ -248,84 +240,87 @@ def published_duplicated_support(report: DuplicatedSupport, k: int) -> dict[str,
     return published
 
 
-_SEVERAL_PROGRAMS = """
-WITH varios AS (
-    SELECT periodo, persona_id FROM padron.registro WHERE persona_id IS NOT NULL
+_RESOLVED = """
+resuelto AS NOT MATERIALIZED (
+    SELECT r.id, r.programa, r.periodo, r.importe, r.cve_ent, r.cve_mun, a.persona_id
+    FROM padron.registro r JOIN padron.asignacion a ON a.registro_id = r.id
+)"""
+"""Resolved records with their person (a CTE for the report's SQL)."""
+
+_UNIQUE = f"""
+WITH {_RESOLVED}
+SELECT programa, count(DISTINCT persona_id) FROM resuelto GROUP BY programa
+"""  # noqa: S608 (constant fragments)
+
+_PAIRS = f"""
+WITH {_RESOLVED}
+SELECT x.programa, y.programa, count(DISTINCT x.persona_id)
+FROM resuelto x
+JOIN resuelto y ON y.persona_id = x.persona_id AND x.programa < y.programa
+ AND x.periodo IS NOT DISTINCT FROM y.periodo
+GROUP BY 1, 2
+"""  # noqa: S608 (constant fragments)
+
+_WITHIN = f"""
+WITH {_RESOLVED}
+SELECT programa, sum(veces - 1)
+FROM (SELECT programa, periodo, persona_id, count(*) AS veces
+      FROM resuelto GROUP BY programa, periodo, persona_id) listado
+WHERE veces > 1
+GROUP BY programa
+"""  # noqa: S608 (constant fragments)
+
+_SEVERAL_PROGRAMS = f"""
+WITH {_RESOLVED},
+varios AS (
+    SELECT periodo, persona_id FROM resuelto
     GROUP BY periodo, persona_id HAVING count(DISTINCT programa) > 1
 )
 SELECT r.cve_ent || r.cve_mun AS municipio, count(DISTINCT r.persona_id) AS personas
-FROM padron.registro r
+FROM resuelto r
 JOIN varios v ON v.persona_id = r.persona_id AND v.periodo IS NOT DISTINCT FROM r.periodo
 WHERE r.cve_ent IS NOT NULL AND r.cve_mun IS NOT NULL
 GROUP BY 1
-"""
+"""  # noqa: S608 (constant fragments)
 
-_MONEY = """
-WITH repetida AS (
+_MONEY = f"""
+WITH {_RESOLVED},
+repetida AS (
     SELECT periodo, persona_id, count(DISTINCT programa) > 1 AS varios
-    FROM padron.registro WHERE persona_id IS NOT NULL
+    FROM resuelto
     GROUP BY periodo, persona_id HAVING count(*) > 1
 ), listado AS (
     SELECT r.importe, p.varios,
            row_number() OVER (PARTITION BY r.programa, r.periodo, r.persona_id ORDER BY r.id) > 1
                AS extra
-    FROM padron.registro r
+    FROM resuelto r
     JOIN repetida p ON p.persona_id = r.persona_id AND p.periodo IS NOT DISTINCT FROM r.periodo
 )
 SELECT coalesce(sum(importe) FILTER (WHERE varios), 0),
        coalesce(sum(importe) FILTER (WHERE extra), 0),
        coalesce(sum(importe), 0)
 FROM listado
-"""
+"""  # noqa: S608 (constant fragments)
 
 
 def duplicated_support(conn: Connection) -> DuplicatedSupport:
     """Counts over resolved records (see :class:`DuplicatedSupport`)."""
-    r = t.registro
-    resolved = r.c.persona_id.is_not(None)
-    unique: dict[str, int] = {
-        k: int(v)
-        for k, v in conn.execute(
-            select(r.c.programa, func.count(r.c.persona_id.distinct()))
-            .where(resolved)
-            .group_by(r.c.programa)
-        ).all()
-    }
-    a, b = r.alias("a"), r.alias("b")
-    pairs = conn.execute(
-        select(a.c.programa, b.c.programa, func.count(a.c.persona_id.distinct()))
-        .join_from(
-            a,
-            b,
-            (a.c.persona_id == b.c.persona_id)
-            & (a.c.programa < b.c.programa)
-            & a.c.periodo.is_not_distinct_from(b.c.periodo),
-        )
-        .group_by(a.c.programa, b.c.programa)
-    ).all()
-    listings = (
-        select(r.c.programa, r.c.periodo, r.c.persona_id, func.count().label("veces"))
-        .where(resolved)
-        .group_by(r.c.programa, r.c.periodo, r.c.persona_id)
-        .subquery()
-    )
-    within = conn.execute(
-        select(listings.c.programa, func.sum(listings.c.veces - 1))
-        .where(listings.c.veces > 1)
-        .group_by(listings.c.programa)
-    ).all()
+    unique = conn.execute(text(_UNIQUE)).all()
+    pairs = conn.execute(text(_PAIRS)).all()
+    within = conn.execute(text(_WITHIN)).all()
     by_municipality = conn.execute(text(_SEVERAL_PROGRAMS)).all()
     several, extra, repeated = conn.execute(text(_MONEY)).one()
-    unresolved = conn.execute(select(func.count()).where(r.c.persona_id.is_(None))).scalar_one()
+    records = conn.execute(select(func.count()).select_from(t.registro)).scalar_one()
+    resolved = conn.execute(select(func.count()).select_from(t.asignacion)).scalar_one()
     return DuplicatedSupport(
-        personas_por_programa=unique,
+        personas_por_programa={k: int(v) for k, v in unique},
         pares_de_programas={(p, q): int(n) for p, q, n in pairs},
         duplicados_en_programa={k: int(v) for k, v in within},
         varios_programas_por_municipio={m: int(n) for m, n in by_municipality},
         importe_varios_programas=str(several),
         importe_repetido_en_programa=str(extra),
         importe_involucrado=str(repeated),
-        registros_sin_persona=int(unresolved),
+        registros_sin_persona=int(records - resolved),
     )
 
 
@@ -353,22 +348,27 @@ def review_queue(conn: Connection, limit: int = 100, offset: int = 0) -> list[Re
     """Pairs waiting for a decision whose record still has no person, most likely first."""
     if not 1 <= limit <= 1000 or offset < 0:
         raise InvalidParameter("limite debe estar entre 1 y 1000 y desplazamiento ser ≥ 0.")
-    q = t.revision
+    q, asg = t.revision, t.asignacion
     a, b = t.registro.alias("a"), t.registro.alias("b")
+    candidate_person = asg.alias("candidato_asignado")
+    held = ~select(asg.c.registro_id).where(asg.c.registro_id == a.c.id).exists()
     rows = conn.execute(
-        select(q.c.id, q.c.probabilidad, q.c.decision, a, b)
+        select(q.c.id, q.c.probabilidad, q.c.decision, a, b, candidate_person.c.persona_id)
         .join(a, a.c.id == q.c.registro_id)
         .join(b, b.c.id == q.c.candidato_id)
-        .where(q.c.decision.is_(None) & a.c.persona_id.is_(None))
+        .outerjoin(candidate_person, candidate_person.c.registro_id == b.c.id)
+        .where(q.c.decision.is_(None) & held)
         .order_by(q.c.probabilidad.desc(), q.c.id)
         .limit(limit)
         .offset(offset)
     ).all()
-    width = len(t.registro.columns)
+    keys = t.registro.columns.keys()
+    width = len(keys)
     items = []
     for item_id, probability_, decision, *values in rows:
-        first = dict(zip(t.registro.columns.keys(), values[:width], strict=True))
-        second = dict(zip(t.registro.columns.keys(), values[width:], strict=True))
+        first = dict(zip(keys, values[:width], strict=True)) | {"persona_id": None}
+        second = dict(zip(keys, values[width : 2 * width], strict=True))
+        second["persona_id"] = values[-1]
         items.append(
             ReviewItem(
                 id=item_id,

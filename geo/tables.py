@@ -116,7 +116,6 @@ registro = Table(
     Column("lat_declarada", Float),
     Column("banderas", ARRAY(Text), nullable=False),
     Column("crudo", Text, nullable=False),
-    Column("persona_id", BigInteger),
 )
 """One roster row as loaded: values as received (``crudo``: the file's cells in its column order,
 joined by :data:`RAW_SEPARATOR`; header in ``carga.columnas``), normalised fields, and named
@@ -157,7 +156,18 @@ persona = Table(
     Column("curp", String(18, collation="C"), unique=True),
     Column("creada_en", DateTime(timezone=True)),
 )
-"""A person; ``registro.persona_id`` points here. Ids are stable: resolution never reassigns one."""
+"""A person; ``asignacion`` links records to it. Ids are stable: resolution never reassigns one."""
+
+asignacion = Table(
+    "asignacion",
+    metadata,
+    Column("registro_id", BigInteger, primary_key=True),
+    Column("carga_id", BigInteger, ForeignKey("padron.carga.id"), nullable=False),
+    Column("persona_id", BigInteger, ForeignKey("padron.persona.id"), nullable=False),
+)
+"""Which person each resolved record is (a record without a row here is not resolved yet).
+Kept beside ``registro``, like ``ubicacion``: resolution inserts narrow rows instead of
+rewriting the wide records."""
 
 revision = Table(
     "revision",

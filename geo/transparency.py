@@ -39,14 +39,15 @@ NO_LOCALITY = "sin localidad"
 _COUNTS = text(
     """
     WITH asignada AS (
-        SELECT DISTINCT ON (coalesce('p' || r.persona_id, 'r' || r.id), r.programa,
+        SELECT DISTINCT ON (coalesce('p' || a.persona_id, 'r' || r.id), r.programa,
                             coalesce(r.periodo, ''))
                r.programa, coalesce(r.periodo, '') AS periodo,
                coalesce(u.cvegeo_mun, r.cve_ent || r.cve_mun) AS cvegeo_mun,
                u.cvegeo_loc
         FROM padron.registro r
+        LEFT JOIN padron.asignacion a ON a.registro_id = r.id
         LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
-        ORDER BY coalesce('p' || r.persona_id, 'r' || r.id), r.programa,
+        ORDER BY coalesce('p' || a.persona_id, 'r' || r.id), r.programa,
                  coalesce(r.periodo, ''), r.fecha_alta DESC NULLS LAST, r.id DESC
     )
     SELECT a.programa, a.periodo, a.cvegeo_mun,

@@ -74,7 +74,10 @@ def personas(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 def current(engine: Engine) -> dict[str, int | None]:
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT folio, persona_id FROM padron.registro WHERE programa LIKE 'MAT%'")
+            text(
+                "SELECT folio, persona_id FROM padron.registro r"
+                " LEFT JOIN padron.asignacion a ON a.registro_id = r.id WHERE programa LIKE 'MAT%'"
+            )
         ).all()
     return dict(rows)  # type: ignore[arg-type]
 

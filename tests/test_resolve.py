@@ -72,7 +72,9 @@ def current(engine: Engine) -> dict[tuple[str, str], int | None]:
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT programa, folio, persona_id FROM padron.registro WHERE programa IN ('RESX','RESY','RESZ')"
+                "SELECT programa, folio, persona_id FROM padron.registro r"
+                " LEFT JOIN padron.asignacion a ON a.registro_id = r.id"
+                " WHERE programa IN ('RESX','RESY','RESZ')"
             )
         ).all()
     return {(p, f): pid for p, f, pid in rows}

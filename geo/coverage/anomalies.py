@@ -49,9 +49,11 @@ _UNTRUSTED = """
 """
 
 _INCOMPATIBLE = """
-    FROM padron.registro a JOIN padron.registro b
-      ON b.persona_id = a.persona_id AND b.periodo IS NOT DISTINCT FROM a.periodo
-     AND a.programa = :a AND b.programa = :b
+    FROM padron.registro a
+    JOIN padron.asignacion pa ON pa.registro_id = a.id
+    JOIN padron.asignacion pb ON pb.persona_id = pa.persona_id
+    JOIN padron.registro b ON b.id = pb.registro_id AND b.carga_id = pb.carga_id
+     AND b.periodo IS NOT DISTINCT FROM a.periodo AND a.programa = :a AND b.programa = :b
     WHERE (CAST(:periodo AS text) IS NULL OR a.periodo = :periodo)
 """
 
@@ -86,7 +88,7 @@ def anomaly_counts(
     pairs = {
         f"{a} y {b}": int(
             conn.execute(
-                text(f"SELECT count(DISTINCT a.persona_id) {_INCOMPATIBLE}"),
+                text(f"SELECT count(DISTINCT pa.persona_id) {_INCOMPATIBLE}"),
                 {"a": a, "b": b, "periodo": periodo},
             ).scalar_one()
         )

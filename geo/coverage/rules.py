@@ -131,12 +131,13 @@ def target_groups(rules: dict[str, ProgramRules]) -> dict[str, Group]:
 _VIOLATIONS_SQL = """
 CREATE TEMP TABLE violacion ON COMMIT DROP AS
 WITH base AS (
-    SELECT r.id, r.carga_id, r.folio, r.periodo, r.sexo, r.importe, r.persona_id,
+    SELECT r.id, r.carga_id, r.folio, r.periodo, r.sexo, r.importe, a.persona_id,
            u.cvegeo_loc, u.cvegeo_mun, b.gm,
            date_part('year', age(coalesce(r.fecha_alta,
                CASE WHEN r.periodo ~ '^\\d{4}' THEN make_date(left(r.periodo, 4)::int, 1, 1) END,
                current_date), r.fecha_nacimiento))::int AS edad
     FROM padron.registro r
+    LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
     LEFT JOIN boundaries.marginacion_mejor b ON b.cvegeo = u.cvegeo_loc
     WHERE r.programa = :programa AND (CAST(:periodo AS text) IS NULL OR r.periodo = :periodo)
@@ -165,8 +166,10 @@ checks AS (
     UNION ALL
     SELECT b.id, b.carga_id, b.folio, b.periodo, 'programa_incompatible',
            string_agg(DISTINCT o.programa, ', ')
-    FROM base b JOIN padron.registro o
-      ON o.persona_id = b.persona_id AND o.periodo IS NOT DISTINCT FROM b.periodo
+    FROM base b
+    JOIN padron.asignacion oa ON oa.persona_id = b.persona_id
+    JOIN padron.registro o ON o.id = oa.registro_id AND o.carga_id = oa.carga_id
+     AND o.periodo IS NOT DISTINCT FROM b.periodo
      AND o.programa = ANY(CAST(:incompatibles AS text[]))
     GROUP BY b.id, b.carga_id, b.folio, b.periodo
     UNION ALL

@@ -27,8 +27,9 @@ WITH objetivo AS (
            OR a.clave = ANY(CAST(:localidades AS text[])))
 ),
 atendidos AS (
-    SELECT u.cvegeo_loc AS clave, count(DISTINCT coalesce(r.persona_id, -r.id)) AS personas
+    SELECT u.cvegeo_loc AS clave, count(DISTINCT coalesce(a.persona_id, -r.id)) AS personas
     FROM padron.registro r JOIN padron.ubicacion u ON u.registro_id = r.id
+    LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     WHERE u.cvegeo_loc IN (SELECT clave FROM objetivo)
       AND (CAST(:periodo AS text) IS NULL OR r.periodo = :periodo)
       AND (CAST(:programas AS text[]) IS NULL OR r.programa = ANY(CAST(:programas AS text[])))

@@ -1,13 +1,14 @@
 -- Coverage of one program (:programa) and period (:periodo, '' = none) at every level, from the
--- batches :cargas. A record without persona_id (not resolved) counts as a person of its own.
+-- batches :cargas. A record without a person (not resolved) counts as a person of its own.
 -- Every area gets a row, zero included; areas are those of analisis.area.
 DELETE FROM analisis.cobertura WHERE programa = :programa AND periodo = :periodo;
 DROP TABLE IF EXISTS pg_temp.cobertura_claves;
 CREATE TEMP TABLE cobertura_claves ON COMMIT DROP AS
 WITH base AS (
-    SELECT coalesce(r.persona_id, -r.id) AS persona, r.importe, u.cvegeo_loc, u.cvegeo_mun
+    SELECT coalesce(a.persona_id, -r.id) AS persona, r.importe, u.cvegeo_loc, u.cvegeo_mun
     FROM padron.registro r
     JOIN padron.ubicacion u ON u.registro_id = r.id
+    LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     WHERE r.carga_id = ANY(CAST(:cargas AS bigint[])) AND r.programa = :programa
       AND coalesce(r.periodo, '') = :periodo
 )

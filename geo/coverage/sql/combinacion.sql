@@ -3,9 +3,10 @@
 DELETE FROM analisis.combinacion WHERE periodo = :periodo;
 INSERT INTO analisis.combinacion (periodo, nivel, clave, programas, personas)
 WITH base AS (
-    SELECT coalesce(r.persona_id, -r.id) AS persona, r.programa, u.cvegeo_loc, u.cvegeo_mun
+    SELECT coalesce(a.persona_id, -r.id) AS persona, r.programa, u.cvegeo_loc, u.cvegeo_mun
     FROM padron.registro r
     JOIN padron.ubicacion u ON u.registro_id = r.id
+    LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     WHERE coalesce(r.periodo, '') = :periodo
 ),
 claves AS (

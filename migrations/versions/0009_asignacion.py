@@ -1,0 +1,50 @@
+"""Record → person assignments in their own narrow table instead of ``registro.persona_id``.
+
+Resolution writes millions of assignments: rewriting each wide, index-heavy ``registro`` row for
+them cost more than all of the matching. Like ``ubicacion`` (geocoding), the result of
+resolution now lives beside the records as loaded, filled by one INSERT ... SELECT or COPY.
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-30
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "asignacion",
+        sa.Column("registro_id", sa.BigInteger, primary_key=True),
+        sa.Column(
+            "carga_id",
+            sa.BigInteger,
+            sa.ForeignKey("padron.carga.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("persona_id", sa.BigInteger, sa.ForeignKey("padron.persona.id"), nullable=False),
+        schema="padron",
+    )
+    op.execute(
+        "INSERT INTO padron.asignacion (registro_id, carga_id, persona_id)"
+        " SELECT id, carga_id, persona_id FROM padron.registro WHERE persona_id IS NOT NULL"
+    )
+    op.create_index("asignacion_persona", "asignacion", ["persona_id"], schema="padron")
+    op.drop_index("registro_persona", "registro", schema="padron")
+    op.drop_column("registro", "persona_id", schema="padron")
+
+
+def downgrade() -> None:
+    op.add_column("registro", sa.Column("persona_id", sa.BigInteger), schema="padron")
+    op.execute(
+        "UPDATE padron.registro r SET persona_id = a.persona_id"
+        " FROM padron.asignacion a WHERE a.registro_id = r.id AND a.carga_id = r.carga_id"
+    )
+    op.create_index("registro_persona", "registro", ["persona_id"], schema="padron")
+    op.drop_table("asignacion", schema="padron")
