@@ -101,13 +101,38 @@ def load_for_matching(conn: Connection) -> pl.DataFrame:
     return pl.read_csv(buffer, schema=schema, null_values="")
 
 
+def name_frequencies(conn: Connection) -> match.NameFrequencies:
+    """Given names (by sex) and surnames counted over every record of the registry."""
+    given = conn.execute(
+        text(
+            "SELECT sexo, nombre_norm, count(*) FROM padron.registro"
+            " WHERE sexo IS NOT NULL AND nombre_norm IS NOT NULL GROUP BY 1, 2"
+        )
+    ).all()
+    surnames = conn.execute(
+        text(
+            "SELECT apellido, count(*) FROM padron.registro,"
+            " unnest(ARRAY[primer_ap_norm, segundo_ap_norm]) AS apellido"
+            " WHERE apellido IS NOT NULL GROUP BY 1"
+        )
+    ).all()
+    return match.NameFrequencies(
+        nombres=pl.DataFrame(
+            given, schema={"sexo": pl.String, "nombre_norm": pl.String, "n": pl.Int64}, orient="row"
+        ),
+        apellidos=pl.DataFrame(
+            surnames, schema={"apellido": pl.String, "n": pl.Int64}, orient="row"
+        ),
+    )
+
+
 def _match_pending(
     conn: Connection, model: match.Model | None, thresholds: match.Thresholds
 ) -> None:
     records = load_for_matching(conn)
     if records.filter(pl.col("persona_id").is_null()).height == 0:
         return
-    frame = match.prepare(records)
+    frame = match.prepare(records, name_frequencies(conn))
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
     model = model or match.estimate_model(frame)
     scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)

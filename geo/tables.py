@@ -161,13 +161,15 @@ persona = Table(
 asignacion = Table(
     "asignacion",
     metadata,
-    Column("registro_id", BigInteger, primary_key=True),
-    Column("carga_id", BigInteger, ForeignKey("padron.carga.id"), nullable=False),
-    Column("persona_id", BigInteger, ForeignKey("padron.persona.id"), nullable=False),
+    Column("registro_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("carga_id", BigInteger, nullable=False),
+    Column("persona_id", BigInteger, nullable=False),
 )
 """Which person each resolved record is (a record without a row here is not resolved yet).
 Kept beside ``registro``, like ``ubicacion``: resolution inserts narrow rows instead of
-rewriting the wide records."""
+rewriting the wide records. Without foreign keys, whose per-row triggers would dominate a
+resolution of millions of records: only ``geo.resolve`` writes here, with the persons it
+creates in the same transaction."""
 
 revision = Table(
     "revision",

@@ -191,3 +191,75 @@ def test_levels_of_hand_made_pairs() -> None:
     assert named("sexo") == ["igual", "distinto"]
     assert named("edo_nac") == [None, "igual"]
     assert named("lugar") == ["municipio", None]
+
+
+def test_blocks_keep_every_pair_that_could_match_and_drop_strangers_born_the_same_day() -> None:
+    def record(
+        n: int, first: str, second: str | None, given: str, curp: str | None = None
+    ) -> dict[str, object]:
+        return {"id": n, "persona_id": None, "curp": curp, "curp_valida": False,
+                "primer_ap_norm": first, "segundo_ap_norm": second, "nombre_norm": given,
+                "fecha_nacimiento": BORN, "sexo": "M", "edo_nac": "OC", "cve_mun": "067",
+                "cve_loc": "0001"}  # fmt: skip
+
+    records = pl.DataFrame(
+        [
+            record(0, "LOPEZ", "DIAZ", "ROSA"),
+            record(1, "DIAZ", "LOPEZ", "ROSA"),  # swapped surnames
+            record(2, "LOPES", None, "ROSA"),  # surname typo, no second surname: same name
+            record(3, "DIAS", "LOPEX", "ROSALBA"),  # both surnames and the name mistyped: lost
+            record(4, "RUIZ", "CANO", "ELSA"),  # a stranger born the same day
+            record(5, "RUIZ", "CANO", "ELSA", curp="RUCE310709MOCZNL01"),
+            record(6, "PEREZ", "MORA", "ANA", curp="RUCE310709MOCZNL02"),  # whole name mistyped
+        ],
+        schema=match.RECORD_SCHEMA,
+    )
+    frame = match.prepare(records)
+    pairs = match.candidate_pairs(frame, frame["i"])
+    found = {tuple(sorted(p)) for p in pairs.iter_rows()}
+    assert found == {(0, 1), (0, 2), (1, 2), (4, 5), (5, 6)}
+    everyone_that_day = match.candidate_pairs(frame, frame["i"], match.model_blocks)
+    assert everyone_that_day.height == 7 * 6 // 2
+
+
+def test_a_rare_name_is_stronger_evidence_than_a_common_one_given_enough_records() -> None:
+    def person(n: int, first: str, second: str, given: str) -> dict[str, object]:
+        return {"id": n, "persona_id": None, "curp": None, "curp_valida": False,
+                "primer_ap_norm": first, "segundo_ap_norm": second, "nombre_norm": given,
+                "fecha_nacimiento": BORN, "sexo": "M", "edo_nac": "OC", "cve_mun": None,
+                "cve_loc": None}  # fmt: skip
+
+    records = pl.DataFrame(
+        [
+            person(0, "TORRES", "CASTILLO", "YADIRA"),
+            person(1, "TORRES", "CASTILLO", "YADIRA"),
+            person(2, "LOPEZ", "CRUZ", "MARIA"),
+            person(3, "LOPEZ", "CRUZ", "MARIA"),
+        ],
+        schema=match.RECORD_SCHEMA,
+    )
+    pairs = pl.DataFrame({"i": [0, 2], "j": [1, 3]}, schema={"i": pl.UInt32, "j": pl.UInt32})
+
+    def weights(scale: int | None) -> list[float]:
+        frequencies = None
+        if scale is not None:
+            given = {"YADIRA": 5, "MARIA": 20_000, "OTRA": 100_000}
+            surnames = {"TORRES": 20, "CASTILLO": 30, "LOPEZ": 30_000, "CRUZ": 25_000,
+                        "OTRO": 200_000}  # fmt: skip
+            frequencies = match.NameFrequencies(
+                nombres=pl.DataFrame(
+                    {"sexo": "M", "nombre_norm": [*given], "n": [n * scale for n in given.values()]}
+                ),
+                apellidos=pl.DataFrame(
+                    {"apellido": [*surnames], "n": [n * scale for n in surnames.values()]}
+                ),
+            )
+        frame = match.prepare(records, frequencies)
+        scored = match.score(match.compare(frame, pairs), match.DEFAULT_MODEL)
+        return scored["peso"].to_list()
+
+    rare, common = weights(scale=10)
+    plain_rare, plain_common = weights(scale=None)
+    assert plain_rare == plain_common  # the average name, without frequencies
+    assert rare > plain_rare + 5 and common < plain_common
+    assert weights(scale=0) == pytest.approx([plain_rare, plain_common])  # no records: no change

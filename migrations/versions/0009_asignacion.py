@@ -4,6 +4,10 @@ Resolution writes millions of assignments: rewriting each wide, index-heavy ``re
 them cost more than all of the matching. Like ``ubicacion`` (geocoding), the result of
 resolution now lives beside the records as loaded, filled by one INSERT ... SELECT or COPY.
 
+No foreign keys: PostgreSQL checks them with a trigger per inserted row, which for millions of
+assignments cost more than the insert itself. Rows are written only by ``geo.resolve``, in the
+transaction that creates their persons, and batches are never deleted.
+
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-30
@@ -21,14 +25,9 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "asignacion",
-        sa.Column("registro_id", sa.BigInteger, primary_key=True),
-        sa.Column(
-            "carga_id",
-            sa.BigInteger,
-            sa.ForeignKey("padron.carga.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
-        sa.Column("persona_id", sa.BigInteger, sa.ForeignKey("padron.persona.id"), nullable=False),
+        sa.Column("registro_id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("carga_id", sa.BigInteger, nullable=False),
+        sa.Column("persona_id", sa.BigInteger, nullable=False),
         schema="padron",
     )
     op.execute(
