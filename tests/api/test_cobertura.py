@@ -103,6 +103,13 @@ def test_refresh_is_incremental(engine: Engine, tmp_path_factory: pytest.TempPat
     assert {("COBA", "2032"), ("COBC", "2032")} <= set(first.refrescados)
     assert refresh(engine).refrescados == []
 
+    def reached(programa: str) -> dict[str, int]:
+        with engine.connect() as conn:
+            rows, _, _ = gaps(conn, GapFilter(periodo="2032", municipio=MUN, programas=[programa]))
+        return {r["cvegeo"]: r["personas"] for r in rows}
+
+    assert reached("COBC")[L2] == 0  # the gap ranking keeps the period's tables in memory
+
     extra = ingest_file(
         engine,
         write([coverage_row("C2", L2, PERIODO="2032")], name="mas.csv"),
@@ -117,6 +124,7 @@ def test_refresh_is_incremental(engine: Engine, tmp_path_factory: pytest.TempPat
     )
     assert second.periodos_combinados == ["2032"]
     assert coverage(engine, "municipio", MUN, "COBC", "2032")["personas"] == 2
+    assert reached("COBC")[L2] == 1  # ... until a refresh changes them
 
     # A program's target group is part of its state: a new group recomputes only that program.
     third = refresh(engine, {"COBC": parse_group("65+")})
