@@ -10,7 +10,7 @@ import json
 import sys
 import time
 
-from bench.common import peak_rss_mb
+from bench.common import OUT, peak_rss_mb
 
 
 def padron(url: str) -> dict[str, object]:
@@ -30,6 +30,8 @@ def splink(records: str, clusters: str) -> dict[str, object]:
 
     con = duckdb.connect()
     con.execute("SET memory_limit = '6GB'")
+    # Spilled data goes beside the results (ignored by git), not to ./.tmp in the checkout.
+    con.execute("SET temp_directory = ?", [str(OUT / "duckdb")])
     con.execute(
         "CREATE TABLE registros AS SELECT * EXCLUDE (archivo, folio, persona_id) "
         "FROM read_parquet(?)",

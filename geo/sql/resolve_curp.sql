@@ -28,7 +28,7 @@ ANALYZE padron.asignacion;
 
 -- 2. A CURP that fails its check digit is a typo of a real CURP: it joins the person whose valid
 -- CURP is one character away when birth date, sex and both normalised surnames and given
--- names agree (blocked on birth date, sex and first surname). Exactly one candidate, or none.
+-- names agree (joined on birth date, sex and first surname). Exactly one candidate, or none.
 INSERT INTO padron.asignacion (registro_id, carga_id, persona_id)
 SELECT r.id, r.carga_id, min(p.id)
 FROM padron.registro r

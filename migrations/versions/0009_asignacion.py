@@ -4,6 +4,10 @@ Resolution writes millions of assignments: rewriting each wide, index-heavy ``re
 them cost more than all of the matching. Like ``ubicacion`` (geocoding), the result of
 resolution now lives beside the records as loaded, filled by one INSERT ... SELECT or COPY.
 
+The block index of the CURP typo rule (birth date, sex, first surname) goes too: resolution
+now reads the pending records in bulk (hash joins over whole scans), and every ingest paid for
+building it on millions of rows.
+
 No foreign keys: PostgreSQL checks them with a trigger per inserted row, which for millions of
 assignments cost more than the insert itself. Rows are written only by ``geo.resolve``, in the
 transaction that creates their persons, and batches are never deleted.
@@ -36,6 +40,7 @@ def upgrade() -> None:
     )
     op.create_index("asignacion_persona", "asignacion", ["persona_id"], schema="padron")
     op.drop_index("registro_persona", "registro", schema="padron")
+    op.drop_index("registro_bloque_curp", "registro", schema="padron")
     op.drop_column("registro", "persona_id", schema="padron")
 
 
@@ -46,4 +51,10 @@ def downgrade() -> None:
         " FROM padron.asignacion a WHERE a.registro_id = r.id AND a.carga_id = r.carga_id"
     )
     op.create_index("registro_persona", "registro", ["persona_id"], schema="padron")
+    op.create_index(
+        "registro_bloque_curp",
+        "registro",
+        ["fecha_nacimiento", "sexo", "primer_ap_norm"],
+        schema="padron",
+    )
     op.drop_table("asignacion", schema="padron")
