@@ -203,29 +203,21 @@ def _with_frequencies(records: pl.DataFrame, frequencies: NameFrequencies) -> pl
     given = frequencies.nombres.with_columns(total=pl.col("n").sum().over("sexo"))
     surnames = frequencies.apellidos
     share = surnames.select("apellido", p=(pl.col("n") / pl.col("n").sum()).fill_nan(0.0))
+
+    def surname_share(column: str) -> pl.Expr:
+        return pl.col(column).replace_strict(
+            share["apellido"], share["p"], default=None, return_dtype=pl.Float64
+        )
+
     return (
         records.join(given, on=["sexo", "nombre_norm"], how="left", maintain_order="left")
-        .join(
-            share.rename({"p": "p1"}),
-            left_on="primer_ap_norm",
-            right_on="apellido",
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            share.rename({"p": "p2"}),
-            left_on="segundo_ap_norm",
-            right_on="apellido",
-            how="left",
-            maintain_order="left",
-        )
         .with_columns(
             p_nombre=(pl.col("n") / pl.col("total")).fill_nan(0.0),
             n_nombres=pl.col("total").cast(pl.Float64),
-            p_apellidos=pl.col("p1") * pl.col("p2"),
+            p_apellidos=surname_share("primer_ap_norm") * surname_share("segundo_ap_norm"),
             n_apellidos=pl.lit(float(surnames["n"].sum()) / 2),
         )
-        .drop("n", "total", "p1", "p2")
+        .drop("n", "total")
     )
 
 
