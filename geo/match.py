@@ -426,6 +426,14 @@ def _close(a: pl.Series, b: pl.Series) -> pl.Series:
     return (_distance(a, b) <= 1).fill_null(False)
 
 
+_EXACT_NAME_LEVELS = (
+    ("nombre", "igual", "p_nombre", "n_nombres"),
+    ("apellidos", "iguales", "p_apellidos", "n_apellidos"),
+    ("apellidos", "invertidos", "p_apellidos", "n_apellidos"),
+)
+"""Levels weighed by name frequency: (comparison, level, frequency column, its total)."""
+
+
 def score(levels: pl.DataFrame, model: Model) -> pl.DataFrame:
     """Add ``peso``: log2 odds of the same person (prior plus each comparison's bits; exactly
     equal given names or surnames weighed by their frequency when :func:`compare` carried
@@ -441,22 +449,17 @@ def score(levels: pl.DataFrame, model: Model) -> pl.DataFrame:
         for name, lv in LEVELS.items()
     }  # fmt: skip
     if "p_nombre" in levels.columns:
-        exact = {"nombre": ("igual",), "apellidos": ("iguales", "invertidos")}
-        for name, share, total in (
-            ("nombre", "p_nombre", "n_nombres"),
-            ("apellidos", "p_apellidos", "n_apellidos"),
-        ):
-            for level in exact[name]:
-                u = model.u[name][level]
-                shrunk = (pl.col(share) * pl.col(total) + TF_PSEUDOCOUNT * u) / (
-                    pl.col(total) + TF_PSEUDOCOUNT
-                )
-                adjusted = math.log2(model.m[name][level]) - shrunk.log(2)
-                terms[name] = (
-                    pl.when((pl.col(name) == LEVELS[name].index(level)) & shrunk.is_not_null())
-                    .then(adjusted)
-                    .otherwise(terms[name])
-                )
+        for name, level, share, total in _EXACT_NAME_LEVELS:
+            u = model.u[name][level]
+            shrunk = (pl.col(share) * pl.col(total) + TF_PSEUDOCOUNT * u) / (
+                pl.col(total) + TF_PSEUDOCOUNT
+            )
+            adjusted = math.log2(model.m[name][level]) - shrunk.log(2)
+            terms[name] = (
+                pl.when((pl.col(name) == LEVELS[name].index(level)) & shrunk.is_not_null())
+                .then(adjusted)
+                .otherwise(terms[name])
+            )
     unlike_names = (pl.col("nombre") == len(LEVELS["nombre"]) - 1) | (
         pl.col("apellidos") == len(LEVELS["apellidos"]) - 1
     )

@@ -361,8 +361,7 @@ def gaps(
             f"Calculados: {', '.join(sorted(known)) or 'ninguno'}."
         )
     tables = _period_gaps(conn, periodo, (len(stamps), max(stamps)))
-    computed = tables.localities.schema["poblacion"]
-    if group.clave not in [f.name for f in getattr(computed, "fields", [])]:
+    if group.clave not in tables.localities["poblacion"].struct.fields:
         raise InvalidParameter(
             f"El grupo {group.clave!r} no está calculado; grupos estándar: "
             f"{', '.join(STANDARD_KEYS)} y los grupos objetivo de los programas."
