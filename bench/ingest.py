@@ -96,7 +96,7 @@ def ingest_in_child(url: str, code: str, path: Path) -> dict[str, object]:
 def _is_utf8(path: Path) -> bool:
     from geo.ingest.reader import scan_file
 
-    return scan_file(path)[1].startswith("utf-8")
+    return scan_file(path).encoding.startswith("utf-8")
 
 
 def main() -> None:

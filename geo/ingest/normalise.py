@@ -99,7 +99,8 @@ def normalise(
     programa: str,
     periodo: str | None,
 ) -> Normalised:
-    """Normalise one batch of ``c<i>`` text columns.
+    """Normalise one batch of :func:`geo.ingest.reader.read_batches`: ``c<i>`` text columns,
+    ``fila`` and ``bytes_nulos``.
 
     ``records`` has one row per input row with the ``padron.registro`` columns (without
     ``carga_id``; ``banderas`` as a PostgreSQL array literal) and ``motivo`` (null
@@ -108,18 +109,15 @@ def normalise(
     raw_columns = sorted(
         (c for c in batch.columns if c[0] == "c" and c[1:].isdigit()), key=lambda c: int(c[1:])
     )
-    # NUL bytes cannot be stored in PostgreSQL text; the separator of ``crudo`` must not occur.
-    forbidden = "[\x00\x1f]"
-    batch = batch.with_columns(
-        _nul=pl.any_horizontal(pl.col(c).str.contains(forbidden) for c in raw_columns)
-    )
-    if batch["_nul"].any():
-        batch = batch.with_columns(pl.col(c).str.replace_all(forbidden, " ") for c in raw_columns)
+    crudo = batch.select(
+        pl.concat_str(raw_columns, separator=RAW_SEPARATOR, ignore_nulls=False)
+    ).to_series()
+    cleaned = _clean(batch, {name: f"c{i}" for name, i in positions.items()}, crudo)
     n = batch.height
 
     def field(name: str) -> pl.Series:
         if name in positions:
-            return _clean(batch[f"c{positions[name]}"])
+            return cleaned[name]
         if name in constants:
             return pl.Series(name, [constants[name]] * n, dtype=pl.String)
         return pl.Series(name, [None] * n, dtype=pl.String)
@@ -172,9 +170,7 @@ def normalise(
             "nom_loc": field("NOM_LOC"),
             "lon_declarada": _coordinate(lon_raw),
             "lat_declarada": _coordinate(lat_raw),
-            "crudo": batch.select(
-                pl.concat_str(raw_columns, separator=RAW_SEPARATOR, ignore_nulls=False)
-            ).to_series(),
+            "crudo": crudo,
         }
     ).with_columns(curp_info)
 
@@ -208,7 +204,7 @@ def normalise(
         "programa_no_coincide": (field("CD_PROGRAMA").str.to_uppercase() != programa).fill_null(
             False
         ),
-        "bytes_nulos": batch["_nul"],
+        "bytes_nulos": batch["bytes_nulos"],
     }
     flags = pl.DataFrame(
         {**{name: records[name].fill_null(False) for name in CURP_FLAGS}, **problems}
@@ -233,12 +229,24 @@ def normalise(
     return Normalised(records, flags)
 
 
-def _clean(series: pl.Series) -> pl.Series:
-    """Trim, collapse inner spaces, and turn no-data markers into NULL."""
-    cleaned = series.str.strip_chars()
-    if cleaned.str.contains(r"\s\s|[\t\r\n]").any():  # rare: skip the costly rewrite otherwise
-        cleaned = cleaned.str.replace_all(r"\s+", " ")
-    return cleaned.set(cleaned.is_in(_NO_DATA_SPELLINGS).fill_null(True), None)
+def _clean(batch: pl.DataFrame, columns: dict[str, str], crudo: pl.Series) -> pl.DataFrame:
+    """The mapped ``columns`` as fields: trimmed, inner whitespace collapsed, no-data as NULL.
+
+    One ``select`` over the batch, so Polars runs the columns in parallel. Inner runs of
+    whitespace are rare: the rows that have any are found on ``crudo`` and only those are
+    rewritten (a regular expression over every cell was a fifth of the ingest's Python time).
+    """
+    trimmed = batch.select(
+        pl.col(raw).str.strip_chars().alias(name) for name, raw in columns.items()
+    )
+    messy = crudo.str.contains(r"\s\s|[\t\r\n]").fill_null(False).arg_true()
+    if len(messy):
+        fixed = trimmed[messy].select(pl.all().str.replace_all(r"\s+", " "))
+        trimmed = trimmed.with_columns(trimmed[c].scatter(messy, fixed[c]) for c in trimmed.columns)
+    return trimmed.select(
+        pl.when(pl.col(c).is_in(_NO_DATA_SPELLINGS).fill_null(True).not_()).then(pl.col(c))
+        for c in trimmed.columns
+    )
 
 
 def _joined(number: pl.Series, suffix: pl.Series) -> pl.Series:

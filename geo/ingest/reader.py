@@ -4,7 +4,9 @@ CSV with comma, pipe, tab or semicolon delimiters (detected from the header), UT
 without BOM, CP1252 or Latin-1 (detected by trying UTF-8 over the whole file), and XLSX (first
 sheet, converted to CSV on disk first so there is one reading path). pyarrow's streaming reader
 parses; rows with the wrong number of fields are not dropped but handed back as rejects with
-their row number and raw text.
+their row number and raw text. NUL bytes (which PostgreSQL text cannot hold) and the ASCII unit
+separator (which joins the raw cells in ``crudo``) become spaces, and the rows that had them are
+marked.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -25,7 +28,9 @@ import pyarrow.csv as pacsv
 from geo.errors import InvalidParameter
 
 DELIMITERS = (",", "|", "\t", ";")
-_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+_CONTROL = b"\x00\x1f"
+_CONTROL_PATTERN = "[\x00\x1f]"
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,25 @@ class Roster:
     delimitador: str
     header: list[str]
     sha256: str
+    control_bytes: bool
+    """Whether the file holds a NUL byte or a unit separator anywhere (almost never)."""
+
+
+class FileScan(NamedTuple):
+    """What one read of the whole file tells."""
+
+    sha256: str
+    encoding: str
+    control_bytes: bool
 
 
 @dataclass
 class Batch:
-    """Parsed rows (text columns ``c0``… plus ``fila``) and the rows that could not be parsed."""
+    """Parsed rows and the rows that could not be parsed.
+
+    ``frame`` has the text columns ``c0``…, ``fila`` (the row number) and ``bytes_nulos`` (the
+    row had a NUL byte or a unit separator, now spaces).
+    """
 
     frame: pl.DataFrame
     malformed: list[tuple[int, str]] = field(default_factory=list)
@@ -53,28 +72,31 @@ def open_roster(path: Path, workdir: Path) -> Roster:
     """Detect format, encoding and delimiter; XLSX becomes a CSV in ``workdir``."""
     if not path.is_file():
         raise InvalidParameter(f"No existe el archivo {path}.")
-    digest, encoding = scan_file(path)
+    scan = scan_file(path)
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic == b"PK\x03\x04":
         csv_path = workdir / (path.stem + ".csv")
         _xlsx_to_csv(path, csv_path)
-        return Roster(csv_path, path, "xlsx", "utf-8", ",", _header(csv_path, "utf-8", ","), digest)
-    delimiter = detect_delimiter(path, encoding)
+        header = _header(csv_path, "utf-8", ",")
+        control = scan_file(csv_path).control_bytes
+        return Roster(csv_path, path, "xlsx", "utf-8", ",", header, scan.sha256, control)
+    delimiter = detect_delimiter(path, scan.encoding)
+    header = _header(path, scan.encoding, delimiter)
     return Roster(
-        path, path, "csv", encoding, delimiter, _header(path, encoding, delimiter), digest
+        path, path, "csv", scan.encoding, delimiter, header, scan.sha256, scan.control_bytes
     )
 
 
-def scan_file(path: Path) -> tuple[str, str]:
-    """SHA-256 and encoding of a file in one read.
+def scan_file(path: Path) -> FileScan:
+    """SHA-256, encoding and control bytes of a file in one read.
 
     The encoding is ``utf-8-sig``, ``utf-8``, ``cp1252`` or ``latin-1``: the first that decodes
     every byte (CP1252 unless the file holds one of the five bytes CP1252 leaves undefined).
     """
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, undefined, first = True, False, True
+    utf8, undefined, control, first = True, False, False, True
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -86,7 +108,11 @@ def scan_file(path: Path) -> tuple[str, str]:
                     decoder.decode(block)
                 except UnicodeDecodeError:
                     utf8 = False
-            undefined = undefined or any(block.count(b) for b in _CP1252_UNDEFINED)
+            # One pass over the block for "any of these bytes" (bytes.count is one pass each).
+            if not undefined:
+                undefined = len(block.translate(None, _CP1252_UNDEFINED)) != len(block)
+            if not control:
+                control = len(block.translate(None, _CONTROL)) != len(block)
     if utf8:
         try:
             decoder.decode(b"", final=True)
@@ -95,8 +121,8 @@ def scan_file(path: Path) -> tuple[str, str]:
     with path.open("rb") as handle:
         bom = handle.read(3) == codecs.BOM_UTF8
     if utf8:
-        return digest.hexdigest(), "utf-8-sig" if bom else "utf-8"
-    return digest.hexdigest(), "latin-1" if undefined else "cp1252"
+        return FileScan(digest.hexdigest(), "utf-8-sig" if bom else "utf-8", control)
+    return FileScan(digest.hexdigest(), "latin-1" if undefined else "cp1252", control)
 
 
 def detect_delimiter(path: Path, encoding: str) -> str:
@@ -150,11 +176,27 @@ def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
         del malformed[: len(consumed)]
         frame = pl.from_arrow(record_batch)
         assert isinstance(frame, pl.DataFrame)
-        yield Batch(frame.with_columns(fila=pl.Series(rows, dtype=pl.Int32)), consumed)
+        frame = _without_control_bytes(frame, names) if roster.control_bytes else frame
+        yield Batch(
+            frame.with_columns(
+                fila=pl.Series(rows, dtype=pl.Int32),
+                bytes_nulos=pl.col("bytes_nulos") if roster.control_bytes else pl.lit(False),
+            ),
+            consumed,
+        )
         next_row = last + 1
     if malformed:
-        empty = pl.DataFrame(schema={**dict.fromkeys(names, pl.String), "fila": pl.Int32})
+        empty = pl.DataFrame(
+            schema={**dict.fromkeys(names, pl.String), "fila": pl.Int32, "bytes_nulos": pl.Boolean}
+        )
         yield Batch(empty, list(malformed))
+
+
+def _without_control_bytes(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Control bytes as spaces, and ``bytes_nulos`` for the rows that had any."""
+    return frame.with_columns(
+        bytes_nulos=pl.any_horizontal(pl.col(names).str.contains(_CONTROL_PATTERN))
+    ).with_columns(pl.col(names).str.replace_all(_CONTROL_PATTERN, " "))
 
 
 def _header(path: Path, encoding: str, delimiter: str) -> list[str]:

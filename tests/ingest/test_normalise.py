@@ -9,7 +9,9 @@ import polars as pl
 
 from geo import curp
 from geo import normalize as nz
-from geo.ingest.normalise import CURP_FLAGS, _date, map_unique, validate_curps
+from geo.ingest import PUB, PUB_FIELDS
+from geo.ingest.normalise import CURP_FLAGS, _date, map_unique, normalise, validate_curps
+from tests.ingest.builders import BASE_ROW
 
 
 def _curps(count: int, seed: int = 7) -> list[str | None]:
@@ -93,3 +95,19 @@ def test_map_unique_parses_each_distinct_value_once() -> None:
     result = map_unique(pl.Series(["a", "bb", "a", None, "bb"]), parse, pl.Int64())
     assert result.to_list() == [1, 2, 1, None, 2]
     assert sorted(calls) == ["a", "bb"]
+
+
+def test_cells_are_cleaned_like_the_reference() -> None:
+    """Trimmed, inner whitespace collapsed, no-data markers NULL."""
+    names = ["  Juan   Carlos ", "N/D", "\tRosa\nMaría", "Luz\u00a0 Elena", "sin dato", "José"]
+    rows = [{**BASE_ROW, "ID_REGISTRO": f"C{i}", "NB_NOMBRE": name} for i, name in enumerate(names)]
+    # Many clean rows around the messy ones, as in a real batch.
+    rows += [{**BASE_ROW, "ID_REGISTRO": f"L{i}"} for i in range(50)]
+    batch = pl.DataFrame(
+        {f"c{i}": [row[f] for row in rows] for i, f in enumerate(PUB_FIELDS)}
+    ).with_columns(fila=pl.int_range(2, len(rows) + 2, dtype=pl.Int32), bytes_nulos=False)
+    got = normalise(batch, PUB.resolve(list(PUB_FIELDS)), PUB.constants, "X", None).records
+    assert (
+        got["nombre"].to_list() == [nz.clean_text(n) for n in names] + [BASE_ROW["NB_NOMBRE"]] * 50
+    )
+    assert got["nomvial"].unique().to_list() == [BASE_ROW["NOMVIAL"]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.ingest.reader import detect_delimiter, scan_file
+from geo.ingest.reader import detect_delimiter, open_roster, read_batches, scan_file
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,21 @@ def test_scan_file_hashes_and_detects_the_encoding(
 ) -> None:
     path = tmp_path / "padron.csv"
     path.write_bytes(content)
-    assert scan_file(path) == (hashlib.sha256(content).hexdigest(), encoding)
+    assert scan_file(path) == (hashlib.sha256(content).hexdigest(), encoding, False)
+
+
+def test_control_bytes_become_spaces_and_mark_their_rows(tmp_path: Path) -> None:
+    path = tmp_path / "padron.csv"
+    path.write_bytes(b"ID,NOMBRE\n1,ANA\x00LUISA\n2,JOSE\n3,EVA\x1fMARIA\n")
+    roster = open_roster(path, tmp_path)
+    assert roster.control_bytes
+    (batch,) = read_batches(roster)
+    assert batch.frame["c1"].to_list() == ["ANA LUISA", "JOSE", "EVA MARIA"]
+    assert batch.frame["bytes_nulos"].to_list() == [True, False, True]
+    clean = tmp_path / "limpio.csv"
+    clean.write_bytes(b"ID,NOMBRE\n1,ANA\n")
+    (batch,) = read_batches(open_roster(clean, tmp_path))
+    assert batch.frame["bytes_nulos"].to_list() == [False]
 
 
 @pytest.mark.parametrize(
