@@ -348,6 +348,24 @@ def export_rechazos(
     typer.echo(f"{count:,} rechazos escritos en {out}.")
 
 
+@export_app.command("original")
+def export_original(
+    carga: Annotated[int, typer.Option("--carga", help="Carga cuyo archivo se escribe.")],
+    out: Annotated[Path, typer.Option("--out", help="Archivo de salida.")],
+) -> None:
+    """Escribe el archivo de una carga tal como se recibió (verificado con su SHA-256)."""
+    from geo.errors import PadronError
+    from geo.ingest.archive import write_original
+
+    try:
+        with out.open("wb") as handle, _engine().connect() as conn:
+            size = write_original(conn, carga, handle)
+    except PadronError as error:
+        out.unlink(missing_ok=True)
+        raise _fail(str(error)) from None
+    typer.echo(f"{size:,} bytes de la carga {carga} escritos en {out}.")
+
+
 # -- serve -------------------------------------------------------------------------------------
 
 

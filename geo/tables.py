@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -24,14 +25,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 metadata = MetaData(schema="padron")
 
 RAW_SEPARATOR = "\x1f"
-"""ASCII unit separator between the raw cells in ``crudo``.
+"""ASCII unit separator between the raw cells of a reject (``rechazo.crudo``).
 
 In SQL: ``string_to_array(crudo, chr(31))``. A text column is much cheaper to COPY than an
 array, and cells never contain this control code (ingest replaces it with a space)."""
 
 
 def raw_values(crudo: str) -> list[str]:
-    """The raw cells of a record or reject, as received."""
+    """The raw cells of a reject, as received."""
     return crudo.split(RAW_SEPARATOR)
 
 
@@ -72,7 +73,7 @@ REGISTRO_COLUMNS = (
     "fecha_nacimiento", "sexo", "edo_nac", "fecha_alta", "importe",
     "tipovial", "nomvial", "numext", "numint", "tipoasen", "nomasen", "cp", "descrubic",
     "cve_ent", "cve_mun", "cve_loc", "nom_ent", "nom_mun", "nom_loc",
-    "lon_declarada", "lat_declarada", "banderas", "crudo",
+    "lon_declarada", "lat_declarada", "banderas",
 )  # fmt: skip
 """Columns written by ingest, in COPY order."""
 
@@ -115,11 +116,10 @@ registro = Table(
     Column("lon_declarada", Float),
     Column("lat_declarada", Float),
     Column("banderas", ARRAY(Text), nullable=False),
-    Column("crudo", Text, nullable=False),
 )
-"""One roster row as loaded: values as received (``crudo``: the file's cells in its column order,
-joined by :data:`RAW_SEPARATOR`; header in ``carga.columnas``), normalised fields, and named
-``banderas`` for usable problems.
+"""One roster row as loaded: fields as received (trimmed), normalised fields, and named
+``banderas`` for usable problems. The row's cells exactly as received are row ``fila`` of the
+batch's file in :data:`carga_archivo`.
 Partitioned by ``carga_id``: each batch is its own table, ``padron.registro_<carga_id>``."""
 
 rechazo = Table(
@@ -133,6 +133,19 @@ rechazo = Table(
     Column("crudo", Text, nullable=False),
 )
 """A row that could not be used, with its row number, reason and raw values."""
+
+carga_archivo = Table(
+    "carga_archivo",
+    metadata,
+    Column("carga_id", BigInteger, ForeignKey("padron.carga.id"), primary_key=True),
+    Column("parte", Integer, primary_key=True, autoincrement=False),
+    Column("contenido", Text, nullable=False),
+    Column("tamano", BigInteger, nullable=False),
+    Column("datos", LargeBinary, nullable=False),
+)
+"""Each batch's file as received, in zstd-compressed parts (``contenido = 'original'``;
+``tamano``: bytes before compression); see
+:mod:`geo.ingest.archive`. Batches loaded before migration 0010 have ``'celdas'`` parts instead."""
 
 ubicacion = Table(
     "ubicacion",

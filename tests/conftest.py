@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -45,9 +46,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             )
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """URL of a fresh database, dropped at the end of the session."""
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """URL of a new, empty database, dropped afterwards."""
     name = f"padron_test_{uuid.uuid4().hex[:8]}"
     server = os.environ.get("DATABASE_URL")
     if server:
@@ -67,6 +68,13 @@ def database_url() -> Iterator[str]:
         cluster.start()
         yield cluster.create_database(name)
         cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """URL of a fresh database, dropped at the end of the session."""
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,19 @@ def test_ingest_then_export_rejects(
     out = tmp_path / "rechazos.csv"
     exported = runner.invoke(app, ["export", "rechazos", "--out", str(out)], env=env)
     assert exported.exit_code == 0 and "sin_folio" in out.read_text(encoding="utf-8")
+    carga = re.search(r"Carga (\d+)", first.output)
+    assert carga is not None, first.output
+    original = tmp_path / "original.csv"
+    written = runner.invoke(
+        app, ["export", "original", "--carga", carga[1], "--out", str(original)], env=env
+    )
+    assert written.exit_code == 0, written.output
+    assert original.read_bytes() == roster.read_bytes()
+    missing = runner.invoke(
+        app, ["export", "original", "--carga", "999999", "--out", str(original)], env=env
+    )
+    assert missing.exit_code == 1 and "No existe la carga 999999" in missing.output
+    assert not original.exists()
 
 
 def test_ingest_with_unknown_layout_fails_clearly(

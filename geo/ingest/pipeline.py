@@ -1,8 +1,9 @@
 """Ingest one roster file into ``padron``: every row loaded or rejected, all in one transaction.
 
-The batch row (``padron.carga``), its records and its rejects are written in a single
-transaction, so a failure anywhere (bad bytes, a killed process, a full disk) leaves nothing
-behind. A file whose content was already ingested for the same program and period is a no-op.
+The batch row (``padron.carga``), its records, its rejects and the file itself
+(:mod:`geo.ingest.archive`) are written in a single transaction, so a failure anywhere (bad
+bytes, a killed process, a full disk) leaves nothing behind. A file whose content was already
+ingested for the same program and period is a no-op.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,8 +28,9 @@ from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
 from geo import tables as t
 from geo.errors import InvalidParameter, NotFound
+from geo.ingest.archive import ArchiveWriter
 from geo.ingest.layouts import PUB, Layout
-from geo.ingest.normalise import normalise
+from geo.ingest.normalise import normalise, raw_text
 from geo.ingest.reader import Roster, open_roster, read_batches
 from geo.tables import RAW_SEPARATOR, raw_values
 
@@ -162,12 +165,14 @@ def _load(
     folios = _FolioLedger(_existing_keys(conn, programa))
     flags: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    with _BackgroundCopy(conn) as writer:
+    archive = ArchiveWriter(result.carga_id, roster.original)
+    with _Background(conn) as writer:
         for batch in read_batches(roster, BATCH_ROWS):
             result.filas_leidas += batch.frame.height + len(batch.malformed)
-            jobs: list[tuple[str, pl.DataFrame]] = []
+            jobs: list[_Job] = [archive.write_next]
             if batch.malformed:
-                jobs.append(("rechazo", _malformed(batch.malformed, roster, result.carga_id)))
+                rejects = _malformed(batch.malformed, roster, result.carga_id)
+                jobs.append(partial(_copy, table="rechazo", frame=rejects))
                 reasons["columnas"] += len(batch.malformed)
             if not batch.frame.is_empty():
                 normalised = normalise(batch.frame, positions, layout.constants, programa, periodo)
@@ -175,14 +180,11 @@ def _load(
                 loadable = records["motivo"].is_null()
                 good, bad = records.filter(loadable), records.filter(~loadable)
                 folios.add(good["_key"])
-                jobs.append(
-                    (
-                        f"registro_{result.carga_id}",
-                        good.drop("motivo", "_key").with_columns(carga_id=pl.lit(result.carga_id)),
-                    )
-                )
+                loaded = good.drop("motivo", "_key").with_columns(carga_id=pl.lit(result.carga_id))
+                jobs.append(partial(_copy, table=f"registro_{result.carga_id}", frame=loaded))
                 if not bad.is_empty():
-                    jobs.append(("rechazo", _rejected(bad, result.carga_id)))
+                    rejects = _rejected(bad, batch.frame.filter(~loadable), result.carga_id)
+                    jobs.append(partial(_copy, table="rechazo", frame=rejects))
                 result.filas_cargadas += good.height
                 reasons.update(_counts(bad["motivo"]))
                 flags.update(
@@ -196,6 +198,7 @@ def _load(
                     }
                 )
             writer.submit(jobs)
+        writer.submit([archive.write_rest])
     result.filas_rechazadas = sum(reasons.values())
     result.folios_repetidos = reasons["folio_repetido"]
     result.rechazos = dict(reasons)
@@ -254,12 +257,13 @@ def _confirmed(
     return keys.is_in(strings.filter(strings.is_in(candidates.implode())).implode())
 
 
-def _rejected(bad: pl.DataFrame, carga_id: int) -> pl.DataFrame:
+def _rejected(bad: pl.DataFrame, rows: pl.DataFrame, carga_id: int) -> pl.DataFrame:
+    """Rejects of normalised records ``bad``, with the raw cells of their input ``rows``."""
     return bad.select(
         "fila",
         "motivo",
         detalle=pl.when(pl.col("folio").is_not_null()).then(pl.lit("folio ") + pl.col("folio")),
-        crudo="crudo",
+        crudo=raw_text(rows),
         carga_id=pl.lit(carga_id),
     )
 
@@ -292,8 +296,13 @@ def _counts(values: pl.Series) -> dict[str, int]:
     return dict(zip(counted[:, 0].to_list(), counted[:, 1].to_list(), strict=True))
 
 
-class _BackgroundCopy:
-    """COPY each batch in a background thread while the next batch is being normalised.
+_Job = Callable[[psycopg.Connection[Any]], None]
+"""Database work of one batch, run in the background thread."""
+
+
+class _Background:
+    """Write each batch (COPY, archive part) in a background thread while the next batch is
+    being normalised.
 
     PostgreSQL parses and indexes on one core while Python and Polars work on the other. One batch
     is in flight at a time, which bounds memory; the connection is never used by two threads at
@@ -301,14 +310,14 @@ class _BackgroundCopy:
     """
 
     def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+        self._conn = _raw(conn)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-copy")
         self._pending: Future[None] | None = None
 
-    def __enter__(self) -> _BackgroundCopy:
+    def __enter__(self) -> _Background:
         return self
 
-    def submit(self, jobs: list[tuple[str, pl.DataFrame]]) -> None:
+    def submit(self, jobs: list[_Job]) -> None:
         """Wait for the previous batch, then start copying this one."""
         self._wait()
         self._pending = self._pool.submit(self._run, jobs)
@@ -319,9 +328,9 @@ class _BackgroundCopy:
         finally:
             self._pool.shutdown(wait=True)
 
-    def _run(self, jobs: list[tuple[str, pl.DataFrame]]) -> None:
-        for table, frame in jobs:
-            _copy(self._conn, table, frame)
+    def _run(self, jobs: list[_Job]) -> None:
+        for job in jobs:
+            job(self._conn)
 
     def _wait(self) -> None:
         pending, self._pending = self._pending, None
@@ -329,7 +338,7 @@ class _BackgroundCopy:
             pending.result()
 
 
-def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> None:
+def _copy(conn: psycopg.Connection[Any], table: str, frame: pl.DataFrame) -> None:
     """COPY a frame into ``padron.<table>`` as CSV (array columns arrive as literals).
 
     A batch partition was created in this transaction, so its rows are written frozen.
@@ -342,7 +351,7 @@ def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> None:
         sql.SQL(", ").join(map(sql.Identifier, frame.columns)),
         sql.SQL(options),  # a constant chosen above
     )
-    with _raw(conn).cursor() as cursor, cursor.copy(statement) as copy:
+    with conn.cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(buffer.getbuffer())
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 
 from geo.errors import InvalidParameter
 from geo.ingest import PUB_FIELDS, ingest_file, load_layout
+from geo.ingest.archive import raw_rows
 from geo.ingest.pipeline import export_rejects
 from geo.tables import raw_values
 from tests.ingest.builders import BASE_ROW, RosterWriter
@@ -113,9 +114,9 @@ def test_normalisation_of_every_field(engine: Engine, write_roster: RosterWriter
     assert str(first["importe"]) == "3100.00" and str(first["fecha_alta"]) == "2024-01-15"
     assert second["sexo"] == "M" and str(second["fecha_nacimiento"]) == "1950-03-02"
     assert second["nombre_norm"] == first["nombre_norm"] == "MARIA GUADALUPE"
-    assert (
-        raw_values(first["crudo"])[PUB_FIELDS.index("LONGITUD")] == "96°43'31.6\" W"
-    )  # raw kept as received
+    with engine.connect() as conn:  # the cells as received, from the archived file
+        raw = raw_rows(conn, result.carga_id, [first["fila"]])[first["fila"]]
+    assert raw[PUB_FIELDS.index("LONGITUD")] == "96°43'31.6\" W"
 
 
 def test_usable_problems_become_named_flags(engine: Engine, write_roster: RosterWriter) -> None:
