@@ -163,6 +163,9 @@ def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
             column_types={n: pa.string() for n in names},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            # Already valid: scan_file decoded every byte of a UTF-8 file, and pyarrow's
+            # transcoding or our XLSX export write UTF-8. A second check cost 0.5 s per 1.6 M rows.
+            check_utf8=False,
         ),
     )
     next_row = 2
