@@ -179,14 +179,11 @@ def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
         del malformed[: len(consumed)]
         frame = pl.from_arrow(record_batch)
         assert isinstance(frame, pl.DataFrame)
-        frame = _without_control_bytes(frame, names) if roster.control_bytes else frame
-        yield Batch(
-            frame.with_columns(
-                fila=pl.Series(rows, dtype=pl.Int32),
-                bytes_nulos=pl.col("bytes_nulos") if roster.control_bytes else pl.lit(False),
-            ),
-            consumed,
-        )
+        if roster.control_bytes:
+            frame = _without_control_bytes(frame, names)
+        else:
+            frame = frame.with_columns(bytes_nulos=pl.lit(False))
+        yield Batch(frame.with_columns(fila=pl.Series(rows, dtype=pl.Int32)), consumed)
         next_row = last + 1
     if malformed:
         empty = pl.DataFrame(
