@@ -38,14 +38,13 @@ def upgrade() -> None:
     )
     # The parts arrive compressed: TOAST need not try again.
     op.execute("ALTER TABLE padron.carga_archivo ALTER COLUMN datos SET STORAGE EXTERNAL")
+    rows = _ROWS_PER_LEGACY_PART
     op.execute(
         "INSERT INTO padron.carga_archivo (carga_id, parte, contenido, tamano, datos)"
         " SELECT carga_id, parte, 'celdas', length(datos), datos FROM ("
-        "  SELECT carga_id, fila / :rows AS parte,"
+        f"  SELECT carga_id, fila / {rows} AS parte,"
         "   convert_to(string_agg(fila || chr(31) || crudo, E'\\n' ORDER BY fila), 'UTF8') AS datos"
-        "  FROM padron.registro GROUP BY carga_id, fila / :rows) AS celdas".replace(
-            ":rows", str(_ROWS_PER_LEGACY_PART)
-        )
+        f"  FROM padron.registro GROUP BY carga_id, fila / {rows}) AS celdas"
     )
     op.drop_column("registro", "crudo", schema="padron")
 
