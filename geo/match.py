@@ -492,8 +492,8 @@ def estimate_model(frame: pl.DataFrame) -> Model:
     levels = compare(sampled, pairs, labelled=True)
     same = sampled["curp"].gather(levels["i"]) == sampled["curp"].gather(levels["j"])
     matches = int(same.sum())
-    if matches < MIN_LABELLED_MATCHES:
-        return DEFAULT_MODEL
+    if matches < MIN_LABELLED_MATCHES or matches == levels.height:
+        return DEFAULT_MODEL  # too few matches for m, or no non-matches at all for u and prior
     m: dict[str, dict[str, float]] = {"curp": dict(CURP_M), "sexo": dict(SEX_M)}
     u: dict[str, dict[str, float]] = {"curp": dict(DEFAULT_MODEL.u["curp"]), "sexo": dict(SEX_U)}
     for name, lv in LEVELS.items():

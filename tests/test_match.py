@@ -263,3 +263,30 @@ def test_a_rare_name_is_stronger_evidence_than_a_common_one_given_enough_records
     assert plain_rare == plain_common  # the average name, without frequencies
     assert rare > plain_rare + 5 and common < plain_common
     assert weights(scale=0) == pytest.approx([plain_rare, plain_common])  # no records: no change
+
+
+def test_a_registry_whose_labelled_pairs_all_match_falls_back_to_the_default_model() -> None:
+    """One CURP listed many times gives matching pairs only: u cannot be counted, and a prior of
+    1 made ``padron resolve`` divide by zero."""
+    listed = curp.build("LOPEZ", "DIAZ", "ROSA", BORN, "M", "20")
+    records = pl.DataFrame(
+        [
+            {
+                "id": n,
+                "persona_id": None,
+                "curp": listed,
+                "curp_valida": True,
+                "primer_ap_norm": "LOPEZ",
+                "segundo_ap_norm": "DIAZ",
+                "nombre_norm": "ROSA",
+                "fecha_nacimiento": BORN,
+                "sexo": "M",
+                "edo_nac": "OC",
+                "cve_mun": "067",
+                "cve_loc": "0001",
+            }
+            for n in range(40)  # 780 matching pairs, more than MIN_LABELLED_MATCHES
+        ],
+        schema=match.RECORD_SCHEMA,
+    )
+    assert match.estimate_model(match.prepare(records)) is match.DEFAULT_MODEL
