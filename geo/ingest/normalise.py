@@ -268,19 +268,19 @@ _DATE_FORMATS = (
 
 def _date(series: pl.Series) -> pl.Series:
     """Unambiguous common formats by Polars; anything else by :func:`geo.normalize.parse_date`."""
-    fast = pl.select(
+    shapes = series.to_frame("text").with_columns(
+        pl.col("text").str.contains(pattern).fill_null(False).alias(fmt)
+        for pattern, fmt in _DATE_FORMATS
+    )
+    fast, matched = shapes.select(
         pl.coalesce(
-            pl.when(pl.lit(series).str.contains(pattern)).then(
-                pl.lit(series).str.to_date(fmt, strict=False)
-            )
-            for pattern, fmt in _DATE_FORMATS
-        )
-    ).to_series()
-    matched = pl.select(
-        pl.any_horizontal(pl.lit(series).str.contains(p) for p, _ in _DATE_FORMATS)
-    ).to_series()
-    rest = series.set(matched.fill_null(False), None)
-    return fast.zip_with(matched.fill_null(False), map_unique(rest, nz.parse_date, pl.Date()))
+            pl.when(fmt).then(pl.col("text").str.to_date(fmt, strict=False))
+            for _, fmt in _DATE_FORMATS
+        ),
+        pl.any_horizontal(fmt for _, fmt in _DATE_FORMATS),
+    )
+    rest = series.set(matched, None)
+    return fast.zip_with(matched, map_unique(rest, nz.parse_date, pl.Date())).rename(series.name)
 
 
 def _coordinate(series: pl.Series) -> pl.Series:
