@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial, reduce
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from geo import curp, names
@@ -297,7 +298,13 @@ _STRICT_CURP = (
     + "|".join(sorted(curp.STATE_CODES))
     + r")[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$"
 )
-_CURP_VALUES = {c: i for i, c in enumerate(curp.ALPHABET)}
+_CURP_VALUES = np.zeros(256, dtype=np.int64)
+_CURP_VALUES[[ord(c) for c in curp.ALPHABET if c.isascii()]] = [
+    i for i, c in enumerate(curp.ALPHABET) if c.isascii()
+]
+"""Each ASCII character's value in the check digit (a well-formed CURP has no Ñ)."""
+_CURP_WEIGHTS = np.arange(18, 1, -1)
+_PLACEHOLDER_CURP = "0" * 18
 
 
 def validate_curps(raw: pl.Series) -> pl.DataFrame:
@@ -308,22 +315,18 @@ def validate_curps(raw: pl.Series) -> pl.DataFrame:
     same answer (``tests/ingest/test_normalise.py`` compares them).
     """
     value = pl.col("value")
-    checksum = pl.sum_horizontal(
-        value.str.slice(i, 1).replace_strict(_CURP_VALUES, default=0, return_dtype=pl.Int32)
-        * (18 - i)
-        for i in range(17)
-    )
     century = pl.when(value.str.slice(16, 1).str.contains("^[0-9]$")).then(pl.lit("19"))
     birth = pl.concat_str(century.otherwise(pl.lit("20")), value.str.slice(4, 6))
-    fast = (
-        pl.DataFrame({"value": raw.str.to_uppercase().str.replace_all(r"\s", "")})
-        .with_columns(strict=value.str.contains(_STRICT_CURP).fill_null(False))
-        .with_columns(
-            curp_nacimiento=birth.str.to_date("%Y%m%d", strict=False),
-            curp_check_digit=((10 - checksum % 10) % 10).cast(pl.String) != value.str.slice(17, 1),
-        )
+    # Only well-formed values take this path, so inner spaces (rare) are left to the reference.
+    fast = pl.DataFrame({"value": raw.str.to_uppercase()}).with_columns(
+        strict=value.str.contains(_STRICT_CURP).fill_null(False)
     )
     strict = fast["strict"]
+    well_formed = fast.select(pl.when("strict").then(value).otherwise(pl.lit(_PLACEHOLDER_CURP)))
+    fast = fast.with_columns(
+        curp_nacimiento=birth.str.to_date("%Y%m%d", strict=False),
+        curp_check_digit=_wrong_check_digit(well_formed.to_series()),
+    )
     slow = map_unique(raw.set(strict, None), _curp_struct, _CURP).struct.unnest()
     fast = fast.select(
         curp="value",
@@ -338,6 +341,18 @@ def validate_curps(raw: pl.Series) -> pl.DataFrame:
     return pl.DataFrame(
         {c: fast[c].zip_with(strict, slow[c].cast(fast[c].dtype)) for c in slow.columns}
     )
+
+
+def _wrong_check_digit(curps: pl.Series) -> pl.Series:
+    """Whether each 18-character ASCII CURP's last digit differs from its RENAPO check digit.
+
+    On the (rows × 18) byte matrix with numpy: looking each character up in Polars was three
+    fifths of the cost of validating a column of CURPs.
+    """
+    data = curps.str.join("").item().encode("ascii")
+    chars = np.frombuffer(data, dtype=np.uint8).reshape(len(curps), 18)
+    checksum = _CURP_VALUES[chars[:, :17]] @ _CURP_WEIGHTS
+    return pl.Series((10 - checksum % 10) % 10 != chars[:, 17] - ord("0"))
 
 
 def _curp_struct(raw: str) -> dict[str, Any]:
