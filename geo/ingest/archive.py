@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 
 from geo import tables as t
 from geo.errors import InvalidParameter, NotFound
-from geo.ingest.reader import open_roster, read_batches
+from geo.ingest.reader import cell_columns, open_roster, read_batches
 from geo.tables import RAW_SEPARATOR
 
 PART_BYTES = 32 << 20
@@ -124,7 +124,7 @@ def raw_rows(conn: Connection, carga_id: int, filas: Collection[int]) -> dict[in
         with original.open("wb") as handle:
             write_original(conn, carga_id, handle)
         roster = open_roster(original, Path(workdir))
-        cells = [f"c{i}" for i in range(len(roster.header))]
+        cells = cell_columns(len(roster.header))
         for batch in read_batches(roster):
             for number, raw in batch.malformed:
                 if number in wanted:

@@ -21,6 +21,7 @@ import polars as pl
 from geo import curp, names
 from geo import normalize as nz
 from geo.ingest.layouts import NAME_FIELDS
+from geo.ingest.reader import cell_column, cell_columns
 from geo.tables import RAW_SEPARATOR
 
 NO_DATA = nz.NO_DATA
@@ -111,7 +112,7 @@ def normalise(
     ``carga_id``; ``banderas`` as a PostgreSQL array literal) and ``motivo`` (null
     when the row is loadable).
     """
-    cleaned = _clean(batch, {name: f"c{i}" for name, i in positions.items()})
+    cleaned = _clean(batch, {name: cell_column(i) for name, i in positions.items()})
     n = batch.height
 
     def field(name: str) -> pl.Series:
@@ -227,12 +228,10 @@ def normalise(
     return Normalised(records, flags)
 
 
-def raw_text(batch: pl.DataFrame) -> pl.Series:
-    """Each row's cells in file order, joined by :data:`RAW_SEPARATOR` (as rejects keep them)."""
-    cells = sorted(
-        (c for c in batch.columns if c[0] == "c" and c[1:].isdigit()), key=lambda c: int(c[1:])
-    )
-    return batch.select(pl.concat_str(cells, separator=RAW_SEPARATOR)).to_series()
+def raw_text(batch: pl.DataFrame, width: int) -> pl.Series:
+    """Each row's ``width`` cells in file order, joined by :data:`RAW_SEPARATOR` (as rejects keep
+    them)."""
+    return batch.select(pl.concat_str(cell_columns(width), separator=RAW_SEPARATOR)).to_series()
 
 
 def _clean(batch: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:

@@ -183,7 +183,8 @@ def _load(
                 loaded = good.drop("motivo", "_key").with_columns(carga_id=pl.lit(result.carga_id))
                 jobs.append(partial(_copy, table=f"registro_{result.carga_id}", frame=loaded))
                 if not bad.is_empty():
-                    rejects = _rejected(bad, batch.frame.filter(~loadable), result.carga_id)
+                    rows = batch.frame.filter(~loadable)
+                    rejects = _rejected(bad, raw_text(rows, len(roster.header)), result.carga_id)
                     jobs.append(partial(_copy, table="rechazo", frame=rejects))
                 result.filas_cargadas += good.height
                 reasons.update(_counts(bad["motivo"]))
@@ -262,13 +263,13 @@ def _confirmed(
     return keys.is_in(strings.filter(strings.is_in(candidates.implode())).implode())
 
 
-def _rejected(bad: pl.DataFrame, rows: pl.DataFrame, carga_id: int) -> pl.DataFrame:
-    """Rejects of normalised records ``bad``, with the raw cells of their input ``rows``."""
+def _rejected(bad: pl.DataFrame, crudo: pl.Series, carga_id: int) -> pl.DataFrame:
+    """Rejects of normalised records ``bad``, with the raw cells of their input rows."""
     return bad.select(
         "fila",
         "motivo",
         detalle=pl.when(pl.col("folio").is_not_null()).then(pl.lit("folio ") + pl.col("folio")),
-        crudo=raw_text(rows),
+        crudo=crudo,
         carga_id=pl.lit(carga_id),
     )
 

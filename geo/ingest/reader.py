@@ -134,9 +134,19 @@ def detect_delimiter(path: Path, encoding: str) -> str:
     return best if counts[best] else ","
 
 
+def cell_column(index: int) -> str:
+    """The name of a batch's text column for header field ``index`` (from 0)."""
+    return f"c{index}"
+
+
+def cell_columns(width: int) -> list[str]:
+    """The names of a batch's ``width`` text columns, in file order."""
+    return [cell_column(i) for i in range(width)]
+
+
 def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
     """Stream the data rows as text; ``fila`` is the row number (the header is row 1)."""
-    names = [f"c{i}" for i in range(len(roster.header))]
+    names = cell_columns(len(roster.header))
     malformed: list[tuple[int, str]] = []
 
     def keep_malformed(row: pa.csv.InvalidRow) -> str:
