@@ -31,6 +31,7 @@ DELIMITERS = (",", "|", "\t", ";")
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 _CONTROL = b"\x00\x1f"
 _CONTROL_PATTERN = "[\x00\x1f]"
+_CONTROL_CHARS = _CONTROL.decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,8 @@ def open_roster(path: Path, workdir: Path) -> Roster:
         magic = handle.read(4)
     if magic == b"PK\x03\x04":
         csv_path = workdir / (path.stem + ".csv")
-        _xlsx_to_csv(path, csv_path)
+        control = _xlsx_to_csv(path, csv_path)
         header = _header(csv_path, "utf-8", ",")
-        control = scan_file(csv_path).control_bytes
         return Roster(csv_path, path, "xlsx", "utf-8", ",", header, scan.sha256, control)
     delimiter = detect_delimiter(path, scan.encoding)
     header = _header(path, scan.encoding, delimiter)
@@ -222,7 +222,8 @@ def _arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding.startswith("utf-8") else encoding
 
 
-def _xlsx_to_csv(source: Path, target: Path) -> None:
+def _xlsx_to_csv(source: Path, target: Path) -> bool:
+    """Write the first sheet as CSV; whether any cell held a NUL byte or a unit separator."""
     from openpyxl import load_workbook
 
     try:
@@ -232,11 +233,15 @@ def _xlsx_to_csv(source: Path, target: Path) -> None:
             f"{source.name}: no es un XLSX legible ({type(error).__name__})."
         ) from None
     sheet = workbook.worksheets[0]
+    control = False
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         for row in sheet.iter_rows(values_only=True):
-            writer.writerow([_cell_text(v) for v in row])
+            cells = [_cell_text(v) for v in row]
+            control = control or any(c in cell for cell in cells for c in _CONTROL_CHARS)
+            writer.writerow(cells)
     workbook.close()
+    return control
 
 
 def _cell_text(value: object) -> str:

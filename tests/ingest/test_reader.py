@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.ingest import reader
 from geo.ingest.reader import detect_delimiter, open_roster, read_batches, scan_file
 
 
@@ -41,6 +42,28 @@ def test_control_bytes_become_spaces_and_mark_their_rows(tmp_path: Path) -> None
     clean.write_bytes(b"ID,NOMBRE\n1,ANA\n")
     (batch,) = read_batches(open_roster(clean, tmp_path))
     assert batch.frame["bytes_nulos"].to_list() == [False]
+
+
+def test_control_characters_from_a_spreadsheet_mark_their_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XML cannot hold them, but a reader that unescapes ``_x0000_`` would hand them over."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in (["ID", "NOMBRE"], ["1", "ANA_LUISA"], ["2", "JOSE"]):
+        sheet.append(row)
+    path = tmp_path / "padron.xlsx"
+    workbook.save(path)
+    assert not open_roster(path, tmp_path).control_bytes
+    monkeypatch.setattr(reader, "_cell_text", lambda value: str(value).replace("_", "\x00"))
+    roster = open_roster(path, tmp_path)
+    assert roster.control_bytes
+    (batch,) = read_batches(roster)
+    assert batch.frame["c1"].to_list() == ["ANA LUISA", "JOSE"]
+    assert batch.frame["bytes_nulos"].to_list() == [True, False]
 
 
 @pytest.mark.parametrize(
