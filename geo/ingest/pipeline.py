@@ -123,22 +123,9 @@ def ingest_file(
                 codificacion=roster.codificacion,
                 delimitador=roster.delimitador,
             )
-            partition = sql.Identifier("padron", f"registro_{carga_id}")
-            _execute(
-                conn,
-                sql.SQL(
-                    "CREATE TABLE {} "
-                    "(LIKE padron.registro INCLUDING DEFAULTS, CHECK (carga_id = {}))"
-                ).format(partition, sql.Literal(carga_id)),
-            )
+            create_partition(conn, carga_id)
             _load(conn, roster, positions, layout, programa, periodo, result)
-            # Attaching builds the partition's indexes in bulk and checks its foreign key.
-            _execute(
-                conn,
-                sql.SQL(
-                    "ALTER TABLE padron.registro ATTACH PARTITION {} FOR VALUES IN ({})"
-                ).format(partition, sql.Literal(carga_id)),
-            )
+            attach_partition(conn, carga_id)
             conn.execute(
                 update(t.carga)
                 .where(t.carga.c.id == carga_id)
@@ -151,6 +138,27 @@ def ingest_file(
                 )
             )
             return result
+
+
+def create_partition(conn: Connection, carga_id: int) -> None:
+    """The batch's own table, ``padron.registro_<carga_id>``, without indexes until attached."""
+    _execute(
+        conn,
+        sql.SQL(
+            "CREATE TABLE {} (LIKE padron.registro INCLUDING DEFAULTS, CHECK (carga_id = {}))"
+        ).format(sql.Identifier("padron", f"registro_{carga_id}"), sql.Literal(carga_id)),
+    )
+
+
+def attach_partition(conn: Connection, carga_id: int) -> None:
+    """Make the batch's table part of ``padron.registro``: its indexes are built in bulk here
+    and its foreign key checked (the CHECK constraint spares a scan of its rows)."""
+    _execute(
+        conn,
+        sql.SQL("ALTER TABLE padron.registro ATTACH PARTITION {} FOR VALUES IN ({})").format(
+            sql.Identifier("padron", f"registro_{carga_id}"), sql.Literal(carga_id)
+        ),
+    )
 
 
 def _load(
