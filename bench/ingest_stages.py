@@ -14,7 +14,6 @@ needs the project's local cluster or a server on this machine). Results go to
 from __future__ import annotations
 
 import argparse
-import io
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -24,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import psycopg
-from psycopg import sql
 from sqlalchemy import Connection, insert, text
 
 from bench.common import machine, save, throwaway_database
@@ -34,7 +31,14 @@ from geo import tables as t
 from geo.db import make_engine
 from geo.ingest.layouts import PUB
 from geo.ingest.normalise import normalise
-from geo.ingest.pipeline import BATCH_ROWS, attach_partition, create_partition
+from geo.ingest.pipeline import (
+    BATCH_ROWS,
+    attach_partition,
+    copy_data,
+    create_partition,
+    psycopg_connection,
+    write_copy,
+)
 from geo.ingest.reader import open_roster, read_batches
 
 
@@ -68,21 +72,13 @@ def stages(conn: Connection, programa: str, path: Path) -> dict[str, dict[str, f
     buffers = []
     for frame in frames:
         with stage("write"):
-            buffer = io.BytesIO()
-            frame.write_csv(buffer, include_header=False, null_value="\\N")
-            buffers.append(buffer.getvalue())
+            buffers.append(copy_data(frame))
     create_partition(conn, carga_id)
     server_cpu = _process_cpu(backend)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL '\\N', FREEZE)").format(
-        sql.Identifier("padron", f"registro_{carga_id}"),
-        sql.SQL(", ").join(map(sql.Identifier, frames[0].columns)),
-    )
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    with stage("copy", server_cpu), raw.cursor() as cursor:
-        for data in buffers:
-            with cursor.copy(statement) as copy:
-                copy.write(data)
+    raw = psycopg_connection(conn)
+    with stage("copy", server_cpu):
+        for frame, data in zip(frames, buffers, strict=True):
+            write_copy(raw, f"registro_{carga_id}", frame.columns, data)
     with stage("attach", server_cpu):  # the leader only: parallel workers are not counted
         attach_partition(conn, carga_id)
     return {k: {m: round(v, 2) for m, v in values.items()} for k, values in times.items()}

@@ -324,7 +324,7 @@ class _Background:
     """
 
     def __init__(self, conn: Connection) -> None:
-        self._conn = _raw(conn)
+        self._conn = psycopg_connection(conn)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-copy")
         self._pending: Future[None] | None = None
 
@@ -353,29 +353,41 @@ class _Background:
 
 
 def _copy(conn: psycopg.Connection[Any], table: str, frame: pl.DataFrame) -> None:
-    """COPY a frame into ``padron.<table>`` as CSV (array columns arrive as literals).
+    write_copy(conn, table, frame.columns, copy_data(frame))
+
+
+def copy_data(frame: pl.DataFrame) -> memoryview:
+    """A frame as CSV for :func:`write_copy` (array columns arrive as literals)."""
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="\\N")
+    return buffer.getbuffer()
+
+
+def write_copy(
+    conn: psycopg.Connection[Any], table: str, columns: list[str], data: memoryview
+) -> None:
+    """COPY :func:`copy_data`'s CSV into ``columns`` of ``padron.<table>``.
 
     A batch partition was created in this transaction, so its rows are written frozen.
     """
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False, null_value="\\N")
     options = "FORMAT csv, NULL '\\N'" + (", FREEZE" if table.startswith("registro_") else "")
     statement = sql.SQL("COPY {} ({}) FROM STDIN ({})").format(
         sql.Identifier("padron", table),
-        sql.SQL(", ").join(map(sql.Identifier, frame.columns)),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL(options),  # a constant chosen above
     )
     with conn.cursor() as cursor, cursor.copy(statement) as copy:
-        copy.write(buffer.getbuffer())
+        copy.write(data)
 
 
 def _execute(conn: Connection, statement: sql.Composed) -> None:
     """Run DDL composed with psycopg (identifiers quoted by psycopg) on the transaction."""
-    with _raw(conn).cursor() as cursor:
+    with psycopg_connection(conn).cursor() as cursor:
         cursor.execute(statement)
 
 
-def _raw(conn: Connection) -> psycopg.Connection[Any]:
+def psycopg_connection(conn: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a SQLAlchemy one (for COPY and composed DDL)."""
     raw = conn.connection.driver_connection
     if raw is None:  # pragma: no cover - a Connection inside begin() is always open
         raise RuntimeError("connection closed")
