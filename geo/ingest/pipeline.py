@@ -318,9 +318,10 @@ class _Background:
     """Write each batch (COPY, archive part) in a background thread while the next batch is
     being normalised.
 
-    PostgreSQL parses and indexes on one core while Python and Polars work on the other. One batch
-    is in flight at a time, which bounds memory; the connection is never used by two threads at
-    once because the main thread only touches it again after :meth:`__exit__`.
+    PostgreSQL parses and stores a batch while Python and Polars normalise the next, which keeps
+    both cores busy (docs/benchmarks.md). One batch is in flight at a time, which bounds memory;
+    the connection is never used by two threads at once because the main thread only touches it
+    again after :meth:`__exit__`.
     """
 
     def __init__(self, conn: Connection) -> None:
