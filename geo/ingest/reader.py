@@ -29,9 +29,10 @@ from geo.errors import InvalidParameter
 
 DELIMITERS = (",", "|", "\t", ";")
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
-_CONTROL = b"\x00\x1f"
-_CONTROL_PATTERN = "[\x00\x1f]"
-_CONTROL_CHARS = _CONTROL.decode("ascii")
+_CONTROL_CHARS = "\x00\x1f"
+"""NUL (PostgreSQL text cannot hold it) and the unit separator (it joins a reject's cells)."""
+_CONTROL = _CONTROL_CHARS.encode("ascii")
+_CONTROL_PATTERN = f"[{_CONTROL_CHARS}]"
 
 
 @dataclass(frozen=True)
