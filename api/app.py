@@ -26,7 +26,7 @@ from api.routers import (
     ubicacion,
 )
 from api.settings import Settings, resolve_database_url
-from geo.db import make_engine
+from geo.kernel.db import make_engine
 
 STATIC_DIR = Path(__file__).parent / "static"
 

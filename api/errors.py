@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geo.errors import ClusterError, DataCheckFailed, InvalidParameter, NotFound, PadronError
+from geo.kernel.errors import ClusterError, DataCheckFailed, InvalidParameter, NotFound, PadronError
 
 log = logging.getLogger("padron.api")
 

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 
 from api.deps import ConnDep, SettingsDep
-from geo.access import User, authenticate, issue_token, user_for_token
-from geo.errors import InvalidParameter
+from geo.access.users import User, authenticate, issue_token, user_for_token
+from geo.kernel.errors import InvalidParameter
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
 router = APIRouter(tags=["acceso"])

@@ -74,6 +74,6 @@ def resolve_database_url(settings: Settings) -> str:
     """``DATABASE_URL`` if given, otherwise start (or reuse) the project's own cluster."""
     if settings.database_url:
         return settings.database_url
-    from geo.cluster import LocalCluster
+    from devtools.cluster import LocalCluster
 
     return LocalCluster(settings.cluster_dir).start()

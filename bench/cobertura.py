@@ -29,9 +29,9 @@ from bench.common import machine, save, throwaway_database
 from bench.ingest import rosters
 from boundaries.load import SourceFiles, load_state
 from geo.coverage.refresh import refresh
-from geo.db import make_engine
 from geo.geocode import geocode
 from geo.ingest import ingest_file
+from geo.kernel.db import make_engine
 from geo.resolve import resolve
 
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from api.settings import REPO_ROOT, Settings
-from geo.cluster import LocalCluster
-from geo.db import make_engine, upgrade
+from devtools.cluster import LocalCluster
+from geo.kernel.db import make_engine, upgrade
 
 OUT = REPO_ROOT / "bench" / "out"
 

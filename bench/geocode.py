@@ -25,9 +25,9 @@ from api.settings import Settings
 from bench.common import machine, save, throwaway_database
 from bench.ingest import rosters
 from boundaries.load import SourceFiles, load_state
-from geo.db import make_engine
 from geo.geocode import geocode
 from geo.ingest import ingest_file
+from geo.kernel.db import make_engine
 
 COORDINATE_PROBLEMS = ("coord_invertida", "coord_signo", "coord_cero", "coord_otro_municipio")
 """Damages a geocoder must flag (missing, decimal comma and DMS are formats, not problems)."""

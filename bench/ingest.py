@@ -2,8 +2,9 @@
 
     uv run python -m bench.ingest [--scale 1.0]
 
-Generates the rosters with ``geo.synth`` (cached in ``bench/out/rosters``), measures a plain COPY
-of each file into an unlogged table of text columns (the floor), then ``ingest_file`` on each in
+Generates the rosters with ``devtools.synth`` (cached in ``bench/out/rosters``), measures a
+plain COPY of each file into an unlogged table of text columns (the floor), then ``ingest_file``
+on each in
 a child process (wall time and peak resident memory of that process). Results go to
 ``bench/out/ingest.json``; copy the table into ``docs/benchmarks.md``.
 """
@@ -29,7 +30,7 @@ SEED_ROWS = {"BIENESTAR": 1_598_672, "SEDESOL": 2_223_143}
 
 def rosters(scale: float, seed: int) -> list[tuple[str, Path]]:
     """Generate (once per size and seed) the rosters to ingest."""
-    from geo.synth import SynthConfig, generate
+    from devtools.synth import SynthConfig, generate
 
     folder = OUT / "rosters" / f"seed{seed}-scale{scale}"
     config = SynthConfig.seed_sized(scale=scale, seed=seed)
@@ -76,7 +77,7 @@ def ingest_in_child(url: str, code: str, path: Path) -> dict[str, object]:
     """Run one ingest in a fresh process; report its wall time, peak RSS and counts."""
     script = (
         "import json, sys, time; from pathlib import Path; from bench.common import peak_rss_mb;"
-        "from geo.db import make_engine; from geo.ingest import ingest_file;"
+        "from geo.kernel.db import make_engine; from geo.ingest import ingest_file;"
         "e = make_engine(sys.argv[1]); t = time.perf_counter();"
         "r = ingest_file(e, Path(sys.argv[3]), sys.argv[2]);"
         "print(json.dumps({'segundos': time.perf_counter() - t, 'filas': r.filas_leidas,"

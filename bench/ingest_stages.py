@@ -27,19 +27,12 @@ from sqlalchemy import Connection, insert, text
 
 from bench.common import machine, save, throwaway_database
 from bench.ingest import rosters
-from geo import tables as t
-from geo.db import make_engine
+from geo.ingest import tables as t
 from geo.ingest.layouts import PUB
+from geo.ingest.loader import CHUNK_ROWS, attach_partition, create_partition
 from geo.ingest.normalise import normalise
-from geo.ingest.pipeline import (
-    BATCH_ROWS,
-    attach_partition,
-    copy_data,
-    create_partition,
-    psycopg_connection,
-    write_copy,
-)
-from geo.ingest.reader import open_roster, read_batches
+from geo.ingest.reader import open_roster, read_chunks
+from geo.kernel.db import copy_csv, csv_for_copy, make_engine, psycopg_connection
 
 
 def stages(conn: Connection, programa: str, path: Path) -> dict[str, dict[str, float]]:
@@ -60,7 +53,7 @@ def stages(conn: Connection, programa: str, path: Path) -> dict[str, dict[str, f
     positions = PUB.resolve(roster.header)
     carga_id = _batch_row(conn, programa, path)
     frames = []
-    batches = read_batches(roster, BATCH_ROWS)
+    batches = read_chunks(roster, CHUNK_ROWS)
     while True:
         with stage("parse"):
             batch = next(batches, None)
@@ -72,13 +65,13 @@ def stages(conn: Connection, programa: str, path: Path) -> dict[str, dict[str, f
     buffers = []
     for frame in frames:
         with stage("write"):
-            buffers.append(copy_data(frame))
+            buffers.append(csv_for_copy(frame))
     create_partition(conn, carga_id)
     server_cpu = _process_cpu(backend)
     raw = psycopg_connection(conn)
     with stage("copy", server_cpu):
         for frame, data in zip(frames, buffers, strict=True):
-            write_copy(raw, f"registro_{carga_id}", frame.columns, data)
+            copy_csv(raw, "padron", f"registro_{carga_id}", frame.columns, data, freeze=True)
     with stage("attach", server_cpu):  # the leader only: parallel workers are not counted
         attach_partition(conn, carga_id)
     return {k: {m: round(v, 2) for m, v in values.items()} for k, values in times.items()}

@@ -6,7 +6,7 @@ Splink (on DuckDB) beside ``geo.resolve`` on the same records.
 Generates the rosters (``bench.ingest.rosters``, cached), ingests them into a throwaway database,
 exports the matching columns to Parquet, then runs in child processes (wall time, peak RSS):
 
-- ``padron``: ``geo.resolve.resolve`` (deterministic CURP rules, then ``geo.match``);
+- ``padron``: ``geo.resolve.resolve`` (deterministic CURP rules, then ``geo.resolve.match``);
 - ``splink``: Splink 5 on DuckDB over the Parquet file, designed for this size: records sharing a
   valid CURP are linked without comparison (the CURP-exact shortcut), only pairs where at least
   one record lacks a valid CURP are scored, u is estimated on a bounded random sample and m by EM
@@ -117,8 +117,8 @@ def main() -> None:
     )
     results: dict[str, object] = {"maquina": machine(), "escala": args.scale}
     with throwaway_database() as url:
-        from geo.db import make_engine
         from geo.ingest import ingest_file
+        from geo.kernel.db import make_engine
 
         engine = make_engine(url)
         started = time.perf_counter()

@@ -14,7 +14,7 @@ from bench.common import OUT, peak_rss_mb
 
 
 def padron(url: str) -> dict[str, object]:
-    from geo.db import make_engine
+    from geo.kernel.db import make_engine
     from geo.resolve import resolve
 
     report = resolve(make_engine(url))

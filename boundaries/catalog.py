@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 STATE_KEYS = tuple(f"{n:02d}" for n in range(1, 33))
 """INEGI state keys ``'01'``…``'32'``."""

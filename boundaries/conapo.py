@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from boundaries.tables import GRADES
-from geo.errors import DataCheckFailed
+from geo.kernel.errors import DataCheckFailed
 
 _INDEX_COLUMN = re.compile(r"^IM_(\d{4})$")
 _NOT_INDICATORS = {

@@ -25,8 +25,8 @@ from typing import Any
 import httpx
 
 from boundaries.catalog import Catalog, Product, State, load_catalog
-from geo.checksums import sha256_of
-from geo.errors import InvalidParameter, PadronError
+from geo.kernel.checksums import sha256_of
+from geo.kernel.errors import InvalidParameter, PadronError
 
 LOCK_FILE = "checksums.lock.json"
 """Checksums recorded on first download, in the cache directory."""

@@ -26,7 +26,7 @@ import pandas as pd
 
 from boundaries.catalog import normalize_cve_ent
 from boundaries.conapo import index_columns, read_table
-from geo.errors import DataCheckFailed, InvalidParameter
+from geo.kernel.errors import DataCheckFailed, InvalidParameter
 
 COLUMNS = ["cvegeo", "nom_mun", "nom_loc", "anio", "pob_tot", "im", "gm", "imn", "indicadores"]
 """Output columns; ``indicadores`` is a dict ``{"ANALF": 7.1, ...}`` as in ``boundaries.conapo``."""

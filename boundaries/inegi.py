@@ -15,8 +15,8 @@ import pandas as pd
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import DataCheckFailed
-from geo.normalize import parse_coordinate
+from geo.kernel.errors import DataCheckFailed
+from geo.kernel.fields import parse_coordinate
 
 ITER_NULL_MARKERS = frozenset({"", "*", "N/D", "N/A"})
 """ITER's special codes: ``*`` confidential (1–2 dwellings), ``N/D`` not available, ``N/A`` not

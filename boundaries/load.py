@@ -8,8 +8,6 @@ previous data stay intact. Loading files whose checksums were already loaded is 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +16,6 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from psycopg import sql
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -33,9 +30,9 @@ from sqlalchemy import (
 
 from boundaries import conapo, inegi, regions
 from boundaries import tables as t
-from geo.checksums import sha256_of
-from geo.db import run_sql_file
-from geo.errors import DataCheckFailed, InvalidParameter
+from geo.kernel.checksums import sha256_of
+from geo.kernel.db import copy_rows, run_sql_file
+from geo.kernel.errors import DataCheckFailed, InvalidParameter
 
 SCHEMA = "boundaries"
 
@@ -221,23 +218,6 @@ def _record_product(conn: Connection, product: str, path: Path, rows: int) -> No
     )
 
 
-def copy_rows(
-    conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> int:
-    """COPY rows into ``boundaries.<table>`` (dicts become JSON); return how many."""
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(SCHEMA, table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    count = 0
-    raw = conn.connection.driver_connection
-    assert raw is not None, "the connection is open inside a transaction"
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row])
-            count += 1
-    return count
-
-
 # -- reading -----------------------------------------------------------------------------------
 
 
@@ -349,7 +329,7 @@ def copy_frame(conn: Connection, table: str, frame: pd.DataFrame) -> int:
     if isinstance(frame, gpd.GeoDataFrame) and "geom" in columns:
         present.append("geom")
         series.append(pd.Series(_ewkb(frame), index=frame.index))
-    return copy_rows(conn, table, present, zip(*series, strict=True))
+    return copy_rows(conn, SCHEMA, table, present, zip(*series, strict=True))
 
 
 def _ewkb(frame: gpd.GeoDataFrame) -> list[str]:

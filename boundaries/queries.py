@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from boundaries.tables import GRADES, localidad, marginacion_mejor, marginacion_municipal, municipio
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 MAX_PAGE_SIZE = 1000
 _MUN_KEY = re.compile(r"^\d{5}$")

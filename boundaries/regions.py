@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import DataCheckFailed
+from geo.kernel.errors import DataCheckFailed
 
 
 def read_regions(path: Path) -> pd.DataFrame:

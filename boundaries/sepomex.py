@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from boundaries.catalog import normalize_cve_ent
-from geo.errors import DataCheckFailed
+from geo.kernel.errors import DataCheckFailed
 
 HEADER = (
     "d_codigo", "d_asenta", "d_tipo_asenta", "d_mnpio", "d_estado", "d_ciudad", "d_cp",

@@ -1,4 +1,4 @@
-"""Alembic environment: the engine comes from ``geo.db.alembic_config``, never from a file."""
+"""Alembic environment: the engine comes from ``geo.kernel.db.alembic_config``, not a file."""
 
 from alembic import context
 from sqlalchemy import Engine

@@ -19,8 +19,8 @@ from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT, Settings
 from boundaries.load import SourceFiles, load_state
-from geo.cluster import LocalCluster
-from geo.db import make_engine, upgrade
+from devtools.cluster import LocalCluster
+from geo.kernel.db import make_engine, upgrade
 from tests.ingest.builders import RosterWriter, roster_writer
 
 DATA_DIR = Path(os.environ.get("PADRON_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))

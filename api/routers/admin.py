@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ConnDep, templates
 from api.security import AdminUser
-from geo.access import query_audit, write_audit_csv
-from geo.panel import control_panel
+from geo.access.users import query_audit, write_audit_csv
+from geo.publish.panel import control_panel
 
 router = APIRouter(tags=["administración"])
 

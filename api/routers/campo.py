@@ -1,6 +1,6 @@
 """Field staff, planning and admins: search, beneficiary record, verified point, photos.
 
-Thin over ``geo.beneficiary``; every call commits so that the audit line it wrote is kept,
+Thin over ``geo.access.beneficiary``; every call commits so that the audit line it wrote is kept,
 including the audit line of a search that found nothing.
 """
 
@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import ConnDep, SettingsDep, templates
 from api.security import PersonalDataUser, client_address
-from geo import beneficiary
-from geo.errors import InvalidParameter, NotFound
+from geo.access import beneficiary
+from geo.kernel.errors import InvalidParameter, NotFound
 
 router = APIRouter(tags=["campo"])
 

@@ -10,10 +10,9 @@ from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 
 from api.deps import ConnDep, SettingsDep
 from api.security import AdminUser
-from geo.coverage.refresh import refresh
 from geo.coverage.rules import load_rules, target_groups
-from geo.geocode import geocode
-from geo.ingest import PUB, batch_status, ingest_file
+from geo.ingest import PUB, batch_status
+from geo.pipeline import process_roster
 
 router = APIRouter(tags=["cargas"])
 
@@ -27,7 +26,8 @@ def crear_carga(
     programa: Annotated[str, Form(description="Clave del programa.")],
     periodo: Annotated[str | None, Form(description="Periodo del padrón.")] = None,
 ) -> dict[str, Any]:
-    """Ingest an uploaded roster; the same content twice is reported as already loaded."""
+    """Ingest an uploaded roster and carry it through geocoding, resolution and the coverage
+    refresh before answering; the same content twice is reported as already loaded."""
     limit = request_settings.max_upload_mb * 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="padron-upload-") as folder:
         target = Path(folder) / "padron"
@@ -42,22 +42,17 @@ def crear_carga(
                 handle.write(chunk)
         if copied == 0:
             raise HTTPException(400, "El archivo está vacío.")
-        engine = conn.engine
-        result = ingest_file(
-            engine,
+        report = process_roster(
+            conn.engine,
             target,
             programa,
             periodo=periodo,
             layout=PUB,
+            grupos=target_groups(load_rules(request_settings.reglas_dir)),
             usuario=user.nombre,
             nombre_archivo=_safe_name(archivo),
         )
-    located: dict[str, int] = {}
-    refreshed: list[str] = []
-    if not result.ya_cargado and result.filas_cargadas:
-        located = geocode(engine, result.carga_id).por_precision
-        groups = target_groups(load_rules(request_settings.reglas_dir))
-        refreshed = [f"{p} {q or ''}".strip() for p, q in refresh(engine, groups).refrescados]
+    result, pending = report.ingest, report.pending
     return {
         "carga": result.carga_id,
         "ya_cargado": result.ya_cargado,
@@ -66,8 +61,9 @@ def crear_carga(
         "filas_rechazadas": result.filas_rechazadas,
         "rechazos_por_motivo": result.rechazos,
         "banderas": result.banderas,
-        "ubicacion_por_precision": located,
-        "cobertura_recalculada": refreshed,
+        "ubicacion_por_precision": pending.geocode.por_precision,
+        "personas": pending.resolve.personas,
+        "cobertura_recalculada": [f"{p} {q or ''}".strip() for p, q in pending.refresh.refrescados],
         "estado": f"/cargas/{result.carga_id}",
     }
 

@@ -16,7 +16,7 @@ from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.anomalies import anomaly_counts, anomaly_records
 from geo.coverage.rules import RULES, Target, load_rules, violations
 from geo.coverage.simulate import simulate
-from geo.errors import NotFound
+from geo.kernel.errors import NotFound
 
 router = APIRouter(tags=["reglas y anomalías"])
 

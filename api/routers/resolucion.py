@@ -11,13 +11,9 @@ from pydantic import BaseModel, Field
 
 from api.deps import ConnDep, Desplazamiento, SettingsDep
 from api.security import client_address, require_role
-from geo.access import User, record_event
-from geo.resolve import (
-    decide_review,
-    duplicated_support,
-    published_duplicated_support,
-    review_queue,
-)
+from geo.access.users import User, record_event
+from geo.publish.transparency import published_duplicated_support
+from geo.resolve import decide_review, duplicated_support, review_queue
 
 router = APIRouter(tags=["resolución"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import ConnDep
-from geo.tiles import tile
+from geo.publish.tiles import tile
 
 router = APIRouter(tags=["mapa"])
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from api.deps import ConnDep, SettingsDep, templates
 from api.ratelimit import public_rate_limit
 from api.settings import Settings
-from geo import transparency
+from geo.publish import transparency
 
 router = APIRouter(tags=["transparencia"], dependencies=[Depends(public_rate_limit)])
 

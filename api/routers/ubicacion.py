@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ConnDep
-from geo.verify import verify_point
+from geo.geocode.verify import verify_point
 
 router = APIRouter(tags=["ubicación"])
 

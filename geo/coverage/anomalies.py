@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geo.coverage.rules import RULES, ProgramRules, violations
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 from geo.resolve import duplicated_support
 
 UNTRUSTED_PRECISIONS = ("municipio", "sin_ubicar")

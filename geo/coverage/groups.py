@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 OLDEST = 100
 """Upper end assumed for the open 85+ census group and for open-ended ranges."""

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Select, func, select, text
 from boundaries.queries import MAX_PAGE_SIZE, parse_grades
 from geo.coverage import tables as a
 from geo.coverage.groups import STANDARD_KEYS, parse_group
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 LEVELS = ("localidad", "municipio", "distrito", "region")
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
-from geo import tables as t
 from geo.coverage import tables as a
 from geo.coverage.groups import STANDARD_KEYS, Group, parse_group
-from geo.db import run_sql_file
+from geo.ingest.tables import registro
+from geo.kernel.db import run_sql_file
 
 LOCK_KEY = "analisis.cobertura"
 
@@ -232,7 +232,7 @@ def _periods_of(conn: Connection, batches: list[int]) -> dict[int, list[str]]:
     """Distinct periods of each batch (the partition of each batch only)."""
     if not batches:
         return {}
-    r = t.registro
+    r = registro
     periodo = func.coalesce(r.c.periodo, "")
     rows = conn.execute(
         select(r.c.carga_id, periodo)

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, text
 
 from boundaries.queries import parse_grades
 from geo.coverage.groups import Group, group_for
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 RULES = {
     "edad_fuera_de_rango": "edad al alta (o al inicio del periodo) fuera del rango objetivo",

@@ -12,7 +12,7 @@ from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.groups import NAMED, Group, group_for
 from geo.coverage.refresh import ensure_group
 from geo.coverage.rules import Target
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 _SIMULATION_SQL = """
 WITH objetivo AS (

@@ -4,7 +4,7 @@ A record's cells exactly as received are its row (``registro.fila``) of its batc
 file is kept once, in zstd-compressed parts, instead of a copy of every row's cells in
 ``registro``: that copy doubled what each ingest wrote and what every scan of ``registro`` read,
 and took four times the space. Compression runs in pyarrow, which releases the GIL, so it
-overlaps the normalisation of the next batch.
+overlaps the normalisation of the next chunk.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import psycopg
 import pyarrow as pa
 from sqlalchemy import Connection, select
 
-from geo import tables as t
-from geo.errors import InvalidParameter, NotFound
-from geo.ingest.reader import cell_columns, open_roster, read_batches
-from geo.tables import RAW_SEPARATOR
+from geo.ingest import tables as t
+from geo.ingest.reader import cell_columns, open_roster, read_chunks
+from geo.ingest.tables import RAW_SEPARATOR
+from geo.kernel.errors import InvalidParameter, NotFound
 
 PART_BYTES = 32 << 20
-"""Bytes of file per part. A batch of the ingest reads about 26 MB, so writing one part per
-batch keeps the archive ahead of the reader."""
+"""Bytes of file per part. A chunk of the ingest reads about 26 MB, so writing one part per
+chunk keeps the archive ahead of the reader."""
 
 _LEVEL = 1
 """zstd's fastest level: a quarter of the size of a roster, at several hundred MB/s."""
@@ -125,11 +125,11 @@ def raw_rows(conn: Connection, carga_id: int, filas: Collection[int]) -> dict[in
             write_original(conn, carga_id, handle)
         roster = open_roster(original, Path(workdir))
         cells = cell_columns(len(roster.header))
-        for batch in read_batches(roster):
-            for number, raw in batch.malformed:
+        for chunk in read_chunks(roster):
+            for number, raw in chunk.malformed:
                 if number in wanted:
                     found[number] = [raw]
-            rows = batch.frame.filter(pl.col("fila").is_in(wanted))
+            rows = chunk.frame.filter(pl.col("fila").is_in(wanted))
             for number, *values in rows.select("fila", *cells).iter_rows():
                 found[number] = values
     return found

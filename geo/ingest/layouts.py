@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 PUB_FIELDS: tuple[str, ...] = (
     "ID_REGISTRO", "CD_PROGRAMA", "PERIODO", "FH_ALTA", "NB_PRIMER_AP", "NB_SEGUNDO_AP",

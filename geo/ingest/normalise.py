@@ -1,9 +1,9 @@
-"""Turn a batch of raw text rows into registry records with named flags and reject reasons.
+"""Turn a chunk of raw text rows into registry records with named flags and reject reasons.
 
-The meaning of each field lives in the scalar functions of :mod:`geo.normalize`, :mod:`geo.names`
-and :mod:`geo.curp` (one implementation, tested value by value). Here they are applied to whole
-columns through :func:`map_unique`: rosters repeat names, dates, keys and amounts millions of
-times, so each distinct value is parsed once and the result broadcast by Polars.
+The meaning of each field lives in the scalar functions of :mod:`geo.kernel.fields`,
+:mod:`geo.kernel.names` and :mod:`geo.kernel.curp` (one implementation, tested value by value). Here
+they are applied to whole columns through :func:`map_unique`: rosters repeat names, dates, keys and
+amounts millions of times, so each distinct value is parsed once and the result broadcast by Polars.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from geo import curp, names
-from geo import normalize as nz
 from geo.ingest.layouts import NAME_FIELDS
 from geo.ingest.reader import cell_column, cell_columns
-from geo.tables import RAW_SEPARATOR
+from geo.ingest.tables import RAW_SEPARATOR
+from geo.kernel import curp, names
+from geo.kernel import fields as nz
 
 NO_DATA = nz.NO_DATA
 """Cell values that mean "no data" in real rosters; they become NULL (the raw value is kept)."""
@@ -81,7 +81,7 @@ _CURP = pl.Struct(
 
 @dataclass(frozen=True)
 class Normalised:
-    """A batch as ``padron.registro`` rows (plus ``motivo``) and one boolean column per flag."""
+    """A chunk as ``padron.registro`` rows (plus ``motivo``) and one boolean column per flag."""
 
     records: pl.DataFrame
     flags: pl.DataFrame
@@ -99,21 +99,21 @@ def map_unique(series: pl.Series, function: Callable[[str], Any], dtype: pl.Data
 
 
 def normalise(
-    batch: pl.DataFrame,
+    chunk: pl.DataFrame,
     positions: dict[str, int],
     constants: dict[str, str],
     programa: str,
     periodo: str | None,
 ) -> Normalised:
-    """Normalise one batch of :func:`geo.ingest.reader.read_batches`: ``c<i>`` text columns,
+    """Normalise one chunk of :func:`geo.ingest.reader.read_chunks`: ``c<i>`` text columns,
     ``fila`` and ``bytes_nulos``.
 
     ``records`` has one row per input row with the ``padron.registro`` columns (without
     ``carga_id``; ``banderas`` as a PostgreSQL array literal) and ``motivo`` (null
     when the row is loadable).
     """
-    cleaned = _clean(batch, {name: cell_column(i) for name, i in positions.items()})
-    n = batch.height
+    cleaned = _clean(chunk, {name: cell_column(i) for name, i in positions.items()})
+    n = chunk.height
 
     def field(name: str) -> pl.Series:
         if name in positions:
@@ -142,7 +142,7 @@ def normalise(
             "programa": pl.Series([programa] * n, dtype=pl.String),
             "periodo": pl.Series([periodo] * n, dtype=pl.String) if periodo else field("PERIODO"),
             "folio": field("ID_REGISTRO"),
-            "fila": batch["fila"],
+            "fila": chunk["fila"],
             "primer_ap": first,
             "segundo_ap": second,
             "nombre": given,
@@ -203,7 +203,7 @@ def normalise(
         "programa_no_coincide": (field("CD_PROGRAMA").str.to_uppercase() != programa).fill_null(
             False
         ),
-        "bytes_nulos": batch["bytes_nulos"],
+        "bytes_nulos": chunk["bytes_nulos"],
     }
     flags = pl.DataFrame(
         {**{name: records[name].fill_null(False) for name in CURP_FLAGS}, **problems}
@@ -228,20 +228,20 @@ def normalise(
     return Normalised(records, flags)
 
 
-def raw_text(batch: pl.DataFrame, width: int) -> pl.Series:
+def raw_text(chunk: pl.DataFrame, width: int) -> pl.Series:
     """Each row's ``width`` cells in file order, joined by :data:`RAW_SEPARATOR` (as rejects keep
     them)."""
-    return batch.select(pl.concat_str(cell_columns(width), separator=RAW_SEPARATOR)).to_series()
+    return chunk.select(pl.concat_str(cell_columns(width), separator=RAW_SEPARATOR)).to_series()
 
 
-def _clean(batch: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+def _clean(chunk: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
     """The mapped ``columns`` as fields: trimmed, inner whitespace collapsed, no-data as NULL.
 
-    Each step is one ``select`` over the batch, so Polars runs the columns in parallel. Inner
+    Each step is one ``select`` over the chunk, so Polars runs the columns in parallel. Inner
     runs of whitespace are rare, so only the columns that have any are rewritten (rewriting every
     cell, or each on its own, was a fifth of the ingest's Python time).
     """
-    trimmed = batch.select(
+    trimmed = chunk.select(
         pl.col(raw).str.strip_chars().alias(name) for name, raw in columns.items()
     )
     spacing = trimmed.select(pl.all().str.contains(r"\s\s|[\t\r\n]").any()).row(0, named=True)
@@ -267,7 +267,8 @@ _DATE_FORMATS = (
 
 
 def _date(series: pl.Series) -> pl.Series:
-    """Unambiguous common formats by Polars; anything else by :func:`geo.normalize.parse_date`."""
+    """Unambiguous common formats by Polars; anything else by
+    :func:`geo.kernel.fields.parse_date`."""
     shapes = series.to_frame("text").with_columns(
         pl.col("text").str.contains(pattern).fill_null(False).alias(fmt)
         for pattern, fmt in _DATE_FORMATS
@@ -307,7 +308,7 @@ _PLACEHOLDER_CURP = "0" * 18
 
 
 def validate_curps(raw: pl.Series) -> pl.DataFrame:
-    """:func:`geo.curp.validate` for a whole column.
+    """:func:`geo.kernel.curp.validate` for a whole column.
 
     Well-formed CURPs (almost all) are checked by Polars: real date and RENAPO check digit.
     Anything else goes through the scalar reference once per distinct value. Both paths give the

@@ -1,4 +1,4 @@
-"""Open a roster file of any common shape and stream it as batches of text columns.
+"""Open a roster file of any common shape and stream it as chunks of text columns.
 
 CSV with comma, pipe, tab or semicolon delimiters (detected from the header), UTF-8 with or
 without BOM, CP1252 or Latin-1 (detected by trying UTF-8 over the whole file), and XLSX (first
@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 DELIMITERS = (",", "|", "\t", ";")
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
@@ -59,7 +59,7 @@ class FileScan(NamedTuple):
 
 
 @dataclass
-class Batch:
+class Chunk:
     """Parsed rows and the rows that could not be parsed.
 
     ``frame`` has the text columns ``c0``…, ``fila`` (the row number) and ``bytes_nulos`` (the
@@ -136,16 +136,16 @@ def detect_delimiter(path: Path, encoding: str) -> str:
 
 
 def cell_column(index: int) -> str:
-    """The name of a batch's text column for header field ``index`` (from 0)."""
+    """The name of a chunk's text column for header field ``index`` (from 0)."""
     return f"c{index}"
 
 
 def cell_columns(width: int) -> list[str]:
-    """The names of a batch's ``width`` text columns, in file order."""
+    """The names of a chunk's ``width`` text columns, in file order."""
     return [cell_column(i) for i in range(width)]
 
 
-def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
+def read_chunks(roster: Roster, chunk_rows: int = 250_000) -> Iterator[Chunk]:
     """Stream the data rows as text; ``fila`` is the row number (the header is row 1)."""
     names = cell_columns(len(roster.header))
     malformed: list[tuple[int, str]] = []
@@ -154,7 +154,7 @@ def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
         malformed.append((int(row.number or 0), row.text))
         return "skip"
 
-    block = max(1 << 20, min(64 << 20, batch_rows * 256))
+    block = max(1 << 20, min(64 << 20, chunk_rows * 256))
     reader = pacsv.open_csv(
         roster.path,
         # Single-threaded so that malformed rows carry their row number.
@@ -194,13 +194,13 @@ def read_batches(roster: Roster, batch_rows: int = 250_000) -> Iterator[Batch]:
             frame = _without_control_bytes(frame, names)
         else:
             frame = frame.with_columns(bytes_nulos=pl.lit(False))
-        yield Batch(frame.with_columns(fila=pl.Series(rows, dtype=pl.Int32)), consumed)
+        yield Chunk(frame.with_columns(fila=pl.Series(rows, dtype=pl.Int32)), consumed)
         next_row = last + 1
     if malformed:
         empty = pl.DataFrame(
             schema={**dict.fromkeys(names, pl.String), "fila": pl.Int32, "bytes_nulos": pl.Boolean}
         )
-        yield Batch(empty, list(malformed))
+        yield Chunk(empty, list(malformed))
 
 
 def _without_control_bytes(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:

@@ -43,10 +43,10 @@ def cobertura(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[
     Ingested, geocoded, resolved and refreshed; returns the refresh report and batch ids."""
     import datetime as dt
 
-    from geo import curp
     from geo.coverage.refresh import refresh
     from geo.geocode import geocode
     from geo.ingest import ingest_file
+    from geo.kernel import curp
     from geo.resolve import resolve
     from tests.ingest.builders import roster_writer
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from api.app import create_app
 from api.settings import Settings
-from geo.access import create_user, issue_token_by_name
+from geo.access.users import create_user, issue_token_by_name
+from geo.kernel import curp
 from tests.ingest.builders import RosterWriter
 
 
@@ -81,3 +83,49 @@ def test_bad_uploads_are_refused_clearly(
 def test_unknown_batch_is_404(admin_client: TestClient) -> None:
     response = admin_client.get("/cargas/999999", headers=AUTH)
     assert response.status_code == 404 and "No existe la carga" in response.json()["detalle"]
+
+
+def test_an_upload_of_people_already_in_another_program_counts_each_person_once(
+    admin_client: TestClient, write_roster: RosterWriter, engine: Engine
+) -> None:
+    people = [
+        ("Cruz", "Luna", "Rosa", dt.date(1961, 4, 5), "M"),
+        ("Santiago", "Pérez", "Juan", dt.date(1948, 11, 20), "H"),
+        ("López", "Mendoza", "Ana María", dt.date(1975, 1, 30), "M"),
+    ]
+    rows = [
+        {
+            "NB_PRIMER_AP": first,
+            "NB_SEGUNDO_AP": second,
+            "NB_NOMBRE": given,
+            "FH_NACIMIENTO": born.isoformat(),
+            "CD_SEXO": sex,
+            "NB_CURP": curp.build(first, second, given, born, sex, "20"),
+            "PERIODO": "2031",
+            "CVE_MUN": "185",  # San Juan Bautista Tuxtepec: no other test uses it in 2031
+            "NOM_MUN": "San Juan Bautista Tuxtepec",
+            "CVE_LOC": "0001",
+            "NOM_LOC": "San Juan Bautista Tuxtepec",
+            "LONGITUD": "",
+            "LATITUD": "",
+        }
+        for first, second, given, born, sex in people
+    ]
+    for programa in ("UNA_VEZ_A", "UNA_VEZ_B"):
+        for number, row in enumerate(rows):
+            row["ID_REGISTRO"] = f"{programa}-{number}"
+        path = write_roster(rows, name=f"{programa}.csv")
+        files = {"archivo": (path.name, path.read_bytes(), "text/csv")}
+        created = admin_client.post(
+            "/cargas", data={"programa": programa}, files=files, headers=AUTH
+        )
+        assert created.status_code == 201, created.text
+    # Right after the second upload returned, with no other command: three persons in both.
+    with engine.connect() as conn:
+        sets = conn.execute(
+            text(
+                "SELECT programas, personas FROM analisis.combinacion"
+                " WHERE periodo = '2031' AND nivel = 'municipio' AND clave = '20185'"
+            )
+        ).all()
+    assert [(list(p), n) for p, n in sets] == [(["UNA_VEZ_A", "UNA_VEZ_B"], 3)]

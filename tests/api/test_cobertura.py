@@ -13,9 +13,9 @@ from sqlalchemy import Engine, text
 from geo.coverage.groups import parse_group
 from geo.coverage.queries import CoverageFilter, GapFilter, gaps, list_coverage, percent
 from geo.coverage.refresh import refresh
-from geo.errors import InvalidParameter
 from geo.geocode import geocode
 from geo.ingest import ingest_file
+from geo.kernel.errors import InvalidParameter
 from tests.api.conftest import COVERAGE_PERIOD, L1, L2, MUN, coverage_row
 from tests.ingest.builders import roster_writer
 

@@ -13,14 +13,14 @@ from sqlalchemy import Engine
 
 from api.app import create_app
 from api.settings import Settings
-from geo.access import create_user, issue_token_by_name
+from geo.access.users import create_user, issue_token_by_name
 from geo.coverage.anomalies import anomaly_counts, anomaly_records
 from geo.coverage.refresh import refresh
 from geo.coverage.rules import Target, load_rules, violations
 from geo.coverage.simulate import simulate
-from geo.errors import InvalidParameter
 from geo.geocode import geocode
 from geo.ingest import ingest_file
+from geo.kernel.errors import InvalidParameter
 from tests.api.conftest import L1, L2, coverage_row
 from tests.ingest.builders import roster_writer
 

@@ -11,12 +11,11 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from api.app import create_app
-from api.cli import app
 from api.settings import Settings
-from geo import match
-from geo.access import create_user, issue_token_by_name, query_audit
+from cli.app import app
+from geo.access.users import create_user, issue_token_by_name, query_audit
 from geo.ingest import ingest_file
-from geo.resolve import resolve
+from geo.resolve import match, resolve
 from tests.ingest.builders import RosterWriter
 
 AUTH: dict[str, str] = {}

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from boundaries.load import load_iml, load_sepomex
-from geo.errors import DataCheckFailed
+from geo.kernel.errors import DataCheckFailed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

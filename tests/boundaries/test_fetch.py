@@ -19,7 +19,7 @@ import pytest
 
 from boundaries.catalog import STATE_KEYS, Catalog, load_catalog, normalize_cve_ent
 from boundaries.fetch import LOCK_FILE, FetchedFile, FetchError, fetch_state
-from geo.errors import InvalidParameter
+from geo.kernel.errors import InvalidParameter
 
 PAYLOAD = bytes(range(256)) * 200  # 51,200 bytes, big enough to cut in the middle
 

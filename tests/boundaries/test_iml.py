@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from boundaries.iml import COLUMNS, read_iml
-from geo.errors import DataCheckFailed
+from geo.kernel.errors import DataCheckFailed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PUBLISHED = FIXTURES / "iml_2020_muestra.csv"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 
 from boundaries.load import SourceFiles, load_state
-from geo.errors import DataCheckFailed, InvalidParameter
+from geo.kernel.errors import DataCheckFailed, InvalidParameter
 from tests.conftest import DATA_DIR
 
 

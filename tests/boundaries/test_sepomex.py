@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from boundaries.sepomex import COLUMNS, read_sepomex
-from geo.errors import DataCheckFailed
+from geo.kernel.errors import DataCheckFailed
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sepomex_cp_muestra.txt"
 

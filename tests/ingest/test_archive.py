@@ -10,11 +10,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
-from geo.db import make_engine, upgrade
-from geo.errors import InvalidParameter
 from geo.ingest import PUB_FIELDS, ingest_file
 from geo.ingest import archive as archive_module
 from geo.ingest.archive import raw_rows, write_original
+from geo.kernel.db import make_engine, upgrade
+from geo.kernel.errors import InvalidParameter
 from tests.conftest import fresh_database
 from tests.ingest.builders import RosterWriter
 

@@ -15,11 +15,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
-from geo.errors import InvalidParameter
 from geo.ingest import PUB_FIELDS, ingest_file, load_layout
 from geo.ingest.archive import raw_rows
-from geo.ingest.pipeline import export_rejects
-from geo.tables import raw_values
+from geo.ingest.loader import export_rejects
+from geo.ingest.tables import raw_values
+from geo.kernel.errors import InvalidParameter
 from tests.ingest.builders import BASE_ROW, RosterWriter
 
 REPO = Path(__file__).resolve().parents[2]
@@ -278,8 +278,8 @@ def test_a_killed_ingest_leaves_no_partial_batch(
     path = write_roster([{"ID_REGISTRO": f"K{i}"} for i in range(200_000)], name="grande.csv")
     url = engine.url.render_as_string(hide_password=False)
     script = (
-        "import sys; from pathlib import Path; from geo.db import make_engine; "
-        "from geo.ingest import ingest_file; import geo.ingest.pipeline as p; p.BATCH_ROWS = 20_000; "
+        "import sys; from pathlib import Path; from geo.kernel.db import make_engine; "
+        "from geo.ingest import ingest_file; import geo.ingest.loader as p; p.CHUNK_ROWS = 20_000; "
         "ingest_file(make_engine(sys.argv[1]), Path(sys.argv[2]), 'KILLED')"
     )
     process = subprocess.Popen(
@@ -317,7 +317,7 @@ def test_a_killed_ingest_leaves_no_partial_batch(
 
 def test_folio_hash_hits_are_confirmed_on_the_strings() -> None:
     """A 64-bit hash collision must not reject a row: hits are checked against the keys."""
-    from geo.ingest.pipeline import _confirmed
+    from geo.ingest.loader import _confirmed
 
     keys = pl.Series(["2024\x1fA1", "2024\x1fB2"])
     colliding = pl.Series([keys.hash()[0], keys.hash()[1]])  # hashes say both are known...

@@ -7,10 +7,10 @@ import random
 
 import polars as pl
 
-from geo import curp
-from geo import normalize as nz
 from geo.ingest import PUB, PUB_FIELDS
 from geo.ingest.normalise import CURP_FLAGS, _date, map_unique, normalise, validate_curps
+from geo.kernel import curp
+from geo.kernel import fields as nz
 from tests.ingest.builders import BASE_ROW
 
 

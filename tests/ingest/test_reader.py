@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.ingest import reader
-from geo.ingest.reader import detect_delimiter, open_roster, read_batches, scan_file
+from geo.ingest.reader import detect_delimiter, open_roster, read_chunks, scan_file
 
 
 @pytest.mark.parametrize(
@@ -35,13 +35,13 @@ def test_control_bytes_become_spaces_and_mark_their_rows(tmp_path: Path) -> None
     path.write_bytes(b"ID,NOMBRE\n1,ANA\x00LUISA\n2,JOSE\n3,EVA\x1fMARIA\n")
     roster = open_roster(path, tmp_path)
     assert roster.control_bytes
-    (batch,) = read_batches(roster)
-    assert batch.frame["c1"].to_list() == ["ANA LUISA", "JOSE", "EVA MARIA"]
-    assert batch.frame["bytes_nulos"].to_list() == [True, False, True]
+    (chunk,) = read_chunks(roster)
+    assert chunk.frame["c1"].to_list() == ["ANA LUISA", "JOSE", "EVA MARIA"]
+    assert chunk.frame["bytes_nulos"].to_list() == [True, False, True]
     clean = tmp_path / "limpio.csv"
     clean.write_bytes(b"ID,NOMBRE\n1,ANA\n")
-    (batch,) = read_batches(open_roster(clean, tmp_path))
-    assert batch.frame["bytes_nulos"].to_list() == [False]
+    (chunk,) = read_chunks(open_roster(clean, tmp_path))
+    assert chunk.frame["bytes_nulos"].to_list() == [False]
 
 
 def test_control_characters_from_a_spreadsheet_mark_their_rows(
@@ -61,9 +61,9 @@ def test_control_characters_from_a_spreadsheet_mark_their_rows(
     monkeypatch.setattr(reader, "_cell_text", lambda value: str(value).replace("_", "\x00"))
     roster = open_roster(path, tmp_path)
     assert roster.control_bytes
-    (batch,) = read_batches(roster)
-    assert batch.frame["c1"].to_list() == ["ANA LUISA", "JOSE"]
-    assert batch.frame["bytes_nulos"].to_list() == [True, False]
+    (chunk,) = read_chunks(roster)
+    assert chunk.frame["c1"].to_list() == ["ANA LUISA", "JOSE"]
+    assert chunk.frame["bytes_nulos"].to_list() == [True, False]
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,10 @@ from sqlalchemy import Engine, text
 
 from api.app import create_app
 from api.settings import Settings
-from geo.access import create_user, issue_token_by_name
-from geo.curp import check_digit
+from geo.access.users import create_user, issue_token_by_name
 from geo.geocode import geocode
 from geo.ingest import ingest_file
+from geo.kernel.curp import check_digit
 from tests.ingest.builders import roster_writer
 
 

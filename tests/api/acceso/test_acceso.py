@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from geo.access import create_user, deactivate_user, issue_token_by_name, user_for_token
-from geo.errors import InvalidParameter
+from geo.access.users import create_user, deactivate_user, issue_token_by_name, user_for_token
+from geo.kernel.errors import InvalidParameter
 from tests.api.acceso.conftest import PASSWORD, AccessData, bearer
 
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from api.cli import app
+from cli.app import app
 from tests.api.acceso.conftest import AccessData, bearer
 from tests.conftest import DATA_DIR
 

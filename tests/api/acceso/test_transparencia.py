@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from geo.transparency import LOCALITY, MUNICIPALITY, STATE, Cell, build, suppress
+from geo.publish.transparency import LOCALITY, MUNICIPALITY, STATE, Cell, build, suppress
 from tests.api.acceso.conftest import AccessData
 
 

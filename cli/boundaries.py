@@ -1,0 +1,83 @@
+"""``padron boundaries``: INEGI/CONAPO reference geography, loaded or downloaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.common import engine, group, settings
+
+if TYPE_CHECKING:
+    from boundaries.load import LoadReport
+
+app = group("Geografía de referencia INEGI/CONAPO.")
+
+
+@app.command("load")
+def load(
+    desde: Annotated[
+        Path | None,
+        typer.Option(
+            "--desde", help="Directorio con los productos (por omisión, PADRON_DATA_DIR)."
+        ),
+    ] = None,
+    entidad: Annotated[str, typer.Option("--entidad", help="Clave INEGI de la entidad.")] = "20",
+    iml: Annotated[
+        Path | None, typer.Option("--iml", help="Índice de marginación por localidad (CONAPO).")
+    ] = None,
+    sepomex: Annotated[
+        Path | None, typer.Option("--sepomex", help="Catálogo de códigos postales (SEPOMEX).")
+    ] = None,
+) -> None:
+    """Carga municipios, localidades, censo y marginación, con verificaciones."""
+    from boundaries.load import SourceFiles, load_iml, load_sepomex, load_state
+    from geo.kernel.db import upgrade
+
+    target = engine()
+    upgrade(target)
+    entidad = entidad.zfill(2)
+    report = load_state(target, SourceFiles.discover(desde or settings().data_dir), entidad)
+    with target.begin() as conn:
+        if iml:
+            typer.echo(f"  IML: {load_iml(conn, iml, entidad):,} localidades")
+        if sepomex:
+            typer.echo(f"  SEPOMEX: {load_sepomex(conn, sepomex, entidad):,} asentamientos")
+    print_load(report)
+
+
+def print_load(report: LoadReport) -> None:
+    """What a load of the reference geography did."""
+    if not report.changed:
+        typer.echo("Sin cambios: esos archivos ya estaban cargados.")
+    for table, count in report.counts.items():
+        typer.echo(f"  {table}: {count:,}")
+    typer.echo(
+        f"  localidades fuera de su municipio (señaladas): {report.localidades_fuera_de_municipio}"
+    )
+    typer.echo(
+        f"  polígonos fuera de su municipio (señalados): {report.poligonos_fuera_de_municipio}"
+    )
+    typer.echo(f"  marginación por fuente: {report.fuentes_marginacion}")
+
+
+@app.command("fetch")
+def fetch(
+    entidad: Annotated[str, typer.Option("--entidad", help="Clave INEGI de la entidad (01-32).")],
+    destino: Annotated[
+        Path | None,
+        typer.Option("--destino", help="Caché de descargas (por omisión PADRON_HOME/descargas)."),
+    ] = None,
+    producto: Annotated[
+        list[str] | None, typer.Option("--producto", help="Solo estos productos (repetible).")
+    ] = None,
+) -> None:
+    """Descarga de sus editores (INEGI, CONAPO) los productos de una entidad, con sumas SHA-256."""
+    from boundaries.fetch import fetch_state
+
+    cache = destino or settings().home / "descargas"
+    for item in fetch_state(entidad, cache, products=producto):
+        origin = "caché" if item.from_cache else item.url
+        typer.echo(f"  {item.product}: {item.path} ({origin}; sha256 {item.sha256[:12]}…)")
+    typer.echo(f"Listo; cargue con: padron boundaries load --desde {cache} --entidad {entidad}")

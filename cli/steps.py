@@ -1,0 +1,150 @@
+"""The registry's steps: ``padron ingest`` (the whole pipeline), and ``geocode``, ``resolve``
+and ``duplicados`` run on their own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.common import engine, settings
+
+if TYPE_CHECKING:
+    from geo.coverage.refresh import RefreshReport
+    from geo.geocode import GeocodeReport
+    from geo.ingest import IngestResult
+    from geo.pipeline import PendingReport
+    from geo.resolve import ResolveReport
+
+
+def ingest(
+    archivo: Annotated[Path, typer.Argument(help="Padrón en CSV o XLSX.")],
+    programa: Annotated[str, typer.Option("--programa", help="Clave del programa.")],
+    periodo: Annotated[
+        str | None, typer.Option("--periodo", help="Periodo (p. ej. 2024-T1).")
+    ] = None,
+    mapeo: Annotated[
+        str, typer.Option("--mapeo", help="'pub' o la ruta de un mapeo YAML de columnas.")
+    ] = "pub",
+) -> None:
+    """Carga un padrón y lo lleva por todos los pasos: ubicación, personas y cobertura.
+
+    Cada renglón queda cargado o rechazado con su motivo.
+    """
+    from geo.coverage.rules import load_rules, target_groups
+    from geo.ingest import load_layout
+    from geo.kernel.db import upgrade
+    from geo.pipeline import process_roster
+
+    target = engine()
+    upgrade(target)
+    report = process_roster(
+        target,
+        archivo,
+        programa,
+        periodo=periodo,
+        layout=load_layout(mapeo),
+        grupos=target_groups(load_rules(settings().reglas_dir)),
+    )
+    print_ingest(report.ingest)
+    print_pending(report.pending)
+
+
+def geocode(
+    carga: Annotated[int | None, typer.Option("--carga", help="Solo esta carga.")] = None,
+    todas: Annotated[bool, typer.Option("--todas", help="Rehacer todas las cargas.")] = False,
+) -> None:
+    """Ubica cada registro: municipio, localidad, punto, precisión y banderas."""
+    from geo.geocode import geocode as place
+
+    print_geocode(place(engine(), carga, all_batches=todas))
+
+
+def resolve() -> None:
+    """Agrupa los registros en personas: CURP exacta o con un carácter mal capturado, y sin CURP
+    utilizable por nombres, fecha, sexo, entidad de nacimiento y localidad."""
+    from geo.resolve import resolve as group_persons
+
+    print_resolve(group_persons(engine()))
+
+
+def duplicados(
+    as_json: Annotated[bool, typer.Option("--json", help="Salida completa en JSON.")] = False,
+) -> None:
+    """Apoyos duplicados: personas en varios programas o repetidas en uno, y el importe."""
+    from geo.resolve import duplicated_support
+
+    with engine().connect() as conn:
+        report = duplicated_support(conn)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for programa, count in sorted(report.personas_por_programa.items()):
+        extra = report.duplicados_en_programa.get(programa, 0)
+        typer.echo(f"  {programa}: {count:,} personas únicas; {extra:,} inscripciones repetidas")
+    for (first, second), count in sorted(report.pares_de_programas.items()):
+        typer.echo(f"  {first} y {second}: {count:,} personas en ambos")
+    typer.echo(f"  importe de personas en varios programas: {report.importe_varios_programas}")
+    typer.echo(f"  importe de inscripciones repetidas: {report.importe_repetido_en_programa}")
+    typer.echo(f"  registros sin persona: {report.registros_sin_persona:,}")
+
+
+def print_ingest(result: IngestResult) -> None:
+    """Rows read, loaded and rejected, by reason and flag."""
+    if result.ya_cargado:
+        typer.echo(f"Sin cambios: este contenido ya se cargó en la carga {result.carga_id}.")
+    else:
+        typer.echo(
+            f"Carga {result.carga_id}: {result.archivo} ({result.formato}, {result.codificacion}, "
+            f"delimitador {result.delimitador!r})"
+        )
+    typer.echo(
+        f"  leídas {result.filas_leidas:,} = cargadas {result.filas_cargadas:,} "
+        f"+ rechazadas {result.filas_rechazadas:,}"
+    )
+    for motivo, count in sorted(result.rechazos.items()):
+        typer.echo(f"  rechazo {motivo}: {count:,}")
+    for bandera, count in result.banderas.items():
+        typer.echo(f"  bandera {bandera}: {count:,}")
+
+
+def print_pending(report: PendingReport) -> None:
+    """What geocoding, resolution and the coverage refresh did after an ingest."""
+    print_geocode(report.geocode)
+    print_resolve(report.resolve)
+    print_refresh(report.refresh)
+
+
+def print_geocode(report: GeocodeReport) -> None:
+    """Records placed, by precision and flag."""
+    if not report.cargas:
+        typer.echo("No hay cargas por ubicar.")
+        return
+    typer.echo(f"Ubicados {report.registros:,} registros de las cargas {report.cargas}")
+    for precision, count in sorted(report.por_precision.items(), key=lambda kv: -kv[1]):
+        typer.echo(f"  precisión {precision}: {count:,}")
+    for bandera, count in report.por_bandera.items():
+        typer.echo(f"  bandera {bandera}: {count:,}")
+
+
+def print_resolve(report: ResolveReport) -> None:
+    """Persons, resolved records and pairs waiting for review."""
+    typer.echo(
+        f"{report.personas:,} personas; {report.resueltos:,} registros resueltos, "
+        f"{report.sin_resolver:,} sin persona; {report.en_revision:,} pares en revisión "
+        "(padron revision listar)."
+    )
+
+
+def print_refresh(report: RefreshReport) -> None:
+    """Programs and periods whose coverage was recomputed, and those left as they were."""
+    if report.areas_reconstruidas:
+        typer.echo("Áreas reconstruidas desde la geografía de referencia.")
+    for programa, periodo in report.refrescados:
+        typer.echo(f"  recalculado: {programa} {periodo or '(sin periodo)'}")
+    for programa, periodo in report.sin_cambios:
+        typer.echo(f"  sin cambios: {programa} {periodo or '(sin periodo)'}")
+    if not report.refrescados:
+        typer.echo("Nada que recalcular.")

@@ -1,0 +1,133 @@
+"""Engines, migrations, SQL files and COPY. The library takes an Engine or Connection; it never
+reads the environment."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import Any, cast
+
+import polars as pl
+import psycopg
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
+from sqlalchemy import Connection, Engine, create_engine, text
+
+
+def make_engine(url: str, **kwargs: object) -> Engine:
+    """Create an engine for a PostGIS URL; plain ``postgresql://`` URLs get the psycopg 3 driver."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Alembic configuration bound to ``engine``, with the packaged migration scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("migrations")))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (default: the newest schema)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def run_sql_file(conn: Connection, package: str, name: str, **params: Any) -> None:
+    """Run the statements of ``<package>/sql/<name>`` in order, with bound ``params``.
+
+    Statements are separated by ``;`` at the end of a line; ``--`` comment lines are skipped.
+    """
+    script = resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
+    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
+    for statement in re.split(r";\s*$", code, flags=re.MULTILINE):
+        if statement.strip():
+            conn.execute(text(statement), params)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def psycopg_connection(conn: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a SQLAlchemy one (for COPY and composed DDL)."""
+    raw = conn.connection.driver_connection
+    if raw is None:  # pragma: no cover - a Connection inside begin() is always open
+        raise RuntimeError("connection closed")
+    return cast("psycopg.Connection[Any]", raw)
+
+
+def execute_composed(conn: Connection, statement: sql.Composed) -> None:
+    """Run a statement composed with :mod:`psycopg.sql` (identifiers quoted by psycopg) on the
+    transaction of ``conn``."""
+    with psycopg_connection(conn).cursor() as cursor:
+        cursor.execute(statement)
+
+
+def csv_for_copy(frame: pl.DataFrame) -> memoryview:
+    """A frame as CSV for :func:`copy_csv` (array columns arrive as literals, nulls as ``\\N``)."""
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="\\N")
+    return buffer.getbuffer()
+
+
+def copy_csv(
+    conn: psycopg.Connection[Any],
+    schema: str,
+    table: str,
+    columns: Sequence[str],
+    data: memoryview,
+    *,
+    freeze: bool = False,
+) -> None:
+    """COPY :func:`csv_for_copy`'s CSV into ``columns`` of ``schema.table``.
+
+    ``freeze`` writes the rows frozen, allowed when the table was created in this transaction.
+    """
+    options = "FORMAT csv, NULL '\\N'" + (", FREEZE" if freeze else "")
+    statement = sql.SQL("COPY {} ({}) FROM STDIN ({})").format(
+        sql.Identifier(schema, table),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(options),  # one of two constants
+    )
+    with conn.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(data)
+
+
+def copy_rows(
+    conn: Connection,
+    schema: str,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """COPY Python rows into ``schema.table`` (dicts become JSON); return how many."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    count = 0
+    with psycopg_connection(conn).cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row])
+            count += 1
+    return count
+
+
+def copy_out_frame(conn: Connection, query: sql.Composable, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``query`` read with ``COPY ... TO STDOUT`` into a Polars frame of ``schema``."""
+    buffer = io.BytesIO()
+    statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, HEADER)").format(query)
+    with psycopg_connection(conn).cursor() as cursor, cursor.copy(statement) as copy:
+        for block in copy:
+            buffer.write(block)
+    buffer.seek(0)
+    return pl.read_csv(buffer, schema=schema, null_values="")

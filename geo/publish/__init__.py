@@ -1,0 +1,2 @@
+"""What leaves the service: public figures under k-suppression, map tiles, and the control
+panel's figures."""

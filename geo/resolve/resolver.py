@@ -1,0 +1,199 @@
+"""One person, one id: resolve roster records into ``padron.persona``.
+
+First the deterministic rules (``sql/resolve_curp.sql``): an exact valid CURP, and a CURP with
+one mistyped character whose record agrees on birth date, sex and names. Then the records still
+without a person are matched probabilistically (``geo.resolve.match``) against every record in their
+blocks: joined to a known person, grouped into new persons, or held in the review queue
+(``padron.revision``) when the evidence is between the thresholds. Assignments are rows of
+``padron.asignacion`` (record → person), written only for records without one, so an existing
+assignment never changes and a new roster is matched incrementally; human decisions in the queue
+are applied on every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from psycopg import sql
+from sqlalchemy import Connection, Engine, func, select, text
+
+from geo.ingest.tables import registro
+from geo.kernel.db import (
+    copy_csv,
+    copy_out_frame,
+    csv_for_copy,
+    psycopg_connection,
+    run_sql_file,
+)
+from geo.resolve import match
+from geo.resolve.tables import asignacion, persona, revision
+
+
+@dataclass(frozen=True)
+class ResolveReport:
+    """Records with and without a person after a run, and the number of persons."""
+
+    resueltos: int
+    sin_resolver: int
+    """Records held in the review queue (or without the data to compare them)."""
+    personas: int
+    en_revision: int
+    """Pairs waiting for a human decision."""
+
+
+def resolve(
+    engine: Engine,
+    model: match.Model | None = None,
+    thresholds: match.Thresholds | None = None,
+) -> ResolveReport:
+    """Assign persons to the records that have none yet (see the module docstring).
+
+    ``model`` defaults to m/u counted on the records with a valid CURP
+    (:func:`geo.resolve.match.estimate_model`), or :data:`geo.resolve.match.DEFAULT_MODEL` if
+    they are too few.
+    """
+    with engine.begin() as conn:
+        # One run at a time: two would assign the same records.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('padron.resolve'))"))
+        run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
+        _match_pending(conn, model, thresholds or match.Thresholds())
+    with engine.connect() as conn:
+        resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
+        total = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+        persons = conn.execute(select(func.count()).select_from(persona)).scalar_one()
+        queued = conn.execute(
+            select(func.count()).select_from(revision).where(revision.c.decision.is_(None))
+        ).scalar_one()
+    return ResolveReport(
+        resueltos=resolved, sin_resolver=total - resolved, personas=persons, en_revision=queued
+    )
+
+
+_LOAD = """
+WITH pendiente AS (
+    SELECT fecha_nacimiento, sexo, primer_ap_norm, nombre_norm
+    FROM padron.registro r
+    WHERE NOT EXISTS (SELECT FROM padron.asignacion a WHERE a.registro_id = r.id)
+)
+SELECT r.id, r.carga_id, {columns}
+FROM padron.registro r LEFT JOIN padron.asignacion a ON a.registro_id = r.id
+WHERE a.persona_id IS NULL
+   OR (r.fecha_nacimiento, r.sexo) IN (SELECT fecha_nacimiento, sexo FROM pendiente)
+   OR (date_part('year', r.fecha_nacimiento), r.primer_ap_norm, r.nombre_norm) IN (
+        SELECT date_part('year', fecha_nacimiento), primer_ap_norm, nombre_norm FROM pendiente)
+   OR r.id IN (SELECT candidato_id FROM padron.revision WHERE decision IS NOT NULL)
+"""
+
+
+def load_for_matching(conn: Connection) -> pl.DataFrame:
+    """Records without a person and every record sharing a block with one (COPY, then Polars)."""
+    special = {"curp_valida": "r.curp_valida::text", "persona_id": "a.persona_id"}
+    columns = ", ".join(special.get(c, f"r.{c}") for c in match.RECORD_SCHEMA if c != "id")
+    schema = {"id": pl.Int64(), "carga_id": pl.Int64()} | {
+        k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"
+    }
+    return copy_out_frame(conn, sql.SQL(_LOAD.format(columns=columns)), schema)
+
+
+def name_frequencies(conn: Connection) -> match.NameFrequencies:
+    """Given names (by sex) and surnames counted over every record of the registry."""
+    given = conn.execute(
+        text(
+            "SELECT sexo, nombre_norm, count(*) FROM padron.registro"
+            " WHERE sexo IS NOT NULL AND nombre_norm IS NOT NULL GROUP BY 1, 2"
+        )
+    ).all()
+    surnames = conn.execute(
+        text(
+            "SELECT apellido, count(*) FROM padron.registro,"
+            " unnest(ARRAY[primer_ap_norm, segundo_ap_norm]) AS apellido"
+            " WHERE apellido IS NOT NULL GROUP BY 1"
+        )
+    ).all()
+    return match.NameFrequencies(
+        nombres=pl.DataFrame(
+            given, schema={"sexo": pl.String, "nombre_norm": pl.String, "n": pl.Int64}, orient="row"
+        ),
+        apellidos=pl.DataFrame(
+            surnames, schema={"apellido": pl.String, "n": pl.Int64}, orient="row"
+        ),
+    )
+
+
+def _match_pending(
+    conn: Connection, model: match.Model | None, thresholds: match.Thresholds
+) -> None:
+    records = load_for_matching(conn)
+    if records.filter(pl.col("persona_id").is_null()).height == 0:
+        return
+    frame = match.prepare(records, name_frequencies(conn))
+    pending = frame.filter(pl.col("persona_id").is_null())["i"]
+    model = model or match.estimate_model(frame)
+    scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)
+    row = dict(zip(frame["id"].to_list(), frame["i"].to_list(), strict=True))
+    pending_ids = set(frame.filter(pl.col("persona_id").is_null())["id"].to_list())
+    decided = conn.execute(
+        select(revision.c.registro_id, revision.c.candidato_id, revision.c.decision).where(
+            revision.c.decision.is_not(None)
+        )
+    ).all()
+    same = [
+        (row[a], row[b]) for a, b, d in decided if d == "misma" and a in pending_ids and b in row
+    ]
+    different = [
+        (row[a], row[b]) for a, b, d in decided if d == "distinta" and a in pending_ids and b in row
+    ]
+    decisions = match.decide(frame, scored, thresholds, same, different)
+    _write(conn, frame, decisions)
+
+
+def _write(conn: Connection, frame: pl.DataFrame, decisions: match.Decisions) -> None:
+    """New persons, record → person assignments and review items, in the open transaction."""
+    new_ids = (
+        conn.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('padron.persona', 'id'))"
+                " FROM generate_series(1, :n)"
+            ),
+            {"n": len(decisions.new)},
+        )
+        .scalars()
+        .all()
+    )
+    if new_ids:
+        conn.execute(
+            text("INSERT INTO padron.persona (id) SELECT unnest(CAST(:ids AS bigint[]))"),
+            {"ids": list(new_ids)},
+        )
+    rows = list(decisions.join.items()) + [
+        (i, persona) for group, persona in zip(decisions.new, new_ids, strict=True) for i in group
+    ]
+    if rows:
+        assigned = pl.DataFrame(
+            {"i": [i for i, _ in rows], "persona_id": [p for _, p in rows]},
+            schema={"i": pl.UInt32, "persona_id": pl.Int64},
+        ).join(frame.select("i", "id", "carga_id"), on="i")
+        columns = ["registro_id", "carga_id", "persona_id"]
+        copy_csv(
+            psycopg_connection(conn),
+            "padron",
+            "asignacion",
+            columns,
+            csv_for_copy(
+                assigned.select(registro_id="id", carga_id="carga_id", persona_id="persona_id")
+            ),
+        )
+    if decisions.review:
+        ids = frame["id"]
+        conn.execute(
+            text(
+                "INSERT INTO padron.revision (registro_id, candidato_id, probabilidad)"
+                " VALUES (:registro, :candidato, :probabilidad)"
+                " ON CONFLICT (registro_id, candidato_id) DO NOTHING"
+            ),
+            [
+                {"registro": ids[i], "candidato": ids[j], "probabilidad": p}
+                for i, j, p in decisions.review
+            ],
+        )

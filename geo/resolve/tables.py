@@ -1,0 +1,43 @@
+"""The resolution step's tables: persons, record → person assignments and the review queue."""
+
+from sqlalchemy import BigInteger, Column, DateTime, Float, String, Table, Text
+
+from geo.ingest.tables import metadata
+
+persona = Table(
+    "persona",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("curp", String(18, collation="C"), unique=True),
+    Column("creada_en", DateTime(timezone=True)),
+)
+"""A person; ``asignacion`` links records to it. Ids are stable: resolution never reassigns one."""
+
+asignacion = Table(
+    "asignacion",
+    metadata,
+    Column("registro_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("carga_id", BigInteger, nullable=False),
+    Column("persona_id", BigInteger, nullable=False),
+)
+"""Which person each resolved record is (a record without a row here is not resolved yet).
+Kept beside ``registro``, like ``ubicacion``: resolution inserts narrow rows instead of
+rewriting the wide records. Without foreign keys, whose per-row triggers would dominate a
+resolution of millions of records: only ``geo.resolve`` writes here, with the persons it
+creates in the same transaction."""
+
+revision = Table(
+    "revision",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("registro_id", BigInteger, nullable=False),
+    Column("candidato_id", BigInteger, nullable=False),
+    Column("probabilidad", Float, nullable=False),
+    Column("creada_en", DateTime(timezone=True)),
+    Column("decision", Text),
+    Column("decidida_en", DateTime(timezone=True)),
+    Column("decidida_por", Text),
+)
+"""A candidate pair for a human: ``registro_id`` (a record without a person, held until decided)
+may be the same person as ``candidato_id``. ``decision`` is ``misma`` or ``distinta``; later runs
+of ``padron resolve`` respect it."""
