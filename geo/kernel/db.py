@@ -3,6 +3,7 @@ reads the environment."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -15,7 +16,7 @@ import psycopg
 from alembic import command
 from alembic.config import Config
 from psycopg import sql
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, TextClause, create_engine, text
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -38,12 +39,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+@functools.cache
+def sql_text(package: str, name: str) -> str:
+    """The text of ``<package>/sql/<name>`` (read once per process)."""
+    return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def query(package: str, name: str) -> TextClause:
+    """The single statement of ``<package>/sql/<name>``, for ``conn.execute`` with bound
+    parameters (``docs/architecture.md``, "Where SQL lives")."""
+    return text(sql_text(package, name))
+
+
 def run_sql_file(conn: Connection, package: str, name: str, **params: Any) -> None:
     """Run the statements of ``<package>/sql/<name>`` in order, with bound ``params``.
 
     Statements are separated by ``;`` at the end of a line; ``--`` comment lines are skipped.
     """
-    script = resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
+    script = sql_text(package, name)
     code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
     for statement in re.split(r";\s*$", code, flags=re.MULTILINE):
         if statement.strip():
