@@ -14,14 +14,13 @@ if TYPE_CHECKING:
     from api.settings import Settings
     from devtools.synth import SynthSummary
 
+Host = Annotated[str | None, typer.Option("--host", help="Interfaz (por omisión PADRON_HOST).")]
+Puerto = Annotated[int | None, typer.Option("--puerto", help="Puerto (por omisión PADRON_PORT).")]
+
 
 def serve(
-    host: Annotated[
-        str | None, typer.Option("--host", help="Interfaz (por omisión PADRON_HOST).")
-    ] = None,
-    puerto: Annotated[
-        int | None, typer.Option("--puerto", help="Puerto (por omisión PADRON_PORT).")
-    ] = None,
+    host: Host = None,
+    puerto: Puerto = None,
 ) -> None:
     """Sirve la API y el mapa."""
     run_server(settings(), host, puerto)
@@ -62,12 +61,8 @@ def print_synth(summary: SynthSummary) -> None:
 
 
 def demo(
-    host: Annotated[
-        str | None, typer.Option("--host", help="Interfaz (por omisión PADRON_HOST).")
-    ] = None,
-    puerto: Annotated[
-        int | None, typer.Option("--puerto", help="Puerto (por omisión PADRON_PORT).")
-    ] = None,
+    host: Host = None,
+    puerto: Puerto = None,
 ) -> None:
     """Trabajo principal: base local, geografía de Oaxaca, padrón de muestra (cargado, ubicado,
     resuelto en personas y con cobertura), API y mapa."""
