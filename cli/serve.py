@@ -72,7 +72,7 @@ def demo(
     from devtools.synth import SynthConfig, generate
     from geo.coverage.rules import load_rules, target_groups
     from geo.kernel.db import upgrade
-    from geo.pipeline import process_roster
+    from geo.pipeline import RosterFile, process_rosters
 
     current = settings()
     target = engine()
@@ -82,15 +82,9 @@ def demo(
     config = SynthConfig.seed_sized(scale=0.01)
     if not (sample / "verdad.csv").exists():
         print_synth(generate(current.data_dir, sample, config))
-    groups = target_groups(load_rules(current.reglas_dir))
-    for program in config.programs:
-        report = process_roster(
-            target,
-            sample / program.file_name,
-            program.code,
-            periodo=program.period,
-            grupos=groups,
-        )
-        print_ingest(report.ingest)
-        print_pending(report.pending)
+    rosters = [RosterFile(sample / p.file_name, p.code, p.period) for p in config.programs]
+    report = process_rosters(target, rosters, target_groups(load_rules(current.reglas_dir)))
+    for ingested in report.ingests:
+        print_ingest(ingested)
+    print_pending(report.pending)
     run_server(current, host, puerto)

@@ -36,19 +36,13 @@ def ingest(
     from geo.coverage.rules import load_rules, target_groups
     from geo.ingest import load_layout
     from geo.kernel.db import upgrade
-    from geo.pipeline import process_roster
+    from geo.pipeline import RosterFile, process_rosters
 
     target = engine()
     upgrade(target)
-    report = process_roster(
-        target,
-        archivo,
-        programa,
-        periodo=periodo,
-        layout=load_layout(mapeo),
-        grupos=target_groups(load_rules(settings().reglas_dir)),
-    )
-    print_ingest(report.ingest)
+    roster = RosterFile(archivo, programa, periodo, load_layout(mapeo))
+    report = process_rosters(target, [roster], target_groups(load_rules(settings().reglas_dir)))
+    print_ingest(report.ingests[0])
     print_pending(report.pending)
 
 

@@ -1,16 +1,16 @@
-"""A roster through every step, in one order: ingest → geocode → resolve → coverage refresh.
+"""Rosters through every step, in one order: ingest → geocode → resolve → coverage refresh.
 
 The CLI (``padron ingest``, ``padron demo``) and the API (``POST /cargas``) call this and nothing
 else, so every edge leaves the registry in the same state. Each later step works only on what is
 pending (batches not geocoded, records without a person, programs whose batches changed), so
 running it again after a crash, or for a file already loaded, finishes what was left and
 otherwise changes nothing. Coverage is refreshed after resolution, so it counts persons, not
-listings.
+listings. Rosters that arrive together are all ingested before the later steps run once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,19 @@ from geo.resolve import ResolveReport, resolve
 
 
 @dataclass(frozen=True)
+class RosterFile:
+    """A roster to ingest: the file, its program and period, and who sent it."""
+
+    path: Path
+    programa: str
+    periodo: str | None = None
+    layout: Layout = PUB
+    usuario: str | None = None
+    nombre_archivo: str | None = None
+    """The name it was sent with (an upload is saved under a temporary name)."""
+
+
+@dataclass(frozen=True)
 class PendingReport:
     """What the steps after ingest did."""
 
@@ -33,38 +46,33 @@ class PendingReport:
 
 
 @dataclass(frozen=True)
-class RosterReport:
-    """A roster's ingest and the steps that followed it."""
+class RostersReport:
+    """Each roster's ingest, and the steps that followed them."""
 
-    ingest: IngestResult
+    ingests: list[IngestResult]
     pending: PendingReport
 
 
-def process_roster(
-    engine: Engine,
-    path: Path,
-    programa: str,
-    *,
-    periodo: str | None = None,
-    layout: Layout = PUB,
-    grupos: Mapping[str, Group] | None = None,
-    usuario: str | None = None,
-    nombre_archivo: str | None = None,
-) -> RosterReport:
-    """Ingest ``path`` as a roster of ``programa``, then :func:`process_pending`.
+def process_rosters(
+    engine: Engine, rosters: Sequence[RosterFile], grupos: Mapping[str, Group] | None = None
+) -> RostersReport:
+    """Ingest each roster, then :func:`process_pending` once.
 
     ``grupos`` maps a program to the census group it targets (its rules of operation).
     """
-    ingested = ingest_file(
-        engine,
-        path,
-        programa,
-        periodo=periodo,
-        layout=layout,
-        usuario=usuario,
-        nombre_archivo=nombre_archivo,
-    )
-    return RosterReport(ingested, process_pending(engine, grupos))
+    ingests = [
+        ingest_file(
+            engine,
+            roster.path,
+            roster.programa,
+            periodo=roster.periodo,
+            layout=roster.layout,
+            usuario=roster.usuario,
+            nombre_archivo=roster.nombre_archivo,
+        )
+        for roster in rosters
+    ]
+    return RostersReport(ingests, process_pending(engine, grupos))
 
 
 def process_pending(engine: Engine, grupos: Mapping[str, Group] | None = None) -> PendingReport:

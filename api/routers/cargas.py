@@ -12,7 +12,7 @@ from api.deps import ConnDep, SettingsDep
 from api.security import AdminUser
 from geo.coverage.rules import load_rules, target_groups
 from geo.ingest import PUB, batch_status
-from geo.pipeline import process_roster
+from geo.pipeline import RosterFile, process_rosters
 
 router = APIRouter(tags=["cargas"])
 
@@ -42,17 +42,12 @@ def crear_carga(
                 handle.write(chunk)
         if copied == 0:
             raise HTTPException(400, "El archivo está vacío.")
-        report = process_roster(
-            conn.engine,
-            target,
-            programa,
-            periodo=periodo,
-            layout=PUB,
-            grupos=target_groups(load_rules(request_settings.reglas_dir)),
-            usuario=user.nombre,
-            nombre_archivo=_safe_name(archivo),
+        roster = RosterFile(
+            target, programa, periodo, PUB, usuario=user.nombre, nombre_archivo=_safe_name(archivo)
         )
-    result, pending = report.ingest, report.pending
+        groups = target_groups(load_rules(request_settings.reglas_dir))
+        report = process_rosters(conn.engine, [roster], groups)
+    (result,), pending = report.ingests, report.pending
     return {
         "carga": result.carga_id,
         "ya_cargado": result.ya_cargado,
