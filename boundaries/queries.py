@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from boundaries.tables import GRADES, localidad, marginacion_mejor, marginacion_municipal, municipio
+from geo.kernel.db import query
 from geo.kernel.errors import InvalidParameter
 
 MAX_PAGE_SIZE = 1000
@@ -25,6 +26,23 @@ class Page:
     total: int
     limit: int
     offset: int
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the health check reports of the database."""
+
+    postgis: str
+    municipios: int
+    localidades: int
+
+
+def health(conn: Connection) -> Health:
+    """The PostGIS version and the reference data loaded; raises SQLAlchemy's error when the
+    database does not answer or lacks the schema."""
+    postgis = conn.execute(query("boundaries", "postgis_version.sql")).scalar_one()
+    municipios, localidades = conn.execute(query("boundaries", "reference_counts.sql")).one()
+    return Health(postgis=postgis, municipios=municipios, localidades=localidades)
 
 
 def parse_grades(values: Sequence[str] | None) -> list[str] | None:

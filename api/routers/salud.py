@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import ConnDep
+from boundaries.queries import health
 
 router = APIRouter(tags=["salud"])
 
@@ -27,20 +27,14 @@ class Salud(BaseModel):
 def salud(conn: ConnDep) -> Salud | JSONResponse:
     """Answer 200 when the database responds and holds the schema, 503 otherwise."""
     try:
-        postgis = conn.execute(text("SELECT postgis_lib_version()")).scalar_one()
-        municipios, localidades = conn.execute(
-            text(
-                "SELECT (SELECT count(*) FROM boundaries.municipio),"
-                " (SELECT count(*) FROM boundaries.localidad)"
-            )
-        ).one()
+        found = health(conn)
     except SQLAlchemyError:
         body = Salud(estado="degradado", base_de_datos="sin conexión o sin esquema")
         return JSONResponse(body.model_dump(), status_code=503)
     return Salud(
         estado="ok",
         base_de_datos="ok",
-        postgis=postgis,
-        municipios=municipios,
-        localidades=localidades,
+        postgis=found.postgis,
+        municipios=found.municipios,
+        localidades=found.localidades,
     )

@@ -16,101 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, select
 
 from geo.access.tables import foto
 from geo.access.users import User, record_event
+from geo.kernel.db import query
 from geo.kernel.errors import InvalidParameter, NotFound
 
 NOT_FOUND = "No se encontró el registro en su área."
 _FOLIO = re.compile(r"^[\w\-/. ]{1,60}$")
 _CURP = re.compile(r"^[A-Z0-9]{18}$")
-
-# The municipality of a record: where geocoding placed it, else the one it declared.
-_AREA_SQL = """
-    (CAST(:municipios AS text[]) IS NULL
-     OR coalesce(u.cvegeo_mun, r.cve_ent || r.cve_mun) = ANY(CAST(:municipios AS text[])))
-"""
-
-_SEARCH = text(
-    f"""
-    SELECT r.id AS registro_id, r.programa, r.periodo, r.folio, r.curp,
-           r.nombre, r.primer_ap, r.segundo_ap, r.nom_mun, r.nom_loc
-    FROM padron.registro r
-    LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
-    WHERE (r.folio = :folio OR r.curp = :curp) AND {_AREA_SQL}
-    ORDER BY r.programa, r.periodo, r.id
-    LIMIT 50
-    """  # noqa: S608 (constant fragment; values are bound)
-)
-
-_RECORD = text(
-    f"""
-    SELECT r.id AS registro_id, r.carga_id, r.programa, r.periodo, r.folio, r.curp,
-           r.curp_valida, r.primer_ap, r.segundo_ap, r.nombre, r.fecha_nacimiento, r.sexo,
-           r.fecha_alta, r.importe, r.tipovial, r.nomvial, r.numext, r.numint, r.tipoasen,
-           r.nomasen, r.cp, r.descrubic, r.cve_ent, r.cve_mun, r.cve_loc, r.nom_mun, r.nom_loc,
-           r.banderas AS banderas_registro, a.persona_id,
-           u.precision, u.confianza, u.banderas AS banderas_ubicacion, u.cvegeo_mun, u.cvegeo_loc,
-           ST_X(u.geom) AS lon, ST_Y(u.geom) AS lat,
-           l.nom_loc AS localidad_ubicada,
-           ST_X(ld.geom) AS lon_localidad_declarada, ST_Y(ld.geom) AS lat_localidad_declarada,
-           ld.nom_loc AS localidad_declarada
-    FROM padron.registro r
-    LEFT JOIN padron.asignacion a ON a.registro_id = r.id
-    LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
-    LEFT JOIN boundaries.localidad l ON l.cvegeo = u.cvegeo_loc
-    LEFT JOIN boundaries.localidad ld ON ld.cvegeo = r.cve_ent || r.cve_mun || r.cve_loc
-    WHERE r.id = :registro_id AND {_AREA_SQL}
-    """  # noqa: S608
-)
-
-# The person's records within the area: by resolved person, else by valid CURP, else itself.
-_MEMBERSHIPS = text(
-    f"""
-    SELECT r.id AS registro_id, r.programa, r.periodo, r.folio, r.fecha_alta, r.importe
-    FROM padron.registro r
-    LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
-    WHERE (r.id = :registro_id
-           OR r.id IN (SELECT registro_id FROM padron.asignacion WHERE persona_id = :persona_id)
-           OR (CAST(:curp AS text) IS NOT NULL AND r.curp = :curp))
-      AND {_AREA_SQL}
-    ORDER BY r.programa, r.periodo NULLS FIRST, r.id
-    """  # noqa: S608
-)
-
-_WHERE_POINT = text(
-    """
-    SELECT s.clave FROM boundaries.municipio_subdividido s
-    WHERE ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) LIMIT 1
-    """
-)
-_LOCALITY_POLYGON = text(
-    """
-    SELECT lp.cvegeo FROM boundaries.localidad_poligono lp
-    WHERE ST_Covers(lp.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) LIMIT 1
-    """
-)
-_SET_POINT = text(
-    """
-    INSERT INTO padron.ubicacion
-        (registro_id, carga_id, cvegeo_mun, cvegeo_loc, precision, confianza, banderas, geom)
-    VALUES (:registro_id, :carga_id, :mun, :loc, 'verificado_campo', 1.0, '{}',
-            ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
-    ON CONFLICT (registro_id) DO UPDATE SET
-        cvegeo_mun = EXCLUDED.cvegeo_mun,
-        cvegeo_loc = coalesce(EXCLUDED.cvegeo_loc, padron.ubicacion.cvegeo_loc),
-        precision = 'verificado_campo', confianza = 1.0, banderas = '{}', geom = EXCLUDED.geom
-    """
-)
-_KEEP_POINT = text(
-    """
-    INSERT INTO acceso.punto_verificado (registro_id, geom, usuario)
-    VALUES (:registro_id, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :usuario)
-    ON CONFLICT (registro_id) DO UPDATE SET geom = EXCLUDED.geom,
-        usuario = EXCLUDED.usuario, en = now()
-    """
-)
 
 PHOTO_TYPES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
 """Accepted photo formats, recognised by their first bytes (never by name or declared type)."""
@@ -148,7 +63,8 @@ def search(
         if not _CURP.match(curp):
             raise InvalidParameter("CURP no válida: deben ser 18 letras o dígitos.")
     rows = conn.execute(
-        _SEARCH, {"folio": folio, "curp": curp, "municipios": _area(user)}
+        query("geo.access", "search_records.sql"),
+        {"folio": folio, "curp": curp, "municipios": _area(user)},
     ).mappings()
     found = [dict(row) for row in rows]
     criterion = "folio" if folio is not None else "curp"
@@ -170,7 +86,7 @@ def beneficiary(
     memberships = [
         dict(row)
         for row in conn.execute(
-            _MEMBERSHIPS,
+            query("geo.access", "memberships.sql"),
             {
                 "registro_id": registro_id,
                 "persona_id": record["persona_id"],
@@ -217,16 +133,16 @@ def record_verified_point(
     record = _record(conn, user, registro_id)
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
         raise InvalidParameter("Coordenadas no válidas: longitud y latitud en grados decimales.")
-    mun = conn.scalar(_WHERE_POINT, {"lon": lon, "lat": lat})
+    mun = conn.scalar(query("geo.access", "point_municipality.sql"), {"lon": lon, "lat": lat})
     if mun is None:
         raise InvalidParameter("El punto está fuera de Oaxaca.")
     if not user.covers(mun):
         raise InvalidParameter("El punto está fuera de los municipios de su área.")
-    loc = conn.scalar(_LOCALITY_POLYGON, {"lon": lon, "lat": lat})
+    loc = conn.scalar(query("geo.access", "point_locality_polygon.sql"), {"lon": lon, "lat": lat})
     params = {"registro_id": registro_id, "carga_id": record["carga_id"], "mun": mun, "loc": loc,
               "lon": lon, "lat": lat, "usuario": user.nombre}  # fmt: skip
-    conn.execute(_SET_POINT, params)
-    conn.execute(_KEEP_POINT, params)
+    conn.execute(query("geo.access", "set_verified_point.sql"), params)
+    conn.execute(query("geo.access", "keep_verified_point.sql"), params)
     record_event(
         conn, user, "verificar_punto", registro_id=registro_id, carga_id=record["carga_id"],
         detalle=f"antes: {record['precision'] or 'sin ubicación'}", cliente=cliente,
@@ -309,7 +225,10 @@ def get_photo(
 
 def _record(conn: Connection, user: User, registro_id: int) -> dict[str, Any]:
     row = (
-        conn.execute(_RECORD, {"registro_id": registro_id, "municipios": _area(user)})
+        conn.execute(
+            query("geo.access", "record.sql"),
+            {"registro_id": registro_id, "municipios": _area(user)},
+        )
         .mappings()
         .first()
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geo.coverage.rules import RULES, ProgramRules, violations
+from geo.kernel.db import query
 from geo.kernel.errors import InvalidParameter
 from geo.resolve import duplicated_support
 
@@ -30,33 +31,6 @@ geocoder had to guess or found the point contradicting the declared place."""
 KINDS = ("programa_incompatible", "ubicacion_no_confiable")
 """Record lists available through :func:`anomaly_records`."""
 
-_OVERCOVERED = text(
-    """
-    SELECT a.clave AS cvegeo, a.nombre AS nom_loc, a.nom_mun, a.pobtot, x.personas
-    FROM (SELECT clave, sum(personas) AS personas FROM analisis.combinacion
-          WHERE periodo = :periodo AND nivel = 'localidad' GROUP BY clave) x
-    JOIN analisis.area a ON a.nivel = 'localidad' AND a.clave = x.clave
-    WHERE x.personas > a.pobtot
-    ORDER BY x.personas - a.pobtot DESC, a.clave
-    """
-)
-
-_UNTRUSTED = """
-    FROM padron.registro r JOIN padron.ubicacion u ON u.registro_id = r.id
-    WHERE (CAST(:periodo AS text) IS NULL OR r.periodo = :periodo)
-      AND (u.precision = ANY(CAST(:precisiones AS text[]))
-           OR u.banderas && CAST(:banderas AS text[]))
-"""
-
-_INCOMPATIBLE = """
-    FROM padron.registro a
-    JOIN padron.asignacion pa ON pa.registro_id = a.id
-    JOIN padron.asignacion pb ON pb.persona_id = pa.persona_id
-    JOIN padron.registro b ON b.id = pb.registro_id AND b.carga_id = pb.carga_id
-     AND b.periodo IS NOT DISTINCT FROM a.periodo AND a.programa = :a AND b.programa = :b
-    WHERE (CAST(:periodo AS text) IS NULL OR a.periodo = :periodo)
-"""
-
 
 def incompatible_pairs(rules: dict[str, ProgramRules]) -> list[tuple[str, str]]:
     """Pairs of programs declared incompatible by either program's rules (sorted, once)."""
@@ -74,21 +48,19 @@ def anomaly_counts(
     """Every anomaly as counts, plus the list of over-covered localities (aggregated)."""
     params = {"periodo": periodo, "precisiones": list(UNTRUSTED_PRECISIONS),
               "banderas": list(UNTRUSTED_FLAGS)}  # fmt: skip
-    overcovered = (
-        [dict(r) for r in conn.execute(_OVERCOVERED, {"periodo": periodo}).mappings()]
-        if periodo is not None
-        else []
-    )
+    overcovered: list[dict[str, Any]] = []
+    if periodo is not None:
+        rows = conn.execute(
+            query("geo.coverage", "overcovered_localities.sql"), {"periodo": periodo}
+        )
+        overcovered = [dict(r) for r in rows.mappings()]
     untrusted: dict[str, int] = dict(
-        conn.execute(
-            text(f"SELECT r.programa, count(*) {_UNTRUSTED} GROUP BY r.programa"),
-            params,
-        ).all()
+        conn.execute(query("geo.coverage", "untrusted_locations_by_program.sql"), params).all()
     )
     pairs = {
         f"{a} y {b}": int(
             conn.execute(
-                text(f"SELECT count(DISTINCT pa.persona_id) {_INCOMPATIBLE}"),
+                query("geo.coverage", "incompatible_persons.sql"),
                 {"a": a, "b": b, "periodo": periodo},
             ).scalar_one()
         )
@@ -136,23 +108,14 @@ def anomaly_records(
         )
     page = {"limite": limit, "desplazamiento": offset}
     if kind == "ubicacion_no_confiable":
-        sql = (
-            "SELECT r.carga_id AS carga, r.programa, r.periodo, r.folio, u.precision, "
-            f"array_to_string(u.banderas, ';') AS banderas {_UNTRUSTED} "
-            "ORDER BY r.carga_id, r.folio LIMIT :limite OFFSET :desplazamiento"
-        )
         params = {"periodo": periodo, "precisiones": list(UNTRUSTED_PRECISIONS),
                   "banderas": list(UNTRUSTED_FLAGS), **page}  # fmt: skip
-        return [dict(r) for r in conn.execute(text(sql), params).mappings()]
+        records = query("geo.coverage", "untrusted_location_records.sql")
+        return [dict(r) for r in conn.execute(records, params).mappings()]
     rows: list[dict[str, Any]] = []
+    records = query("geo.coverage", "incompatible_records.sql")
     for a, b in incompatible_pairs(rules):
-        sql = (
-            "SELECT a.carga_id AS carga, a.programa, a.periodo, a.folio, "
-            f"b.programa || ' ' || b.folio AS tambien_en {_INCOMPATIBLE} "
-            "ORDER BY a.carga_id, a.folio"
-        )
         rows.extend(
-            dict(r)
-            for r in conn.execute(text(sql), {"a": a, "b": b, "periodo": periodo}).mappings()
+            dict(r) for r in conn.execute(records, {"a": a, "b": b, "periodo": periodo}).mappings()
         )
     return rows[offset : offset + limit]

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 import polars as pl
-from sqlalchemy import Connection, Select, func, select, text
+from sqlalchemy import Connection, Select, func, select
 
 from boundaries.queries import MAX_PAGE_SIZE, parse_grades
 from geo.coverage import tables as a
 from geo.coverage.groups import STANDARD_KEYS, parse_group
+from geo.kernel.db import query
 from geo.kernel.errors import InvalidParameter
 
 LEVELS = ("localidad", "municipio", "distrito", "region")
@@ -208,18 +209,6 @@ class GapFilter:
     grupo: str = "total"
 
 
-_LOCALITIES = """
-SELECT clave AS cvegeo, nombre AS nom_loc, cvegeo_mun, nom_mun, distrito, region, pobtot, gm,
-       grado_orden, fuente_marginacion, anio_marginacion, poblacion::text AS poblacion
-FROM analisis.area WHERE nivel = 'localidad'
-"""
-
-_SETS = """
-SELECT clave AS cvegeo, programas, personas FROM analisis.combinacion
-WHERE periodo = :periodo AND nivel = 'localidad'
-"""
-
-
 @dataclass(frozen=True)
 class _PeriodGaps:
     """What the gap ranking reads for one period: every locality with its census groups and
@@ -247,15 +236,16 @@ def _period_gaps(conn: Connection, periodo: str, version: object) -> _PeriodGaps
     if cached is not None and cached[0] == version:
         return cached[1]
     localities = pl.DataFrame(
-        [dict(r) for r in conn.execute(text(_LOCALITIES)).mappings()],
+        [dict(r) for r in conn.execute(query("geo.coverage", "gap_localities.sql")).mappings()],
         schema={"cvegeo": pl.String, "nom_loc": pl.String, "cvegeo_mun": pl.String,
                 "nom_mun": pl.String, "distrito": pl.String, "region": pl.String,
                 "pobtot": pl.Int64, "gm": pl.String, "grado_orden": pl.Int64,
                 "fuente_marginacion": pl.String, "anio_marginacion": pl.Int64,
                 "poblacion": pl.String},
     )  # fmt: skip
+    program_sets = conn.execute(query("geo.coverage", "gap_program_sets.sql"), {"periodo": periodo})
     sets = pl.DataFrame(
-        [dict(r) for r in conn.execute(text(_SETS), {"periodo": periodo}).mappings()],
+        [dict(r) for r in program_sets.mappings()],
         schema={"cvegeo": pl.String, "programas": pl.List(pl.String), "personas": pl.Int64},
     )
     present = (

@@ -12,32 +12,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from geo.coverage import tables as a
 from geo.coverage.groups import STANDARD_KEYS, Group, parse_group
 from geo.ingest.tables import registro
-from geo.kernel.db import run_sql_file
+from geo.kernel.db import query, run_sql_file
 
 LOCK_KEY = "analisis.cobertura"
-
-_FINGERPRINTS = text(
-    """
-    SELECT c.id, c.programa,
-           concat_ws(':', coalesce(r.filas, 0), coalesce(a.personas, 0), coalesce(a.suma, 0),
-                     coalesce(u.filas, 0), coalesce(u.lugares, 0)) AS huella
-    FROM padron.carga c
-    LEFT JOIN (SELECT carga_id, count(*) AS filas FROM padron.registro GROUP BY carga_id) r
-           ON r.carga_id = c.id
-    LEFT JOIN (SELECT carga_id, count(*) AS personas, sum(persona_id) AS suma
-               FROM padron.asignacion GROUP BY carga_id) a ON a.carga_id = c.id
-    LEFT JOIN (SELECT carga_id, count(*) AS filas,
-                      sum(hashtext(coalesce(cvegeo_loc, cvegeo_mun, '-'))) AS lugares
-               FROM padron.ubicacion GROUP BY carga_id) u ON u.carga_id = c.id
-    """
-)
-"""One pass over registro, asignacion and ubicacion: what resolution, geocoding or a new batch
-changes."""
 
 
 @dataclass
@@ -63,14 +45,17 @@ def refresh(
     report = RefreshReport()
     with engine.begin() as conn:
         # One refresh at a time; a concurrent ingest simply waits for the next refresh.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": LOCK_KEY})
+        conn.execute(query("geo.coverage", "lock_refresh.sql"), {"k": LOCK_KEY})
         if rebuild_areas or _areas_stale(conn):
             build_areas(conn)
             report.areas_reconstruidas = True
         for group in grupos.values():
             ensure_group(conn, group)
 
-        current = {row.id: (row.programa, row.huella) for row in conn.execute(_FINGERPRINTS)}
+        current = {
+            row.id: (row.programa, row.huella)
+            for row in conn.execute(query("geo.coverage", "batch_fingerprints.sql"))
+        }
         previous = {
             row.carga_id: (row.programa, list(row.periodos), row.huella)
             for row in conn.execute(select(a.refresco_carga))
@@ -168,12 +153,11 @@ def refresh(
 def _tidy(engine: Engine, report: RefreshReport) -> None:
     """Fresh statistics for the planner, and compact areas: adding each population group
     rewrites every area row, and the gap query scans the localities on every request."""
-    tables = ["analisis.cobertura", "analisis.combinacion"] if report.refrescados else []
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if report.areas_reconstruidas:
-            conn.execute(text("VACUUM (FULL, ANALYZE) analisis.area"))
-        for table in tables:
-            conn.execute(text(f"ANALYZE {table}"))
+            conn.execute(query("geo.coverage", "vacuum_areas.sql"))
+        if report.refrescados:
+            run_sql_file(conn, "geo.coverage", "analyze_coverage.sql")
 
 
 def build_areas(conn: Connection) -> None:
@@ -196,12 +180,7 @@ def ensure_group(conn: Connection, group: Group, *, force: bool = False) -> None
     ):
         return
     if group.clave == "total":  # the census total, exactly (age groups miss unspecified ages)
-        conn.execute(
-            text(
-                "UPDATE analisis.area "
-                "SET poblacion = poblacion || jsonb_build_object('total', pobtot)"
-            )
-        )
+        conn.execute(query("geo.coverage", "area_total_population.sql"))
         return
     run_sql_file(
         conn,

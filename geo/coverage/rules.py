@@ -21,10 +21,11 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from boundaries.queries import parse_grades
 from geo.coverage.groups import Group, group_for
+from geo.kernel.db import query, run_sql_file
 from geo.kernel.errors import InvalidParameter
 
 RULES = {
@@ -128,62 +129,6 @@ def target_groups(rules: dict[str, ProgramRules]) -> dict[str, Group]:
 
 # -- violations --------------------------------------------------------------------------------
 
-_VIOLATIONS_SQL = """
-CREATE TEMP TABLE violacion ON COMMIT DROP AS
-WITH base AS (
-    SELECT r.id, r.carga_id, r.folio, r.periodo, r.sexo, r.importe, a.persona_id,
-           u.cvegeo_loc, u.cvegeo_mun, b.gm,
-           date_part('year', age(coalesce(r.fecha_alta,
-               CASE WHEN r.periodo ~ '^\\d{4}' THEN make_date(left(r.periodo, 4)::int, 1, 1) END,
-               current_date), r.fecha_nacimiento))::int AS edad
-    FROM padron.registro r
-    LEFT JOIN padron.asignacion a ON a.registro_id = r.id
-    LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
-    LEFT JOIN boundaries.marginacion_mejor b ON b.cvegeo = u.cvegeo_loc
-    WHERE r.programa = :programa AND (CAST(:periodo AS text) IS NULL OR r.periodo = :periodo)
-),
-checks AS (
-    SELECT id, carga_id, folio, periodo, 'sin_fecha_nacimiento' AS regla, NULL::text AS detalle
-    FROM base WHERE :con_edad AND edad IS NULL
-    UNION ALL
-    SELECT id, carga_id, folio, periodo, 'edad_fuera_de_rango', edad || ' años'
-    FROM base WHERE edad < coalesce(CAST(:edad_min AS int), 0)
-                 OR edad > coalesce(CAST(:edad_max AS int), 200)
-    UNION ALL
-    SELECT id, carga_id, folio, periodo, 'sexo_no_objetivo', sexo
-    FROM base WHERE CAST(:sexo AS text) IS NOT NULL AND sexo IS DISTINCT FROM :sexo
-    UNION ALL
-    SELECT id, carga_id, folio, periodo, 'fuera_de_zona',
-           coalesce(cvegeo_loc, cvegeo_mun, 'sin ubicar')
-           || ' (' || coalesce(gm, 'sin grado') || ')'
-    FROM base
-    WHERE (cardinality(CAST(:grados AS text[])) > 0
-           AND NOT coalesce(gm = ANY(CAST(:grados AS text[])), false))
-       OR (cardinality(CAST(:municipios AS text[])) > 0
-           AND NOT coalesce(cvegeo_mun = ANY(CAST(:municipios AS text[])), false))
-       OR (cardinality(CAST(:localidades AS text[])) > 0
-           AND NOT coalesce(cvegeo_loc = ANY(CAST(:localidades AS text[])), false))
-    UNION ALL
-    SELECT b.id, b.carga_id, b.folio, b.periodo, 'programa_incompatible',
-           string_agg(DISTINCT o.programa, ', ')
-    FROM base b
-    JOIN padron.asignacion oa ON oa.persona_id = b.persona_id
-    JOIN padron.registro o ON o.id = oa.registro_id AND o.carga_id = oa.carga_id
-     AND o.periodo IS NOT DISTINCT FROM b.periodo
-     AND o.programa = ANY(CAST(:incompatibles AS text[]))
-    GROUP BY b.id, b.carga_id, b.folio, b.periodo
-    UNION ALL
-    SELECT b.id, b.carga_id, b.folio, b.periodo, 'importe_distinto',
-           coalesce(b.importe::text, 'sin importe') || ' en vez de ' || m.importe
-    FROM base b JOIN (SELECT unnest(CAST(:montos_periodo AS text[])) AS periodo,
-                             unnest(CAST(:montos_importe AS numeric[])) AS importe) m
-      ON m.periodo = b.periodo
-    WHERE b.importe IS DISTINCT FROM m.importe
-)
-SELECT * FROM checks
-"""
-"""The violations of one program, into a temporary table ``violacion`` of this transaction."""
-
 
 @dataclass(frozen=True)
 class Violations:
@@ -226,30 +171,16 @@ def violations(
 ) -> Violations:
     """Check every record of the program (optionally one period) against its rules."""
     params = _params(rules, periodo)
-    conn.execute(text("DROP TABLE IF EXISTS pg_temp.violacion"))
-    conn.execute(text(_VIOLATIONS_SQL), params)
-    counts = conn.execute(text("SELECT regla, count(*) FROM violacion GROUP BY regla")).all()
-    distinct = conn.execute(text("SELECT count(DISTINCT id) FROM violacion")).scalar_one()
-    total = conn.execute(
-        text(
-            "SELECT count(*) FROM padron.registro WHERE programa = :programa "
-            "AND (CAST(:periodo AS text) IS NULL OR periodo = :periodo)"
-        ),
-        params,
-    ).scalar_one()
+    run_sql_file(conn, "geo.coverage", "violations.sql", **params)
+    counts = conn.execute(query("geo.coverage", "violation_counts.sql")).all()
+    distinct = conn.execute(query("geo.coverage", "violating_records.sql")).scalar_one()
+    total = conn.execute(query("geo.coverage", "program_records.sql"), params).scalar_one()
     rows: list[dict[str, Any]] = []
     if detalle:
-        rows = [
-            dict(r)
-            for r in conn.execute(
-                text(
-                    "SELECT carga_id AS carga, folio, periodo, regla, detalle FROM violacion "
-                    "ORDER BY carga_id, folio, regla LIMIT :limite OFFSET :desplazamiento"
-                ),
-                {"limite": limit, "desplazamiento": offset},
-            ).mappings()
-        ]
-    conn.execute(text("DROP TABLE pg_temp.violacion"))
+        page = {"limite": limit, "desplazamiento": offset}
+        found = conn.execute(query("geo.coverage", "violation_details.sql"), page)
+        rows = [dict(r) for r in found.mappings()]
+    conn.execute(query("geo.coverage", "drop_violations.sql"))
     return Violations(
         programa=rules.programa,
         registros=int(total),

@@ -1,7 +1,7 @@
 """Place every loaded record in a municipality, a locality and a point, with honest precision.
 
-The work is set-based SQL (``geo/sql/geocode.sql``) over one batch at a time; results go to
-``padron.ubicacion``, one row per record, and re-running a batch replaces its rows.
+The work is set-based SQL (``geo/geocode/sql/geocode.sql``) over one batch at a time; results go
+to ``padron.ubicacion``, one row per record, and re-running a batch replaces its rows.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, select
 from geo.ingest import tables as t
 from geo.ingest.reader import cell_columns, open_roster, read_chunks
 from geo.ingest.tables import RAW_SEPARATOR
+from geo.kernel.db import sql_text
 from geo.kernel.errors import InvalidParameter, NotFound
 
 PART_BYTES = 32 << 20
@@ -54,9 +55,13 @@ class ArchiveWriter:
 
     def _write(self, conn: psycopg.Connection[Any], number: int, block: bytes) -> None:
         conn.execute(
-            "INSERT INTO padron.carga_archivo (carga_id, parte, contenido, tamano, datos)"
-            " VALUES (%s, %s, 'original', %s, %b)",
-            (self._carga_id, number, len(block), self._codec.compress(block, asbytes=True)),
+            sql_text("geo.ingest", "archive_part.sql"),
+            {
+                "carga_id": self._carga_id,
+                "parte": number,
+                "tamano": len(block),
+                "datos": self._codec.compress(block, asbytes=True),
+            },
         )
 
 

@@ -23,8 +23,7 @@ from typing import Any
 
 import polars as pl
 import psycopg
-from psycopg import sql
-from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from geo.ingest import tables as t
 from geo.ingest.archive import ArchiveWriter
@@ -32,7 +31,7 @@ from geo.ingest.layouts import PUB, Layout
 from geo.ingest.normalise import normalise, raw_text
 from geo.ingest.reader import Roster, open_roster, read_chunks
 from geo.ingest.tables import RAW_SEPARATOR, raw_values
-from geo.kernel.db import copy_csv, csv_for_copy, execute_composed, psycopg_connection
+from geo.kernel.db import copy_csv, csv_for_copy, execute_composed, psycopg_connection, query
 from geo.kernel.errors import InvalidParameter, NotFound
 
 PROGRAM_KEY = re.compile(r"^[A-Z0-9_-]{1,40}$")
@@ -80,20 +79,13 @@ def ingest_file(
         with engine.begin() as conn:
             # One ingest per program at a time: folio uniqueness across batches is checked here.
             conn.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-                {"k": f"padron.ingest:{programa}"},
+                query("geo.ingest", "lock_program.sql"), {"k": f"padron.ingest:{programa}"}
             )
             previous = _previous_batch(conn, programa, periodo, roster.sha256)
             if previous is not None:
                 return previous
             started = datetime.now(UTC)
-            conn.execute(
-                text(
-                    "INSERT INTO padron.programa (clave, nombre) VALUES (:c, :c) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                {"c": programa},
-            )
+            conn.execute(query("geo.ingest", "add_program.sql"), {"c": programa})
             carga_id = conn.execute(
                 insert(t.carga)
                 .values(
@@ -143,22 +135,22 @@ def ingest_file(
 
 def create_partition(conn: Connection, carga_id: int) -> None:
     """The batch's own table, ``padron.registro_<carga_id>``, without indexes until attached."""
-    execute_composed(
-        conn,
-        sql.SQL(
-            "CREATE TABLE {} (LIKE padron.registro INCLUDING DEFAULTS, CHECK (carga_id = {}))"
-        ).format(sql.Identifier("padron", f"registro_{carga_id}"), sql.Literal(carga_id)),
-    )
+    _partition_ddl(conn, "create_partition.sql", carga_id)
 
 
 def attach_partition(conn: Connection, carga_id: int) -> None:
     """Make the batch's table part of ``padron.registro``: its indexes are built in bulk here
     and its foreign key checked (the CHECK constraint spares a scan of its rows)."""
+    _partition_ddl(conn, "attach_partition.sql", carga_id)
+
+
+def _partition_ddl(conn: Connection, name: str, carga_id: int) -> None:
     execute_composed(
         conn,
-        sql.SQL("ALTER TABLE padron.registro ATTACH PARTITION {} FOR VALUES IN ({})").format(
-            sql.Identifier("padron", f"registro_{carga_id}"), sql.Literal(carga_id)
-        ),
+        "geo.ingest",
+        name,
+        identifiers={"partition": ("padron", f"registro_{carga_id}")},
+        literals={"carga_id": carga_id},
     )
 
 

@@ -7,7 +7,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any, cast
 
@@ -41,8 +41,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 @functools.cache
 def sql_text(package: str, name: str) -> str:
-    """The text of ``<package>/sql/<name>`` (read once per process)."""
-    return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
+    """The text of ``<package>/sql/<name>`` without its ``--`` comment lines (read once per
+    process): a ``:name`` or ``{name}`` in a comment would otherwise read as a parameter."""
+    script = resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
+    return "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
 
 
 def query(package: str, name: str) -> TextClause:
@@ -54,11 +56,9 @@ def query(package: str, name: str) -> TextClause:
 def run_sql_file(conn: Connection, package: str, name: str, **params: Any) -> None:
     """Run the statements of ``<package>/sql/<name>`` in order, with bound ``params``.
 
-    Statements are separated by ``;`` at the end of a line; ``--`` comment lines are skipped.
+    Statements are separated by ``;`` at the end of a line.
     """
-    script = sql_text(package, name)
-    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
-    for statement in re.split(r";\s*$", code, flags=re.MULTILINE):
+    for statement in re.split(r";\s*$", sql_text(package, name), flags=re.MULTILINE):
         if statement.strip():
             conn.execute(text(statement), params)
 
@@ -79,9 +79,20 @@ def psycopg_connection(conn: Connection) -> psycopg.Connection[Any]:
     return cast("psycopg.Connection[Any]", raw)
 
 
-def execute_composed(conn: Connection, statement: sql.Composed) -> None:
-    """Run a statement composed with :mod:`psycopg.sql` (identifiers quoted by psycopg) on the
-    transaction of ``conn``."""
+def execute_composed(
+    conn: Connection,
+    package: str,
+    name: str,
+    *,
+    identifiers: Mapping[str, Sequence[str]],
+    literals: Mapping[str, object] | None = None,
+) -> None:
+    """Run the statement of ``<package>/sql/<name>`` on the transaction of ``conn``, its
+    ``{placeholders}`` filled by :mod:`psycopg.sql`: ``identifiers`` quoted as (schema-qualified)
+    names, ``literals`` quoted as constants where PostgreSQL takes no bound parameter (DDL)."""
+    parts: dict[str, sql.Composable] = {k: sql.Identifier(*v) for k, v in identifiers.items()}
+    parts |= {k: sql.Literal(v) for k, v in (literals or {}).items()}
+    statement = sql.SQL(sql_text(package, name)).format(**parts)
     with psycopg_connection(conn).cursor() as cursor:
         cursor.execute(statement)
 

@@ -5,12 +5,29 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.settings import Settings
+from tests.conftest import fresh_database
+
 
 def test_health_reports_database_and_reference_data(client: TestClient) -> None:
     body = client.get("/salud").json()
     assert body["estado"] == "ok"
     assert body["postgis"].startswith("3.")
     assert (body["municipios"], body["localidades"]) == (570, 10_723)
+
+
+def test_health_is_degraded_without_the_schema(settings: Settings) -> None:
+    with (
+        fresh_database() as url,
+        TestClient(create_app(settings.model_copy(update={"database_url": url}))) as empty,
+    ):
+        response = empty.get("/salud")
+    assert response.status_code == 503
+    assert response.json() == {
+        "estado": "degradado", "base_de_datos": "sin conexión o sin esquema", "postgis": None,
+        "municipios": None, "localidades": None,
+    }  # fmt: skip
 
 
 def test_municipios_filter_by_grade_and_paginate(client: TestClient) -> None:

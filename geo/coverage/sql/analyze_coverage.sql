@@ -1,0 +1,3 @@
+-- Fresh statistics for the planner after coverage was recomputed.
+ANALYZE analisis.cobertura;
+ANALYZE analisis.combinacion;

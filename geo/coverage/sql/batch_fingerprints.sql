@@ -1,0 +1,13 @@
+-- A fingerprint of every batch: its rows, resolved persons and places, in one pass over
+-- registro, asignacion and ubicacion (what resolution, geocoding or a new batch changes).
+SELECT c.id, c.programa,
+       concat_ws(':', coalesce(r.filas, 0), coalesce(a.personas, 0), coalesce(a.suma, 0),
+                 coalesce(u.filas, 0), coalesce(u.lugares, 0)) AS huella
+FROM padron.carga c
+LEFT JOIN (SELECT carga_id, count(*) AS filas FROM padron.registro GROUP BY carga_id) r
+       ON r.carga_id = c.id
+LEFT JOIN (SELECT carga_id, count(*) AS personas, sum(persona_id) AS suma
+           FROM padron.asignacion GROUP BY carga_id) a ON a.carga_id = c.id
+LEFT JOIN (SELECT carga_id, count(*) AS filas,
+                  sum(hashtext(coalesce(cvegeo_loc, cvegeo_mun, '-'))) AS lugares
+           FROM padron.ubicacion GROUP BY carga_id) u ON u.carga_id = c.id

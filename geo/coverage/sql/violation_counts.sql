@@ -1,0 +1,2 @@
+-- Records breaking each rule, from violations.sql.
+SELECT regla, count(*) FROM violacion GROUP BY regla
