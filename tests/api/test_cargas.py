@@ -101,8 +101,8 @@ def test_an_upload_of_people_already_in_another_program_counts_each_person_once(
             "FH_NACIMIENTO": born.isoformat(),
             "CD_SEXO": sex,
             "NB_CURP": curp.build(first, second, given, born, sex, "20"),
-            "PERIODO": "2031",
-            "CVE_MUN": "185",  # San Juan Bautista Tuxtepec: no other test uses it in 2031
+            "PERIODO": "2041",
+            "CVE_MUN": "185",  # San Juan Bautista Tuxtepec: no other test uses it in 2041
             "NOM_MUN": "San Juan Bautista Tuxtepec",
             "CVE_LOC": "0001",
             "NOM_LOC": "San Juan Bautista Tuxtepec",
@@ -125,7 +125,7 @@ def test_an_upload_of_people_already_in_another_program_counts_each_person_once(
         sets = conn.execute(
             text(
                 "SELECT programas, personas FROM analisis.combinacion"
-                " WHERE periodo = '2031' AND nivel = 'municipio' AND clave = '20185'"
+                " WHERE periodo = '2041' AND nivel = 'municipio' AND clave = '20185'"
             )
         ).all()
     assert [(list(p), n) for p, n in sets] == [(["UNA_VEZ_A", "UNA_VEZ_B"], 3)]
