@@ -87,7 +87,7 @@ def cobertura(
     ] = FormatoCobertura.json,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
-) -> Any:
+) -> dict[str, Any] | JSONResponse | StreamingResponse:
     """Unique persons, census population (of the program's target group) and coverage ratio.
 
     ``cobertura`` is a fraction (0.25 = 25 %); CSV returns every matching row, unpaginated."""
