@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 
+from api import errors
 from api.deps import ConnDep, SettingsDep
+from api.models.acceso import Token
 from geo.access.users import User, authenticate, issue_token, user_for_token
 from geo.kernel.errors import InvalidParameter
 
@@ -22,6 +24,8 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
 router = APIRouter(tags=["acceso"])
 
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+AUTH_ERRORS = errors.responses(401, 403)
+"""The answers of a route behind :func:`require_role`, for its OpenAPI ``responses``."""
 
 
 def current_user(conn: ConnDep, secret: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
@@ -52,12 +56,21 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-@router.post("/token", summary="Obtener un token de acceso (OAuth2, flujo de contraseña)")
+@router.post(
+    "/token",
+    response_model=Token,
+    summary="Obtener un token de acceso (OAuth2, flujo de contraseña)",
+    description="Cambia usuario y contraseña por un token opaco que vence; envíelo en "
+    "`Authorization: Bearer <token>`. Un usuario desconocido, una contraseña equivocada o un "
+    "usuario desactivado responden 401 con el mismo mensaje.",
+    response_description="El token y su vigencia.",
+    responses=errors.responses(401, 422, 503),
+)
 def obtener_token(
     conn: ConnDep,
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-) -> dict[str, Any]:
+) -> Token:
     """Exchange user name and password for a bearer token that expires."""
     try:
         user_id = authenticate(conn, form.username, form.password)
@@ -65,9 +78,9 @@ def obtener_token(
         raise HTTPException(401, str(error), UNAUTHORIZED) from None
     issued = issue_token(conn, user_id, timedelta(minutes=settings.token_minutes))
     conn.commit()
-    return {
-        "access_token": issued.access_token,
-        "token_type": "bearer",
-        "expires_in": settings.token_minutes * 60,
-        "expira_en": issued.expira_en.isoformat(),
-    }
+    return Token(
+        access_token=issued.access_token,
+        token_type="bearer",
+        expires_in=settings.token_minutes * 60,
+        expira_en=issued.expira_en,
+    )

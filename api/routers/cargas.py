@@ -7,17 +7,30 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import Path as PathParam
 
+from api import errors
 from api.deps import ConnDep, SettingsDep
-from api.security import AdminUser
+from api.models.cargas import CargaCreada, EstadoCarga
+from api.security import AUTH_ERRORS, AdminUser
 from geo.coverage.rules import load_rules, target_groups
 from geo.ingest import PUB, batch_status
 from geo.pipeline import RosterFile, process_rosters
 
-router = APIRouter(tags=["cargas"])
+router = APIRouter(tags=["cargas"], responses={**AUTH_ERRORS, **errors.responses(422, 503)})
 
 
-@router.post("/cargas", status_code=201, summary="Cargar un padrón (CSV o XLSX, formato PUB)")
+@router.post(
+    "/cargas",
+    status_code=201,
+    response_model=CargaCreada,
+    summary="Cargar un padrón (CSV o XLSX, formato PUB)",
+    description="Carga un padrón y lo lleva por geocodificación, resolución de personas y "
+    "recálculo de cobertura antes de responder. El mismo contenido dos veces se informa como "
+    "ya cargado, sin repetirse. Solo administración.",
+    response_description="La carga, sus conteos y lo que se recalculó.",
+    responses=errors.responses(413),
+)
 def crear_carga(
     user: AdminUser,
     request_settings: SettingsDep,
@@ -63,8 +76,20 @@ def crear_carga(
     }
 
 
-@router.get("/cargas/{carga_id}", summary="Estado de una carga")
-def ver_carga(_: AdminUser, conn: ConnDep, carga_id: int) -> dict[str, Any]:
+@router.get(
+    "/cargas/{carga_id}",
+    response_model=EstadoCarga,
+    summary="Estado de una carga",
+    description="Conteos y datos de control de una carga, con los rechazos por motivo; las "
+    "filas no se exponen aquí. Solo administración.",
+    response_description="El estado de la carga.",
+    responses=errors.responses(404),
+)
+def ver_carga(
+    _: AdminUser,
+    conn: ConnDep,
+    carga_id: Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id de la carga.")],
+) -> dict[str, object]:
     """Counts and bookkeeping of one batch; rows themselves are not exposed here."""
     return batch_status(conn, carga_id)
 
