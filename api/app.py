@@ -19,6 +19,7 @@ from api.routers import (
     campo,
     cargas,
     cobertura,
+    docs,
     geografia,
     mapa,
     reglas,
@@ -77,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.1.0",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
+        redoc_url=None,
         openapi_tags=TAGS,
         dependencies=[Depends(errors.reject_control_characters)],
         responses=errors.responses(400),
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_window = MinuteWindow()
     errors.install(app)
     app.include_router(salud.router)
+    app.include_router(docs.router)
     limited = errors.responses(429)
     public = [Depends(public_rate_limit)]
     app.include_router(geografia.router, dependencies=public, responses=limited)

@@ -29,21 +29,22 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[str]:
-    """The real app served by uvicorn on a free loopback port; yields its base URL. Every
-    answer the pages got must match the app's OpenAPI document (checked when it stops)."""
+def live_server(settings: Settings, host: str = "127.0.0.1") -> Iterator[str]:
+    """The real app served by uvicorn on a free port of a loopback ``host``; yields its base
+    URL. Every answer the pages got must match the app's OpenAPI document (checked when it
+    stops)."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         port = probe.getsockname()[1]
     app = CheckedApp(create_app(settings))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
