@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ import httpx
 from boundaries.catalog import Catalog, Product, State, load_catalog
 from geo.kernel.checksums import sha256_of
 from geo.kernel.errors import InvalidParameter, PadronError
+from geo.kernel.progress import Progress, silent
 
 LOCK_FILE = "checksums.lock.json"
 """Checksums recorded on first download, in the cache directory."""
@@ -73,6 +74,7 @@ def fetch_state(
     *,
     max_attempts: int = 5,
     backoff_seconds: float = 1.0,
+    progress: Progress | None = None,
 ) -> list[FetchedFile]:
     """Download (or find in ``cache_dir``) the products of one state and verify them.
 
@@ -89,6 +91,8 @@ def fetch_state(
         Defaults: the shipped ``catalog.toml`` and a new ``httpx.Client`` closed on return.
     max_attempts, backoff_seconds
         Attempts per URL and the first wait between them (doubled after each failure).
+    progress
+        Told the bytes of each product as they arrive (a step per product).
     """
     if max_attempts < 1 or backoff_seconds < 0:
         raise InvalidParameter("max_attempts debe ser ≥ 1 y backoff_seconds ≥ 0.")
@@ -102,7 +106,10 @@ def fetch_state(
     )
     retry = _Retry(max_attempts, backoff_seconds)
     try:
-        return [_fetch_product(http, product, state, cache_dir, lock, retry) for product in chosen]
+        return [
+            _fetch_product(http, product, state, cache_dir, lock, retry, progress or silent)
+            for product in chosen
+        ]
     finally:
         if client is None:
             http.close()
@@ -112,6 +119,10 @@ def fetch_state(
 class _Retry:
     max_attempts: int
     backoff_seconds: float
+
+
+_Bytes = Callable[[int, int | None], None]
+"""Told the bytes of a download so far, and its size once known."""
 
 
 def _choose(catalog: Catalog, keys: Sequence[str] | None) -> list[Product]:
@@ -129,8 +140,17 @@ def _choose(catalog: Catalog, keys: Sequence[str] | None) -> list[Product]:
 
 
 def _fetch_product(
-    http: httpx.Client, product: Product, state: State, cache_dir: Path, lock: _Lock, retry: _Retry
+    http: httpx.Client,
+    product: Product,
+    state: State,
+    cache_dir: Path,
+    lock: _Lock,
+    retry: _Retry,
+    progress: Progress,
 ) -> FetchedFile:
+    def received(done: int, total: int | None) -> None:
+        progress(f"Descarga de {product.key}", done, total, "bytes")
+
     target = cache_dir / product.key / product.file_name(state)
     rel = target.relative_to(cache_dir).as_posix()
     pinned = product.sha256.get(target.name)
@@ -141,12 +161,14 @@ def _fetch_product(
             if expected is None:
                 lock.record(rel, digest, "", target.stat().st_size)
             log.info("%s ya está en caché y su suma coincide.", rel)
+            received(target.stat().st_size, target.stat().st_size)
             url = lock.url(rel) or product.urls_for(state)[0]
             return _result(product, state, target, digest, url, from_cache=True)
         log.warning("%s en caché no coincide con su suma registrada; se descarga de nuevo.", rel)
         target.unlink()
     target.parent.mkdir(parents=True, exist_ok=True)
-    url, part = _download_any(http, product, state, target, retry)
+    url, part = _download_any(http, product, state, target, retry, received)
+    received(part.stat().st_size, part.stat().st_size)
     digest = sha256_of(part)
     if expected is not None and digest != expected:
         part.unlink()
@@ -186,7 +208,12 @@ def _result(
 
 
 def _download_any(
-    http: httpx.Client, product: Product, state: State, target: Path, retry: _Retry
+    http: httpx.Client,
+    product: Product,
+    state: State,
+    target: Path,
+    retry: _Retry,
+    received: _Bytes,
 ) -> tuple[str, Path]:
     """Try each URL of the product in turn; return the one that worked and its ``.part`` file."""
     errors = []
@@ -195,7 +222,7 @@ def _download_any(
         tag = hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()[:8]
         part = target.with_name(f"{target.name}.{tag}.part")
         try:
-            _download(http, url, part, retry)
+            _download(http, url, part, retry, received)
             _check_content(part, product, url)
         except FetchError as exc:
             errors.append(str(exc))
@@ -211,11 +238,11 @@ def _download_any(
     )
 
 
-def _download(http: httpx.Client, url: str, part: Path, retry: _Retry) -> None:
+def _download(http: httpx.Client, url: str, part: Path, retry: _Retry, received: _Bytes) -> None:
     failures = 0
     while True:
         try:
-            _transfer(http, url, part)
+            _transfer(http, url, part, received)
             return
         except _Retryable as exc:
             failures += 1
@@ -229,7 +256,7 @@ def _download(http: httpx.Client, url: str, part: Path, retry: _Retry) -> None:
             time.sleep(delay)
 
 
-def _transfer(http: httpx.Client, url: str, part: Path) -> None:
+def _transfer(http: httpx.Client, url: str, part: Path, received: _Bytes) -> None:
     """One GET, resuming from the bytes already in ``part``."""
     offset = part.stat().st_size if part.exists() else 0
     # Identity encoding: Range offsets then count the bytes we store.
@@ -254,12 +281,15 @@ def _transfer(http: httpx.Client, url: str, part: Path) -> None:
             else:
                 raise FetchError(f"{url} respondió HTTP {status}.")
             length = response.headers.get("Content-Length")
+            start = offset if mode == "ab" else 0
+            size = start + int(length) if length is not None and length.isdigit() else None
             written = 0
             with part.open(mode) as out:
                 # No chunk size: a fixed one buffers bytes that a cut connection would lose.
                 for chunk in response.iter_bytes():
                     out.write(chunk)
                     written += len(chunk)
+                    received(start + written, size)
     except httpx.TransportError as exc:
         raise _Retryable(f"error de conexión ({type(exc).__name__}: {exc})") from exc
     if length is not None and length.isdigit() and written < int(length):

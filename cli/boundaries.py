@@ -75,9 +75,12 @@ def fetch(
 ) -> None:
     """Descarga de sus editores (INEGI, CONAPO) los productos de una entidad, con sumas SHA-256."""
     from boundaries.fetch import fetch_state
+    from cli.progress import progress_bars
 
     cache = destino or settings().home / "descargas"
-    for item in fetch_state(entidad, cache, products=producto):
+    with progress_bars() as progress:
+        fetched = fetch_state(entidad, cache, products=producto, progress=progress)
+    for item in fetched:
         origin = "caché" if item.from_cache else item.url
         typer.echo(f"  {item.product}: {item.path} ({origin}; sha256 {item.sha256[:12]}…)")
     typer.echo(f"Listo; cargue con: padron boundaries load --desde {cache} --entidad {entidad}")

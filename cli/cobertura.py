@@ -38,12 +38,15 @@ def refrescar(
     ] = False,
 ) -> None:
     """Recalcula la cobertura solo de los programas y periodos cuyas cargas cambiaron."""
+    from cli.progress import progress_bars
     from cli.steps import print_refresh
     from geo.coverage.refresh import refresh
     from geo.coverage.rules import load_rules, target_groups
 
     groups = target_groups(load_rules(settings().reglas_dir))
-    print_refresh(refresh(engine(), groups, rebuild_areas=areas))
+    with progress_bars() as progress:
+        report = refresh(engine(), groups, rebuild_areas=areas, progress=progress)
+    print_refresh(report)
 
 
 @app.command("exportar")

@@ -11,6 +11,8 @@ import typer
 from cli.common import engine, settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from api.settings import Settings
     from devtools.synth import SynthSummary
 
@@ -48,9 +50,13 @@ def synth(
     ] = 2016,
 ) -> None:
     """Escribe padrones sintéticos (formato PUB) sobre las localidades reales, con su verdad."""
+    from cli.progress import progress_bars
     from devtools.synth import SynthConfig, generate
 
-    print_synth(generate(settings().data_dir, salida, SynthConfig.seed_sized(escala, semilla)))
+    config = SynthConfig.seed_sized(escala, semilla)
+    with progress_bars() as progress:
+        summary = generate(settings().data_dir, salida, config, progress)
+    print_synth(summary)
 
 
 def print_synth(summary: SynthSummary) -> None:
@@ -66,25 +72,40 @@ def demo(
 ) -> None:
     """Trabajo principal: base local, geografía de Oaxaca, padrón de muestra (cargado, ubicado,
     resuelto en personas y con cobertura), API y mapa."""
+    current = settings()
+    fill_demo(current, engine())
+    run_server(current, host, puerto)
+
+
+DEMO_SCALE = 0.01
+"""The demo's sample rosters: 1 % of Oaxaca's real sizes (38,218 rows)."""
+
+
+def fill_demo(current: Settings, target: Engine, scale: float = DEMO_SCALE) -> None:
+    """What ``padron demo`` puts in ``target``: the newest schema, Oaxaca's geography, and
+    sample rosters of ``scale`` (written once under ``PADRON_HOME/muestra``) through the whole
+    pipeline. The tests fill their demo database with this too, at a smaller scale."""
     from boundaries.load import SourceFiles, load_state
     from cli.boundaries import print_load
+    from cli.progress import progress_bars
     from cli.steps import print_ingest, print_pending
     from devtools.synth import SynthConfig, generate
     from geo.coverage.rules import load_rules, target_groups
     from geo.kernel.db import upgrade
     from geo.pipeline import RosterFile, process_rosters
 
-    current = settings()
-    target = engine()
     upgrade(target)
     print_load(load_state(target, SourceFiles.discover(current.data_dir), "20"))
     sample = current.home / "muestra"
-    config = SynthConfig.seed_sized(scale=0.01)
+    config = SynthConfig.seed_sized(scale)
     if not (sample / "verdad.csv").exists():
-        print_synth(generate(current.data_dir, sample, config))
+        with progress_bars() as progress:
+            summary = generate(current.data_dir, sample, config, progress)
+        print_synth(summary)
+    groups = target_groups(load_rules(current.reglas_dir))
     rosters = [RosterFile(sample / p.file_name, p.code, p.period) for p in config.programs]
-    report = process_rosters(target, rosters, target_groups(load_rules(current.reglas_dir)))
+    with progress_bars() as progress:
+        report = process_rosters(target, rosters, groups, progress)
     for ingested in report.ingests:
         print_ingest(ingested)
     print_pending(report.pending)
-    run_server(current, host, puerto)

@@ -33,6 +33,7 @@ def ingest(
 
     Cada renglón queda cargado o rechazado con su motivo.
     """
+    from cli.progress import progress_bars
     from geo.coverage.rules import load_rules, target_groups
     from geo.ingest import load_layout
     from geo.kernel.db import upgrade
@@ -41,7 +42,9 @@ def ingest(
     target = engine()
     upgrade(target)
     roster = RosterFile(archivo, programa, periodo, load_layout(mapeo))
-    report = process_rosters(target, [roster], target_groups(load_rules(settings().reglas_dir)))
+    groups = target_groups(load_rules(settings().reglas_dir))
+    with progress_bars() as progress:
+        report = process_rosters(target, [roster], groups, progress)
     print_ingest(report.ingests[0])
     print_pending(report.pending)
 
@@ -51,17 +54,23 @@ def geocode(
     todas: Annotated[bool, typer.Option("--todas", help="Rehacer todas las cargas.")] = False,
 ) -> None:
     """Ubica cada registro: municipio, localidad, punto, precisión y banderas."""
+    from cli.progress import progress_bars
     from geo.geocode import geocode as place
 
-    print_geocode(place(engine(), carga, all_batches=todas))
+    with progress_bars() as progress:
+        report = place(engine(), carga, all_batches=todas, progress=progress)
+    print_geocode(report)
 
 
 def resolve() -> None:
     """Agrupa los registros en personas: CURP exacta o con un carácter mal capturado, y sin CURP
     utilizable por nombres, fecha, sexo, entidad de nacimiento y localidad."""
+    from cli.progress import progress_bars
     from geo.resolve import resolve as group_persons
 
-    print_resolve(group_persons(engine()))
+    with progress_bars() as progress:
+        report = group_persons(engine(), progress=progress)
+    print_resolve(report)
 
 
 def duplicados(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
@@ -24,6 +24,7 @@ import polars as pl
 
 from geo.kernel import curp
 from geo.kernel.errors import InvalidParameter
+from geo.kernel.progress import Progress, silent
 
 # -- vocabularies ------------------------------------------------------------------------------
 
@@ -547,9 +548,20 @@ def _plan(
 # -- generation --------------------------------------------------------------------------------
 
 
-def generate(data_dir: Path, out_dir: Path, config: SynthConfig) -> SynthSummary:
-    """Write one roster per program and ``verdad.csv`` into ``out_dir``."""
+def generate(
+    data_dir: Path, out_dir: Path, config: SynthConfig, progress: Progress | None = None
+) -> SynthSummary:
+    """Write one roster per program and ``verdad.csv`` into ``out_dir``; ``progress`` is told
+    the rows written."""
     _check(config)
+    tell, total, written = progress or silent, sum(p.rows for p in config.programs), 0
+    tell("Padrones sintéticos", 0, total, "filas")
+
+    def wrote(rows: int) -> None:
+        nonlocal written
+        written += rows
+        tell("Padrones sintéticos", written, total, "filas")
+
     places = _load_places(data_dir)
     people = _People()
     plans = [
@@ -570,7 +582,9 @@ def generate(data_dir: Path, out_dir: Path, config: SynthConfig) -> SynthSummary
             if program.shuffle_columns:
                 order = np.random.default_rng([config.seed, 2, index]).permutation(len(columns))
                 columns = [columns[i] for i in order]
-            chunks = _chunks(config, index, program, plan, population, curps, homonym, places)
+            chunks = _chunks(
+                config, index, program, plan, population, curps, homonym, places, wrote
+            )
             if program.xlsx:
                 _write_xlsx(path, columns, chunks, truth_file)
             else:
@@ -663,11 +677,14 @@ def _chunks(
     curps: pl.Series,
     homonym: np.ndarray,
     places: _Places,
+    wrote: Callable[[int], None],
 ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """Each chunk of a program's rows; ``wrote`` is told its size once it has been written."""
     for number, start in enumerate(range(0, program.rows, config.chunk_rows)):
         rows = slice(start, min(program.rows, start + config.chunk_rows))
         rng = np.random.default_rng([config.seed, 3, index, number])
         yield _rows(rng, config, program, plan, rows, people, curps, homonym, places)
+        wrote(rows.stop - rows.start)
 
 
 # -- one chunk of rows -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from geo.coverage.groups import Group
 from geo.coverage.refresh import RefreshReport, refresh
 from geo.geocode import GeocodeReport, geocode
 from geo.ingest import PUB, IngestResult, Layout, ingest_file
+from geo.kernel.progress import Progress
 from geo.resolve import ResolveReport, resolve
 
 
@@ -54,11 +55,15 @@ class RostersReport:
 
 
 def process_rosters(
-    engine: Engine, rosters: Sequence[RosterFile], grupos: Mapping[str, Group] | None = None
+    engine: Engine,
+    rosters: Sequence[RosterFile],
+    grupos: Mapping[str, Group] | None = None,
+    progress: Progress | None = None,
 ) -> RostersReport:
     """Ingest each roster, then :func:`process_pending` once.
 
-    ``grupos`` maps a program to the census group it targets (its rules of operation).
+    ``grupos`` maps a program to the census group it targets (its rules of operation);
+    ``progress`` is passed to every step.
     """
     ingests = [
         ingest_file(
@@ -69,15 +74,20 @@ def process_rosters(
             layout=roster.layout,
             usuario=roster.usuario,
             nombre_archivo=roster.nombre_archivo,
+            progress=progress,
         )
         for roster in rosters
     ]
-    return RostersReport(ingests, process_pending(engine, grupos))
+    return RostersReport(ingests, process_pending(engine, grupos, progress))
 
 
-def process_pending(engine: Engine, grupos: Mapping[str, Group] | None = None) -> PendingReport:
+def process_pending(
+    engine: Engine, grupos: Mapping[str, Group] | None = None, progress: Progress | None = None
+) -> PendingReport:
     """Geocode the batches not yet placed, resolve the records without a person, and refresh
-    the coverage of what changed."""
+    the coverage of what changed (telling ``progress`` of each)."""
     return PendingReport(
-        geocode=geocode(engine), resolve=resolve(engine), refresh=refresh(engine, grupos)
+        geocode=geocode(engine, progress=progress),
+        resolve=resolve(engine, progress=progress),
+        refresh=refresh(engine, grupos, progress=progress),
     )

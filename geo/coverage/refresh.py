@@ -18,6 +18,7 @@ from geo.coverage import tables as a
 from geo.coverage.groups import STANDARD_KEYS, Group, parse_group
 from geo.ingest.tables import registro
 from geo.kernel.db import query, run_sql_file
+from geo.kernel.progress import Progress, silent
 
 LOCK_KEY = "analisis.cobertura"
 
@@ -37,17 +38,23 @@ def refresh(
     grupos: Mapping[str, Group] | None = None,
     *,
     rebuild_areas: bool = False,
+    progress: Progress | None = None,
 ) -> RefreshReport:
     """Bring ``analisis`` up to date. ``grupos`` maps a program to the census group it targets
     (from its rules of operation); other programs are measured against the total population.
+    ``progress`` is told the areas' rebuild, then each program and period and each period's
+    combinations recomputed.
     """
+    tell = progress or silent
     grupos = dict(grupos or {})
     report = RefreshReport()
     with engine.begin() as conn:
         # One refresh at a time; a concurrent ingest simply waits for the next refresh.
         conn.execute(query("geo.coverage", "lock_refresh.sql"), {"k": LOCK_KEY})
         if rebuild_areas or _areas_stale(conn):
+            tell("Áreas de cobertura", 0, 1, "pasos")
             build_areas(conn)
+            tell("Áreas de cobertura", 1, 1, "pasos")
             report.areas_reconstruidas = True
         for group in grupos.values():
             ensure_group(conn, group)
@@ -87,7 +94,10 @@ def refresh(
 
         batches_by_pair = _batches_by_pair(conn, previous, removed, changed, current, periods_now)
         now = dt.datetime.now(dt.UTC)
-        for programa, periodo in sorted(affected):
+        periods = sorted({q for _, q in affected})
+        steps = len(affected) + len(periods)
+        for step, (programa, periodo) in enumerate(sorted(affected)):
+            tell("Cobertura", step, steps, "pasos")
             cargas = sorted(batches_by_pair.get((programa, periodo), set()))
             conn.execute(
                 delete(a.refresco).where(
@@ -129,9 +139,12 @@ def refresh(
             )
             report.refrescados.append((programa, periodo))
         report.sin_cambios = sorted(set(stored) - affected)
-        for periodo in sorted({q for _, q in affected}):
+        for step, periodo in enumerate(periods, start=len(affected)):
+            tell("Cobertura", step, steps, "pasos")
             run_sql_file(conn, "geo.coverage", "combinacion.sql", periodo=periodo)
             report.periodos_combinados.append(periodo)
+        if steps:
+            tell("Cobertura", steps, steps, "pasos")
 
         if removed:
             conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id.in_(removed)))

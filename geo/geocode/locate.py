@@ -14,6 +14,7 @@ from geo.geocode.tables import ubicacion
 from geo.ingest.tables import carga
 from geo.kernel.db import run_sql_file
 from geo.kernel.errors import InvalidParameter
+from geo.kernel.progress import Progress, silent
 
 PRECISIONS = (
     "croquis",
@@ -43,9 +44,17 @@ class GeocodeReport:
 
 
 def geocode(
-    engine: Engine, carga_id: int | None = None, cve_ent: str = "20", *, all_batches: bool = False
+    engine: Engine,
+    carga_id: int | None = None,
+    cve_ent: str = "20",
+    *,
+    all_batches: bool = False,
+    progress: Progress | None = None,
 ) -> GeocodeReport:
-    """Geocode one batch, or every batch not geocoded yet (``all_batches`` redoes them all)."""
+    """Geocode one batch, or every batch not geocoded yet (``all_batches`` redoes them all).
+
+    ``progress`` is told the records of the batches done (each batch is one set-based step).
+    """
     with engine.begin() as conn:
         if carga_id is not None:
             if conn.execute(select(carga.c.id).where(carga.c.id == carga_id)).first() is None:
@@ -57,8 +66,17 @@ def geocode(
                 done = select(ubicacion.c.carga_id).distinct()
                 query = query.where(carga.c.id.not_in(done), carga.c.filas_cargadas > 0)
             pending = list(conn.execute(query).scalars())
+        sizes = {
+            row.id: row.filas_cargadas
+            for row in conn.execute(
+                select(carga.c.id, carga.c.filas_cargadas).where(carga.c.id.in_(pending))
+            )
+        }
+    tell, total, placed = progress or silent, sum(sizes.values()), 0
     report = GeocodeReport()
     for batch in pending:
+        tell("Ubicación", placed, total, "registros")
+        placed += sizes[batch]
         with engine.begin() as conn:
             run_sql_file(
                 conn,
@@ -70,6 +88,8 @@ def geocode(
                 margen_urbano=URBAN_MARGIN_M,
             )
         report.cargas.append(batch)
+    if pending:
+        tell("Ubicación", total, total, "registros")
     if report.cargas:
         with engine.connect() as conn:
             where = ubicacion.c.carga_id.in_(report.cargas)

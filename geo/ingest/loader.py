@@ -33,6 +33,7 @@ from geo.ingest.reader import Roster, open_roster, read_chunks
 from geo.ingest.tables import RAW_SEPARATOR, raw_values
 from geo.kernel.db import copy_csv, csv_for_copy, execute_composed, psycopg_connection, query
 from geo.kernel.errors import InvalidParameter, NotFound
+from geo.kernel.progress import Progress, silent
 
 PROGRAM_KEY = re.compile(r"^[A-Z0-9_-]{1,40}$")
 CHUNK_ROWS = 100_000
@@ -65,8 +66,12 @@ def ingest_file(
     layout: Layout = PUB,
     usuario: str | None = None,
     nombre_archivo: str | None = None,
+    progress: Progress | None = None,
 ) -> IngestResult:
-    """Load ``path`` as a roster of ``programa``; see the module docstring for the guarantees."""
+    """Load ``path`` as a roster of ``programa``; see the module docstring for the guarantees.
+
+    ``progress`` is told the rows read, of a total estimated from the file's line breaks.
+    """
     programa = programa.strip().upper()
     if not PROGRAM_KEY.match(programa):
         raise InvalidParameter(
@@ -76,6 +81,7 @@ def ingest_file(
     with tempfile.TemporaryDirectory(prefix="padron-ingest-") as workdir:
         roster = open_roster(path, Path(workdir))
         positions = layout.resolve(roster.header)
+        tally = _Tally(progress, f"Carga de {nombre_archivo or path.name}", roster.path)
         with engine.begin() as conn:
             # One ingest per program at a time: folio uniqueness across batches is checked here.
             conn.execute(
@@ -83,6 +89,7 @@ def ingest_file(
             )
             previous = _previous_batch(conn, programa, periodo, roster.sha256)
             if previous is not None:
+                tally.done(previous.filas_leidas)
                 return previous
             started = datetime.now(UTC)
             conn.execute(query("geo.ingest", "add_program.sql"), {"c": programa})
@@ -117,7 +124,7 @@ def ingest_file(
                 delimitador=roster.delimitador,
             )
             create_partition(conn, carga_id)
-            _load(conn, roster, positions, layout, programa, periodo, result)
+            _load(conn, roster, positions, layout, programa, periodo, result, tally)
             attach_partition(conn, carga_id)
             conn.execute(
                 update(t.carga)
@@ -130,6 +137,7 @@ def ingest_file(
                     terminada_en=datetime.now(UTC),
                 )
             )
+            tally.done(result.filas_leidas)
             return result
 
 
@@ -162,6 +170,7 @@ def _load(
     programa: str,
     periodo: str | None,
     result: IngestResult,
+    tally: _Tally,
 ) -> None:
     folios = _FolioLedger(_existing_keys(conn, programa))
     flags: Counter[str] = Counter()
@@ -200,11 +209,41 @@ def _load(
                     }
                 )
             writer.submit(jobs)
+            tally.read(result.filas_leidas)
         writer.submit([archive.write_rest])
     result.filas_rechazadas = sum(reasons.values())
     result.folios_repetidos = reasons["folio_repetido"]
     result.rechazos = dict(reasons)
     result.banderas = dict(flags.most_common())
+
+
+class _Tally:
+    """The rows of an ingest, told to its :class:`~geo.kernel.progress.Progress`.
+
+    The total is estimated from the line breaks of the file (one more read, only when someone
+    listens): quoted line breaks make it high, and the last call gives the exact count.
+    """
+
+    def __init__(self, progress: Progress | None, step: str, path: Path) -> None:
+        self._progress = progress or silent
+        self._step = step
+        self._estimate = _data_lines(path) if progress else 0
+
+    def read(self, count: int) -> None:
+        """``count`` rows read so far."""
+        self._progress(self._step, count, max(count, self._estimate), "filas")
+
+    def done(self, count: int) -> None:
+        """The file is loaded: ``count`` rows in all."""
+        self._progress(self._step, count, count, "filas")
+
+
+def _data_lines(path: Path) -> int:
+    lines = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)  # the header
 
 
 class _FolioLedger:

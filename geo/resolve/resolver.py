@@ -26,6 +26,7 @@ from geo.kernel.db import (
     psycopg_connection,
     run_sql_file,
 )
+from geo.kernel.progress import Progress, silent
 from geo.resolve import match
 from geo.resolve.tables import asignacion, persona, revision
 
@@ -46,18 +47,24 @@ def resolve(
     engine: Engine,
     model: match.Model | None = None,
     thresholds: match.Thresholds | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> ResolveReport:
     """Assign persons to the records that have none yet (see the module docstring).
 
     ``model`` defaults to m/u counted on the records with a valid CURP
     (:func:`geo.resolve.match.estimate_model`), or :data:`geo.resolve.match.DEFAULT_MODEL` if
-    they are too few.
+    they are too few. ``progress`` is told its three steps: CURP rules, matching, counts.
     """
+    tell = progress or silent
+    tell("Personas", 0, 3, "pasos")
     with engine.begin() as conn:
         # One run at a time: two would assign the same records.
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('padron.resolve'))"))
         run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
+        tell("Personas", 1, 3, "pasos")
         _match_pending(conn, model, thresholds or match.Thresholds())
+    tell("Personas", 2, 3, "pasos")
     with engine.connect() as conn:
         resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
         total = conn.execute(select(func.count()).select_from(registro)).scalar_one()
@@ -65,6 +72,7 @@ def resolve(
         queued = conn.execute(
             select(func.count()).select_from(revision).where(revision.c.decision.is_(None))
         ).scalar_one()
+    tell("Personas", 3, 3, "pasos")
     return ResolveReport(
         resueltos=resolved, sin_resolver=total - resolved, personas=persons, en_revision=queued
     )

@@ -20,6 +20,7 @@ import pytest
 from boundaries.catalog import STATE_KEYS, Catalog, load_catalog, normalize_cve_ent
 from boundaries.fetch import LOCK_FILE, FetchedFile, FetchError, fetch_state
 from geo.kernel.errors import InvalidParameter
+from tests.progress import Recorder
 
 PAYLOAD = bytes(range(256)) * 200  # 51,200 bytes, big enough to cut in the middle
 
@@ -168,6 +169,26 @@ def test_resumes_with_range_after_a_cut(server: tuple[str, Behaviour], tmp_path:
 
     assert got.path.read_bytes() == PAYLOAD
     assert behaviour.requests == [("/mg.zip.bin", None), ("/mg.zip.bin", "bytes=20000-")]
+
+
+def test_progress_counts_bytes_across_a_resume_and_from_the_cache(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
+    base, behaviour = server
+    behaviour.files["/mg.bin"] = PAYLOAD
+    behaviour.cut_first["/mg.bin"] = 20_000
+    catalog = make_catalog(tmp_path, product("mg", [base + "/mg.bin"]))
+    recorder = Recorder()
+
+    fetch(tmp_path, catalog, progress=recorder)
+
+    assert recorder.finished() == {"Descarga de mg": (len(PAYLOAD), "bytes")}
+    received = recorder.counts("Descarga de mg")
+    assert 0 < received[0] <= 20_000 and 20_000 in received  # the cut, then the resumed rest
+    assert {total for *_, total, _ in recorder.calls} == {len(PAYLOAD)}
+    cached = Recorder()
+    fetch(tmp_path, catalog, progress=cached)
+    assert cached.calls == [("Descarga de mg", len(PAYLOAD), len(PAYLOAD), "bytes")]
 
 
 def test_restarts_when_server_ignores_range(server: tuple[str, Behaviour], tmp_path: Path) -> None:

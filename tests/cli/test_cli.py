@@ -130,3 +130,23 @@ def test_resolve_and_duplicated_support(env: dict[str, str], write_roster: Roste
     report = runner.invoke(app, ["duplicados"], env=env)
     assert report.exit_code == 0, report.output
     assert "CLIDUP: 1 personas únicas; 1 inscripciones repetidas" in report.output
+
+
+def test_progress_is_drawn_on_a_terminal_only(
+    env: dict[str, str], write_roster: RosterWriter
+) -> None:
+    roster = write_roster([{"ID_REGISTRO": "T1"}, {"ID_REGISTRO": "T2"}])
+    args = ["ingest", str(roster), "--programa", "BARRAS", "--periodo", "2024"]
+    # What rich takes for an interactive terminal (standard error is the runner's buffer).
+    terminal = {**env, "TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1", "COLUMNS": "150"}
+    drawn = runner.invoke(app, args, env=terminal)
+    assert drawn.exit_code == 0, drawn.output
+    for step in ("Carga de padron.csv", "Ubicación", "Personas", "Cobertura"):
+        assert step in drawn.stderr, drawn.stderr
+    assert "2/2 filas" in drawn.stderr and "3/3 pasos" in drawn.stderr
+    assert "leídas 2 = cargadas 2" in drawn.stdout  # the report itself is unchanged
+    # The same command piped, logged or run by CI: the report and nothing else.
+    plain = runner.invoke(app, args, env=env)
+    assert plain.exit_code == 0, plain.output
+    assert plain.stderr == "" and "\x1b" not in plain.output
+    assert plain.output.startswith("Sin cambios: este contenido ya se cargó")

@@ -30,6 +30,7 @@ from devtools.synth import (
 from geo.kernel import curp
 from geo.kernel import fields as nz
 from geo.kernel.errors import InvalidParameter
+from tests.progress import Recorder
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("PADRON_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
@@ -67,10 +68,15 @@ READ = {STATE.file_name: STATE, FEDERAL.file_name: FEDERAL}
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("synth")
-    generate(DATA_DIR, out, SMALL)
-    return out
+def generation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Recorder]:
+    out, recorder = tmp_path_factory.mktemp("synth"), Recorder()
+    generate(DATA_DIR, out, SMALL, recorder)
+    return out, recorder
+
+
+@pytest.fixture(scope="module")
+def generated(generation: tuple[Path, Recorder]) -> Path:
+    return generation[0]
 
 
 def read_roster(folder: Path, program: ProgramSpec) -> pl.DataFrame:
@@ -113,6 +119,14 @@ def errors_of(row: dict[str, str]) -> set[str]:
 
 def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_progress_counts_rows_written(generation: tuple[Path, Recorder]) -> None:
+    _, recorder = generation
+    total = sum(p.rows for p in SMALL.programs)
+    assert recorder.finished() == {"Padrones sintéticos": (total, "filas")}
+    written = recorder.counts("Padrones sintéticos")
+    assert written[:3] == [0, 1_000, 2_000]  # chunk by chunk (chunk_rows = 1,000)
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(generated: Path, tmp_path: Path) -> None:
