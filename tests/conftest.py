@@ -110,6 +110,37 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
     )
 
 
+DEMO_SCALE = 0.001
+"""The demo database of the tests: the demo's sample rosters at 0.1 % of Oaxaca's real sizes
+(3,822 rows), so that it fills in about a minute."""
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a database of its own, filled as ``padron demo`` fills one
+    (:func:`cli.serve.fill_demo`) at :data:`DEMO_SCALE`: Oaxaca's geography, and the synthetic
+    rosters of two programs ingested, geocoded, resolved into persons and with coverage. For
+    tests that read what the demo shows (notebooks, public figures); none may write to it."""
+    from cli.serve import fill_demo
+
+    with fresh_database() as url:
+        demo = Settings(database_url=url, home=tmp_path_factory.mktemp("demo"), data_dir=DATA_DIR)
+        engine = make_engine(url)
+        try:
+            fill_demo(demo, engine, DEMO_SCALE)
+        finally:
+            engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_database_url: str) -> Iterator[Engine]:
+    """Engine on the demo database (:func:`demo_database_url`)."""
+    engine = make_engine(demo_database_url)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
 def write_roster(tmp_path: Path) -> RosterWriter:
     """Write hand-made PUB rosters: ``write_roster([{"ID_REGISTRO": "A1"}, ...])``."""
