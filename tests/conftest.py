@@ -133,14 +133,6 @@ def demo_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield url
 
 
-@pytest.fixture(scope="session")
-def demo_engine(demo_database_url: str) -> Iterator[Engine]:
-    """Engine on the demo database (:func:`demo_database_url`)."""
-    engine = make_engine(demo_database_url)
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
 def write_roster(tmp_path: Path) -> RosterWriter:
     """Write hand-made PUB rosters: ``write_roster([{"ID_REGISTRO": "A1"}, ...])``."""
