@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import SettingsDep, templates
+from api.deps import templates
 
 router = APIRouter(tags=["mapa"], include_in_schema=False)
 
@@ -17,8 +17,6 @@ def inicio() -> RedirectResponse:
 
 
 @router.get("/mapa", response_class=HTMLResponse)
-def mapa(request: Request, settings: SettingsDep) -> HTMLResponse:
-    """Map page; data arrive as vector tiles from ``/teselas``."""
-    return templates.TemplateResponse(
-        request, "mapa.html", {"basemap_url": settings.basemap_url or ""}
-    )
+def mapa(request: Request) -> HTMLResponse:
+    """Map page; its style (``/mapa/estilo.json``) brings the vector tiles of ``/teselas``."""
+    return templates.TemplateResponse(request, "mapa.html")

@@ -101,7 +101,17 @@ def test_coverage_view_filters_and_popups_on_a_phone(
     )
     assert localities["200340002"]["personas"] == 2
     assert localities["200340003"]["personas"] == 0  # persons of COBB only
-    allowed = {"cvegeo", "nom_loc", "nom_mun", "pobtot", "gm", "fuente", "personas", "cobertura"}
+    allowed = {
+        "cvegeo",
+        "nom_loc",
+        "nom_mun",
+        "pobtot",
+        "gm",
+        "fuente",
+        "personas",
+        "cobertura",
+        "n",
+    }
     assert all(set(p) <= allowed for p in localities.values())  # aggregates, nothing personal
     gaps = page.evaluate(
         "() => window.padronMapa.queryRenderedFeatures({layers: ['brechas']})"
