@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from geo.publish.tiles import (
@@ -52,8 +52,13 @@ class TileService:
             self._read_at = now
         return self._version
 
+    def _connect(self) -> Connection:
+        """A connection for one read-only statement: autocommit spares the BEGIN and ROLLBACK
+        round trips (half the time of a small tile)."""
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
     def _read_version(self) -> str:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return data_version(conn)
 
     async def bounds(self, version: str) -> Bounds | None:
@@ -63,7 +68,7 @@ class TileService:
         return self._bounds[1]
 
     def _read_bounds(self) -> Bounds | None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return bounds(conn)
 
     async def tile(
@@ -89,7 +94,7 @@ class TileService:
     def _build(
         self, capa: str, z: int, x: int, y: int, periodo: str | None, programas: list[str] | None
     ) -> EncodedTile:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             raw = tile(conn, capa, z, x, y, periodo=periodo, programas=programas)
         return EncodedTile.of(raw)
 
