@@ -48,6 +48,8 @@ class TileService:
         """The data version, read again once ``version_seconds`` have passed."""
         now = time.monotonic()
         if now - self._read_at >= self.version_seconds:
+            if self._version:  # meanwhile, concurrent requests keep the current one
+                self._read_at = now
             self._version = await run_in_threadpool(self._read_version)
             self._read_at = now
         return self._version

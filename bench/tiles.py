@@ -233,13 +233,13 @@ def _postmaster(url: str) -> int | None:
 
 
 def run_wrk(
-    server: Server, paths: list[str], concurrency: int, seconds: float, db_pid: int | None
+    server: Server, paths: list[str], concurrency: int, seconds: int, db_pid: int | None
 ) -> dict[str, Any]:
     """One measured wrk run over ``paths``; returns the rates and CPU per tile."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("\n".join(paths) + "\n")
-    command = ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{max(1, round(seconds))}s", "--timeout", "30s"]
-    command += ["-s", str(HERE / "tiles.lua"), server.base, "--", listing.name]
+    command = ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{max(1, seconds)}s"]
+    command += ["--timeout", "30s", "-s", str(HERE / "tiles.lua"), server.base, "--", listing.name]
     db_before, app_before = _cpu_seconds(db_pid), _cpu_seconds(server.process.pid)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     db_after, app_after = _cpu_seconds(db_pid), _cpu_seconds(server.process.pid)

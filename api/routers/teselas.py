@@ -162,7 +162,7 @@ async def tilejson(
     summary="Estilo MapLibre del mapa del servicio",
     response_description="Documento de estilo MapLibre (versión 8).",
 )
-def estilo(request: Request, settings: SettingsDep) -> JSONResponse:
+async def estilo(request: Request, settings: SettingsDep) -> JSONResponse:
     """El estilo del mapa público: fuentes TileJSON de este servicio (municipios, localidades,
     sus polígonos y la cobertura) y sus capas; lo usa la página ``/mapa`` y lo puede abrir
     cualquier visor MapLibre."""

@@ -65,29 +65,29 @@ def upgrade() -> None:
     op.execute(
         """
         CREATE FUNCTION analisis.cifras_cobertura(
-            p_nivel text, p_clave text, p_periodo text, p_programas text[]
-        ) RETURNS TABLE (personas integer, cobertura double precision)
+            p_nivel text, p_claves text[], p_periodo text, p_programas text[]
+        ) RETURNS TABLE (clave text, personas integer, cobertura double precision)
         LANGUAGE sql STABLE PARALLEL SAFE AS $$
-            -- Exact figures: persons of the area reached in the period by any of the programs
-            -- (all programs when NULL), and their share of the census population. The layer of
-            -- published figures redefines this function (same signature) so that public tiles
-            -- carry k-suppressed numbers.
-            SELECT x.personas,
-                   round(x.personas::numeric / nullif(a.pobtot, 0), 5)::double precision
-            FROM analisis.area a,
-                 LATERAL (SELECT coalesce(sum(c.personas), 0)::integer AS personas
-                          FROM analisis.combinacion c
-                          WHERE c.periodo = p_periodo AND c.nivel = p_nivel
-                            AND c.clave = p_clave
-                            AND (p_programas IS NULL OR c.programas && p_programas)) x
-            WHERE a.nivel = p_nivel AND a.clave = p_clave
+            -- Exact figures of the areas p_claves of level p_nivel: persons reached in the
+            -- period by any of the programs (all programs when NULL), and their share of the
+            -- census population. Set-based (one call per tile, inlined by the planner). The
+            -- layer of published figures redefines this function (same signature) so that
+            -- public tiles carry k-suppressed numbers.
+            SELECT a.clave, coalesce(sum(c.personas), 0)::integer,
+                   round(coalesce(sum(c.personas), 0)::numeric / nullif(a.pobtot, 0), 5)::float8
+            FROM analisis.area a
+            LEFT JOIN analisis.combinacion c
+              ON c.periodo = p_periodo AND c.nivel = a.nivel AND c.clave = a.clave
+             AND (p_programas IS NULL OR c.programas && p_programas)
+            WHERE a.nivel = p_nivel AND a.clave = ANY (p_claves)
+            GROUP BY a.clave, a.pobtot
         $$
         """
     )
 
 
 def downgrade() -> None:
-    op.execute("DROP FUNCTION analisis.cifras_cobertura(text, text, text, text[])")
+    op.execute("DROP FUNCTION analisis.cifras_cobertura(text, text[], text, text[])")
     op.drop_table("municipio_generalizado", schema="boundaries")
     for table in ("localidad", "localidad_poligono"):
         op.execute(f"ALTER TABLE boundaries.{table} DROP COLUMN geom_mercator")
