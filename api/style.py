@@ -47,8 +47,9 @@ _BY_POPULATION: list[Any] = [
     "interpolate", ["linear"], ["sqrt", ["get", "pobtot"]], 1, 2, 100, 6, 500, 14,
 ]  # fmt: skip
 _HIDDEN = {"visibility": "none"}
-_POINTS_FROM = 7.5
-"""Locality points are drawn from this zoom on (denser views would only cover the state)."""
+_POINTS_FROM = 8
+"""Locality points are drawn from this zoom on: before it they would cover the state, and the
+densest tiles (zoom 7 over the Valles Centrales) carry aggregates rather than localities."""
 
 
 def map_style(base_url: str, basemap_url: str | None) -> dict[str, Any]:
