@@ -293,6 +293,8 @@ def completeness(
                 short = 0
                 for tile in tiles[:sample]:
                     response = client.get(server.path(layer, *tile))
+                    if response.status_code not in (200, 204):
+                        raise RuntimeError(f"{server.name}: {response.status_code} {response.url}")
                     got = 0 if response.status_code == 204 else carried(response.content)
                     short += got < held(engine, layer, *tile)
                 report[f"{layer} z{z}"] = {"revisadas": len(tiles[:sample]), "truncadas": short}
@@ -426,6 +428,13 @@ def main() -> None:
     print(f"results: {save('tiles', result)}")
     table = markdown(result)
     print(table)
+    failed = {
+        f"{n} {k}": r["errores"] for n, rs in runs.items() for k, r in rs.items() if r["errores"]
+    }
+    if failed:
+        raise SystemExit(
+            f"requests failed, docs left as they were (see {OUT}/tiles-*.log): {failed}"
+        )
     if not args.no_docs:
         write_docs(table)
 

@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Literal
 
 from sqlalchemy import Connection
 
@@ -42,7 +43,7 @@ class Layer:
     name: str
     description: str
     fields: dict[str, str]
-    geometry: str
+    geometry: Literal["polygon", "point"]
     min_zoom: int = 0
     coverage: bool = False
     """Filtered by period and programs (``periodo``, ``programas``)."""
@@ -194,8 +195,8 @@ def tile(
 
 
 def data_version(conn: Connection) -> str:
-    """A short key that changes whenever a tile could: with every reference load, every
-    coverage refresh and every change to the tile statements themselves."""
+    """A short key that changes whenever a tile could: with every reference load, coverage
+    refresh and migration, and every change to the tile statements themselves."""
     state = conn.execute(query("geo.publish", "tile_version.sql")).scalar_one()
     return hashlib.sha256(f"{state}|{_statements_digest()}".encode()).hexdigest()[:16]
 
