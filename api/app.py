@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             resolve_database_url(settings),
             pool_size=settings.db_pool_size,
             max_overflow=0,
+            pool_timeout=settings.db_pool_timeout,
             connect_args={"options": "-c jit=off"},
         )
         fill_pool(engine, settings.db_pool_size)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.kernel.errors import ClusterError, DataCheckFailed, InvalidParameter, NotFound, PadronError
@@ -61,6 +62,16 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             {"detalle": "La base de datos no pudo atender la solicitud; intente más tarde."},
             status_code=503,
+        )
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_exhausted(request: Request, _: PoolTimeout) -> JSONResponse:
+        # Every connection of the process's fixed pool stayed busy for PADRON_DB_POOL_TIMEOUT.
+        log.error("no free database connection for %s", request.url.path)
+        return JSONResponse(
+            {"detalle": "El servicio está ocupado; intente de nuevo en unos segundos."},
+            status_code=503,
+            headers={"Retry-After": "5"},
         )
 
 

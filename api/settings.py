@@ -59,6 +59,9 @@ class Settings(BaseSettings):
         description="Database connections each server process opens at start and keeps; a "
         "request waits for a free one rather than opening another.",
     )
+    db_pool_timeout: float = Field(
+        default=10, gt=0, description="Seconds a request waits for a free connection (then 503)."
+    )
     tile_cache_mb: float = Field(
         default=64, ge=0, description="Memory per process for hot low-zoom tiles (0: no cache)."
     )

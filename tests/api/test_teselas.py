@@ -271,3 +271,17 @@ def test_gzip_bytes_are_stable() -> None:
     raw = b"\x1a\x02" * 500
     assert EncodedTile.of(raw).gzipped == EncodedTile.of(raw).gzipped
     assert gzip.decompress(EncodedTile.of(raw).gzipped) == raw
+
+
+def test_a_busy_pool_answers_503_not_a_new_connection(engine: Engine, settings: Settings) -> None:
+    """The pool is fixed: with its only connection taken, a request waits, then gets a 503."""
+    configured = settings.model_copy(update={"db_pool_size": 1, "db_pool_timeout": 0.2})
+    with TestClient(create_app(configured)) as busy:
+        pool = busy.app.state.engine.pool  # type: ignore[attr-defined]
+        assert pool.checkedin() == 1  # opened at start
+        with busy.app.state.engine.connect():  # type: ignore[attr-defined]
+            response = busy.get("/teselas/municipios/14/3789/7403.pbf")
+        assert response.status_code == 503 and response.headers["retry-after"] == "5"
+        assert "ocupado" in response.json()["detalle"]
+        assert busy.get("/teselas/municipios/14/3789/7403.pbf").status_code == 200
+        assert pool.checkedin() == 1 and pool.overflow() <= 0
