@@ -30,7 +30,9 @@ from api.routers import (
     ubicacion,
 )
 from api.settings import Settings, resolve_database_url
-from geo.kernel.db import make_engine
+from api.tiles import TileService
+from geo.kernel.db import fill_pool, make_engine
+from geo.publish.tiles import TileCache
 
 STATIC_DIR = Path(__file__).parent / "static"
 TAGS = [
@@ -64,9 +66,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = make_engine(resolve_database_url(settings))
+        # A fixed pool, opened now: no request pays for a connection (an overflow connection
+        # would be opened and closed per request under load). JIT compilation costs more than
+        # it saves on the short statements a request runs (125 ms of a 279 ms tile).
+        engine = make_engine(
+            resolve_database_url(settings),
+            pool_size=settings.db_pool_size,
+            max_overflow=0,
+            pool_timeout=settings.db_pool_timeout,
+            connect_args={"options": "-c jit=off"},
+        )
+        fill_pool(engine, settings.db_pool_size)
+        app.state.engine = engine
+        app.state.teselas = TileService(
+            engine,
+            TileCache(int(settings.tile_cache_mb * 2**20)),
+            settings.tile_cache_max_zoom,
+            settings.tile_version_seconds,
+        )
         yield
-        app.state.engine.dispose()
+        engine.dispose()
 
     app = FastAPI(
         title="Padrón Único de Beneficiarios — Oaxaca",

@@ -19,8 +19,8 @@ def get_connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (asynchronous: no trip to the thread pool)."""
     settings: Settings = request.app.state.settings
     return settings
 

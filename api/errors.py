@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import openapi
@@ -118,14 +119,23 @@ def install(app: FastAPI) -> None:
         detalle = "La base de datos no pudo atender la solicitud; intente más tarde."
         return _answer(Error(detalle=detalle), 503)
 
+    @app.exception_handler(PoolTimeout)
+    async def pool_exhausted(request: Request, _: PoolTimeout) -> JSONResponse:
+        # Every connection of the process's fixed pool stayed busy for PADRON_DB_POOL_TIMEOUT.
+        log.error("no free database connection for %s", request.url.path)
+        detalle = "El servicio está ocupado; intente de nuevo en unos segundos."
+        return _answer(Error(detalle=detalle), 503, {"Retry-After": "5"})
+
 
 def _answer(body: Error, status: int, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
-def reject_control_characters(request: Request) -> None:
+async def reject_control_characters(request: Request) -> None:
     """No filter or key legitimately holds control characters, and PostgreSQL refuses NUL in
-    text: refuse them for every route at once rather than in each parameter's validation."""
+    text: refuse them for every route at once rather than in each parameter's validation.
+    Asynchronous because it does no I/O: a plain function would cost every request a trip to
+    the thread pool."""
     values = [request.url.path, *request.query_params.keys(), *request.query_params.values()]
     if any(CONTROL_CHARACTERS.search(value) for value in values):
         raise StarletteHTTPException(400, "La solicitud contiene caracteres de control.")

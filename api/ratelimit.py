@@ -2,7 +2,9 @@
 
 A fixed one-minute window per client address, in process memory. Hand-written rather than
 slowapi because it is a dozen lines, typed, and needs no decorator on each route; behind
-several workers or a proxy, put the limit in the proxy as well (each worker counts alone).
+several workers or a proxy, put the limit in the proxy as well (each worker counts alone). The
+dependencies are asynchronous (they do no I/O): on the event loop they cost a tile request no
+trip to the thread pool, which nearly halved the throughput of cached tiles.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ class MinuteWindow:
         return 0 if count <= limit else 60 - int(now % 60)
 
 
-def public_rate_limit(request: Request, settings: SettingsDep) -> None:
+async def public_rate_limit(request: Request, settings: SettingsDep) -> None:
     """Dependency: 429 with ``Retry-After`` once a client exceeds the per-minute limit."""
     _limit(request, "api", settings.public_requests_per_minute)
 
 
-def tile_rate_limit(request: Request, settings: SettingsDep) -> None:
+async def tile_rate_limit(request: Request, settings: SettingsDep) -> None:
     """Tiles have their own, larger budget: one map view asks for dozens of them."""
     _limit(request, "teselas", settings.public_tiles_per_minute)
 

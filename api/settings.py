@@ -53,6 +53,27 @@ class Settings(BaseSettings):
     public_tiles_per_minute: int = Field(
         default=3000, ge=1, description="Per-client rate limit on map tiles."
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="Database connections each server process opens at start and keeps; a "
+        "request waits for a free one rather than opening another.",
+    )
+    db_pool_timeout: float = Field(
+        default=10, gt=0, description="Seconds a request waits for a free connection (then 503)."
+    )
+    tile_cache_mb: float = Field(
+        default=64, ge=0, description="Memory per process for hot low-zoom tiles (0: no cache)."
+    )
+    tile_cache_max_zoom: int = Field(
+        default=10, ge=0, le=22, description="Deepest zoom whose tiles are kept in that cache."
+    )
+    tile_version_seconds: float = Field(
+        default=1,
+        ge=0,
+        description="How long a process reuses the data version before reading it again: a "
+        "load or refresh reaches tile URLs and ETags within this time.",
+    )
     max_photo_mb: float = Field(default=5, gt=0, description="Largest dwelling photo accepted.")
     basemap_url: str | None = Field(
         default=None,

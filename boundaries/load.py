@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from boundaries import conapo, inegi, regions
 from boundaries import tables as t
+from boundaries.generalise import generalise_municipalities
 from geo.kernel.checksums import sha256_of
 from geo.kernel.db import copy_rows, run_sql_file
 from geo.kernel.errors import DataCheckFailed, InvalidParameter
@@ -129,8 +130,11 @@ def load_state(engine: Engine, sources: SourceFiles, cve_ent: str = "20") -> Loa
     if len(cve_ent) != 2 or not cve_ent.isdigit() or not 1 <= int(cve_ent) <= 32:
         raise InvalidParameter(f"Clave de entidad no válida: {cve_ent!r}; use '01' a '32'.")
     checksums = {name: sha256_of(path) for name, path in sources.paths().items()}
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         if _already_loaded(conn, cve_ent, checksums):
+            # A database loaded before the generalised copies existed gets them now.
+            if not conn.execute(select(exists().select_from(t.municipio_generalizado))).scalar():
+                generalise_municipalities(conn)
             return _report(conn, cve_ent, changed=False)
 
     data = _read_all(sources, cve_ent)
@@ -138,6 +142,7 @@ def load_state(engine: Engine, sources: SourceFiles, cve_ent: str = "20") -> Loa
         _replace_state(conn, cve_ent, data)
         run_sql_file(conn, "boundaries", "flag_spatial.sql", cve_ent=cve_ent)
         run_sql_file(conn, "boundaries", "marginacion_mejor.sql", cve_ent=cve_ent)
+        generalise_municipalities(conn)
         _check(conn, cve_ent, data)
         _record(conn, cve_ent, checksums, data)
         return _report(conn, cve_ent, changed=True)
@@ -460,7 +465,7 @@ def _report(conn: Connection, cve_ent: str, changed: bool) -> LoadReport:
     return LoadReport(
         cve_ent=cve_ent,
         changed=changed,
-        counts={table.name: count(table) for table in _STATE_TABLES},
+        counts={table.name: count(table) for table in (*_STATE_TABLES, t.municipio_generalizado)},
         localidades_fuera_de_municipio=count(t.localidad, t.localidad.c.fuera_de_municipio),
         poligonos_fuera_de_municipio=count(
             t.localidad_poligono, t.localidad_poligono.c.fuera_de_municipio

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Computed,
     DateTime,
     Float,
     Integer,
@@ -98,6 +99,25 @@ localidad_poligono = Table(
     Column("fuera_de_municipio", Boolean, nullable=False),
     Column("geom", Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False),
 )
+
+
+municipio_generalizado = Table(
+    "municipio_generalizado",
+    metadata,
+    Column("zoom", SmallInteger, primary_key=True, autoincrement=False),
+    Column("cvegeo", String(5), primary_key=True),
+    Column("tolerancia_m", Float, nullable=False),
+    Column("geom_mercator", Geometry("MULTIPOLYGON", 3857, spatial_index=False), nullable=False),
+    Column(
+        "geom",
+        Geometry("MULTIPOLYGON", 4326, spatial_index=False),
+        Computed("ST_Transform(geom_mercator, 4326)", persisted=True),
+    ),
+)
+"""Municipalities simplified once per zoom level as a coverage: neighbours keep sharing their
+edges at every level (no gaps, no overlaps). ``tolerancia_m`` is in Web Mercator metres (one
+unit of a 4096-unit tile at ``zoom``); tiles read ``geom_mercator``, exports ``geom``. Filled by
+:mod:`boundaries.generalise` with each load."""
 
 
 def _marginality(name: str, key: str, width: int, *extra: Column[Any]) -> Table:

@@ -18,26 +18,41 @@ if TYPE_CHECKING:
 
 Host = Annotated[str | None, typer.Option("--host", help="Interfaz (por omisión PADRON_HOST).")]
 Puerto = Annotated[int | None, typer.Option("--puerto", help="Puerto (por omisión PADRON_PORT).")]
+Procesos = Annotated[
+    int,
+    typer.Option(
+        "--procesos",
+        min=1,
+        help="Procesos que atienden solicitudes (uno por núcleo en producción); cada uno abre "
+        "PADRON_DB_POOL_SIZE conexiones a la base.",
+    ),
+]
 
 
-def serve(
-    host: Host = None,
-    puerto: Puerto = None,
-) -> None:
+def serve(host: Host = None, puerto: Puerto = None, procesos: Procesos = 1) -> None:
     """Sirve la API y el mapa."""
-    run_server(settings(), host, puerto)
+    run_server(settings(), host, puerto, procesos)
 
 
-def run_server(current: Settings, host: str | None, puerto: int | None) -> None:
-    """Serve the app built from ``current`` until interrupted."""
+def run_server(current: Settings, host: str | None, puerto: int | None, procesos: int = 1) -> None:
+    """Serve the app built from ``current`` until interrupted, in ``procesos`` processes."""
+    import os
+
     import uvicorn
 
     from api.app import create_app
+    from api.settings import resolve_database_url
 
     host = host or current.host
     puerto = puerto or current.port
     typer.echo(f"Mapa: http://{host}:{puerto}/mapa  ·  API: http://{host}:{puerto}/docs")
-    uvicorn.run(create_app(current), host=host, port=puerto, log_level="info")
+    if procesos == 1:
+        uvicorn.run(create_app(current), host=host, port=puerto, log_level="info")
+        return
+    # Each process imports the app and reads the same environment; the database is resolved
+    # once, here, so that they do not all start the local cluster at the same time.
+    os.environ["DATABASE_URL"] = resolve_database_url(current)
+    uvicorn.run("api.main:app", host=host, port=puerto, workers=procesos, log_level="info")
 
 
 def synth(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import SettingsDep, templates
+from api.deps import templates
 
 router = APIRouter(tags=["páginas"])
 
@@ -28,11 +28,10 @@ def inicio() -> RedirectResponse:
     response_class=HTMLResponse,
     summary="Mapa",
     description="Municipios por grado de marginación, localidades y la vista de cobertura por "
-    "programa y periodo; los datos llegan como teselas vectoriales de `/teselas`.",
+    "programa y periodo; su estilo (`/mapa/estilo.json`) trae las teselas vectoriales de "
+    "`/teselas`.",
     response_description="La página (HTML).",
 )
-def mapa(request: Request, settings: SettingsDep) -> HTMLResponse:
-    """Map page; data arrive as vector tiles from ``/teselas``."""
-    return templates.TemplateResponse(
-        request, "mapa.html", {"basemap_url": settings.basemap_url or ""}
-    )
+def mapa(request: Request) -> HTMLResponse:
+    """Map page; its style (``/mapa/estilo.json``) brings the vector tiles of ``/teselas``."""
+    return templates.TemplateResponse(request, "mapa.html")

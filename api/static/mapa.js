@@ -1,77 +1,26 @@
-// Public map: reference geography and aggregated coverage (never beneficiaries). Vector tiles.
-(function () {
+// Public map: reference geography and aggregated coverage (never beneficiaries). Vector tiles
+// described by the service's own MapLibre style (/mapa/estilo.json) and TileJSON documents.
+(async function () {
   "use strict";
-  const GRADOS = [
-    ["Muy bajo", "#1a9850"], ["Bajo", "#91cf60"], ["Medio", "#fee08b"],
-    ["Alto", "#fc8d59"], ["Muy alto", "#d73027"],
-  ];
-  const CLASES = [[0, "#f7fbff", "0 %"], [0.01, "#c6dbef", "1 %"], [0.05, "#6baed6", "5 %"],
-    [0.1, "#2171b5", "10 %"], [0.25, "#08306b", "25 % o más"]];
-  const SIN_DATO = "#bdbdbd";
-  const UMBRAL_BRECHA = 0.05;
-  const colorPorGrado = ["match", ["get", "gm"], ...GRADOS.flat(), SIN_DATO];
-  const colorPorCobertura = ["step", ["coalesce", ["get", "cobertura"], 0], CLASES[0][1],
-    ...CLASES.slice(1).flatMap(([limite, color]) => [limite, color])];
-  const radioPorPoblacion = ["interpolate", ["linear"], ["sqrt", ["get", "pobtot"]], 1, 2, 100, 6, 500, 14];
   const origen = window.location.origin;
-  const atribucion =
-    "Fuente: INEGI, Marco Geoestadístico y Censo de Población y Vivienda 2020 (ITER). " +
-    "Fuente: CONAPO, Índices de marginación 2020. Datos filtrados y transformados por el Padrón Único.";
+  const estilo = await (await fetch(origen + "/mapa/estilo.json")).json();
+  const GRADOS = estilo.metadata["padron:grados"];
+  const CLASES = estilo.metadata["padron:clases"];
+  const SIN_DATO = estilo.metadata["padron:sin_dato"];
+  const UMBRAL_BRECHA = estilo.metadata["padron:umbral_brecha"];
   const estado = { vista: "marginacion", periodo: null, programas: [] };
 
+  // Coverage sources: their TileJSON takes the period and programs into its tile URLs.
   function urlCobertura(capa) {
     const q = new URLSearchParams();
     if (estado.periodo !== null) q.set("periodo", estado.periodo);
     for (const p of estado.programas) q.append("programa", p);
     const consulta = q.toString();
-    return origen + "/teselas/" + capa + "/{z}/{x}/{y}.pbf" + (consulta ? "?" + consulta : "");
+    return origen + "/teselas/" + capa + ".json" + (consulta ? "?" + consulta : "");
   }
-
-  const fuentes = {
-    municipios: {
-      type: "vector", tiles: [origen + "/teselas/municipios/{z}/{x}/{y}.pbf"],
-      minzoom: 0, maxzoom: 14, attribution: atribucion,
-    },
-    localidades: {
-      type: "vector", tiles: [origen + "/teselas/localidades/{z}/{x}/{y}.pbf"],
-      minzoom: 5, maxzoom: 14,
-    },
-    cob_municipios: { type: "vector", tiles: [urlCobertura("cobertura_municipios")], minzoom: 0, maxzoom: 14 },
-    cob_localidades: { type: "vector", tiles: [urlCobertura("cobertura_localidades")], minzoom: 5, maxzoom: 14 },
-  };
-  const capas = [{ id: "fondo", type: "background", paint: { "background-color": "#eef2f5" } }];
-  if (window.PADRON_BASEMAP) {
-    fuentes.base = { type: "raster", tiles: [window.PADRON_BASEMAP], tileSize: 256 };
-    capas.push({ id: "base", type: "raster", source: "base" });
-  }
-  const oculta = { visibility: "none" };
-  capas.push(
-    { id: "municipios-relleno", type: "fill", source: "municipios", "source-layer": "municipios",
-      paint: { "fill-color": colorPorGrado, "fill-opacity": 0.6 } },
-    { id: "cobertura-municipios", type: "fill", source: "cob_municipios",
-      "source-layer": "cobertura_municipios", layout: oculta,
-      paint: { "fill-color": colorPorCobertura, "fill-opacity": 0.75 } },
-    { id: "municipios-borde", type: "line", source: "municipios", "source-layer": "municipios",
-      paint: { "line-color": "#555", "line-width": 0.4 } },
-    { id: "localidades", type: "circle", source: "localidades", "source-layer": "localidades",
-      minzoom: 7.5,
-      paint: { "circle-color": colorPorGrado, "circle-radius": radioPorPoblacion,
-               "circle-stroke-color": "#333", "circle-stroke-width": 0.6 } },
-    { id: "cobertura-localidades", type: "circle", source: "cob_localidades",
-      "source-layer": "cobertura_localidades", minzoom: 7.5, layout: oculta,
-      paint: { "circle-color": colorPorCobertura, "circle-radius": radioPorPoblacion,
-               "circle-stroke-color": colorPorGrado, "circle-stroke-width": 2 } },
-    { id: "brechas", type: "circle", source: "cob_localidades",
-      "source-layer": "cobertura_localidades", minzoom: 7.5, layout: oculta,
-      paint: { "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#b2182b",
-               "circle-stroke-width": 2.5,
-               "circle-radius": ["+", 4, radioPorPoblacion] } },
-  );
 
   const mapa = new maplibregl.Map({
-    container: "mapa",
-    style: { version: 8, sources: fuentes, layers: capas },
-    center: [-96.45, 17.05], zoom: 6.6, minZoom: 5, maxZoom: 16,
+    container: "mapa", style: estilo, minZoom: 5, maxZoom: 16,
     attributionControl: { compact: false },
   });
   mapa.addControl(new maplibregl.NavigationControl(), "top-left");
@@ -98,6 +47,12 @@
     if (loc) {
       const p = loc.properties;
       const extra = loc.layer.id === "cobertura-localidades" ? lineaCobertura(p) : "";
+      if (p.n > 1) {  // a dense tile's aggregate: the localities of a cell
+        ventana(loc.geometry.coordinates, `<h3>${texto(formato.format(p.n))} localidades</h3>
+          <p>Población 2020: ${texto(formato.format(p.pobtot))}${extra}<br>
+          Acerque el mapa para verlas una por una.</p>`);
+        return;
+      }
       ventana(loc.geometry.coordinates, `<h3>${texto(p.nom_loc)}</h3>
         <p>Clave ${texto(p.cvegeo)}<br>Población 2020: ${texto(formato.format(p.pobtot))}<br>
         Marginación: ${texto(p.gm)} (${texto(p.fuente)})${extra}</p>`);
@@ -166,8 +121,8 @@
     document.getElementById("leyenda-cobertura").hidden = !cobertura;
   }
   function recargarTeselas() {
-    mapa.getSource("cob_municipios").setTiles([urlCobertura("cobertura_municipios")]);
-    mapa.getSource("cob_localidades").setTiles([urlCobertura("cobertura_localidades")]);
+    mapa.getSource("cob_municipios").setUrl(urlCobertura("cobertura_municipios"));
+    mapa.getSource("cob_localidades").setUrl(urlCobertura("cobertura_localidades"));
   }
   const formulario = document.getElementById("filtros-contenido");
   formulario.addEventListener("change", (evento) => {
@@ -182,8 +137,11 @@
   });
   formulario.addEventListener("submit", (evento) => evento.preventDefault());
 
-  fetch(origen + "/cobertura/calculada").then((r) => r.json()).then((calculada) => {
-    const periodos = [...new Set(calculada.map((c) => c.periodo ?? ""))];
+  const calculada = fetch(origen + "/cobertura/calculada").then((r) => r.json());
+  mapa.on("load", async () => {
+    aplicarFiltros();
+    const filas = await calculada;
+    const periodos = [...new Set(filas.map((c) => c.periodo ?? ""))];
     const selector = document.getElementById("filtro-periodo");
     for (const periodo of periodos) {
       const opcion = document.createElement("option");
@@ -191,7 +149,7 @@
       opcion.textContent = periodo || "(sin periodo)";
       selector.append(opcion);
     }
-    const programas = [...new Set(calculada.map((c) => c.programa))].sort();
+    const programas = [...new Set(filas.map((c) => c.programa))].sort();
     const panel = document.getElementById("filtro-programas");
     for (const programa of programas) {
       const etiqueta = document.createElement("label");
@@ -205,5 +163,4 @@
       recargarTeselas();
     }
   });
-  mapa.on("load", aplicarFiltros);
 })();

@@ -3,6 +3,7 @@ reads the environment."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -24,6 +25,14 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def fill_pool(engine: Engine, size: int) -> None:
+    """Open ``size`` connections at once and return them to ``engine``'s pool, so that the
+    first requests find them open."""
+    with contextlib.ExitStack() as stack:
+        for _ in range(size):
+            stack.enter_context(engine.connect())
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -1,78 +1,166 @@
 """Mapbox Vector Tiles built by PostGIS (``ST_AsMVT``) for the public map layers.
 
-Layers are aggregates or reference geography only: never individual beneficiaries.
+Layers are aggregates or reference geography only: never individual beneficiaries. Each layer is
+one statement in ``geo/publish/sql/tile_<layer>.sql`` over geometry prepared at load time (Web
+Mercator copies, municipalities generalised per zoom level as a coverage): a request only finds,
+clips and encodes. Point layers never drop a feature: a tile holding more than
+:data:`MAX_POINTS` points carries aggregates whose counts add up to all of them.
+
+A tile's bytes depend only on the layer, the tile, its filters and :func:`data_version`, which
+changes with every reference load and coverage refresh; caches key on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
+from boundaries.generalise import ZOOMS, level_for
+from geo.kernel.db import query, sql_text
 from geo.kernel.errors import InvalidParameter
+
+MAX_ZOOM = 14
+"""The deepest zoom the layers are published at; map clients over-zoom beyond it."""
+
+MAX_POINTS = 4096
+"""Points a tile carries one by one; denser tiles carry aggregates (``tile_localidades.sql``)."""
+
+CELL = 128
+"""Side, in tile units of 4096, of an aggregation cell: 16 pixels of a 512-pixel tile."""
 
 
 @dataclass(frozen=True)
 class Layer:
-    """A tile layer: a query returning ``geom`` (SRID 4326) plus attribute columns."""
+    """A published tile layer: its statement, attributes (described for TileJSON) and zooms."""
 
     name: str
-    source_sql: str
-    attributes: tuple[str, ...]
+    description: str
+    fields: dict[str, str]
+    geometry: Literal["polygon", "point"]
     min_zoom: int = 0
-    max_zoom: int = 16
     coverage: bool = False
-    """Takes ``:periodo`` and ``:programas`` (persons reached by any of them, or by any program)."""
+    """Filtered by period and programs (``periodo``, ``programas``)."""
+
+    @property
+    def statement(self) -> str:
+        """The file under ``geo/publish/sql`` that builds one tile."""
+        return f"tile_{self.name}.sql"
 
 
-def _coverage_source(level: str, columns: str) -> str:
-    """Areas of ``level`` with the unique persons reached and the ratio to POBTOT."""
-    return f"""
-        SELECT a.clave AS cvegeo, {columns}, a.pobtot, a.gm, a.fuente_marginacion AS fuente,
-               coalesce(x.personas, 0) AS personas,
-               round(coalesce(x.personas, 0)::numeric / nullif(a.pobtot, 0), 5)::float8
-                   AS cobertura,
-               a.geom
-        FROM analisis.area a
-        LEFT JOIN (SELECT clave, sum(personas) AS personas FROM analisis.combinacion
-                   WHERE periodo = :periodo AND nivel = '{level}'
-                     AND (CAST(:programas AS text[]) IS NULL
-                          OR programas && CAST(:programas AS text[]))
-                   GROUP BY clave) x ON x.clave = a.clave
-        WHERE a.nivel = '{level}'"""  # noqa: S608 - constants only
-
+_MUNICIPIO = {
+    "cvegeo": "Clave geoestadística del municipio (INEGI)",
+    "nom_mun": "Nombre del municipio",
+    "distrito": "Distrito",
+    "region": "Región",
+}
+_COBERTURA = {
+    "pobtot": "Población total, Censo 2020",
+    "gm": "Grado de marginación",
+    "personas": "Personas únicas atendidas en el periodo por los programas elegidos",
+    "cobertura": "Personas atendidas entre la población total",
+}
+_AGREGADO = {
+    "n": "Localidades que representa el elemento: 1, o más en teselas densas, donde un elemento "
+    "agrega las localidades de su celda (sin clave ni nombre)",
+}
 
 LAYERS: dict[str, Layer] = {
-    "municipios": Layer(
-        "municipios",
-        """SELECT m.cvegeo, m.nom_mun, m.region, m.distrito, m.pob_2020, imm.gm, imm.im, m.geom
-           FROM boundaries.municipio m
-           LEFT JOIN LATERAL (SELECT gm, im FROM boundaries.marginacion_municipal x
-                              WHERE x.cvegeo = m.cvegeo ORDER BY anio DESC LIMIT 1) imm ON true""",
-        ("cvegeo", "nom_mun", "region", "distrito", "pob_2020", "gm", "im"),
-    ),
-    "localidades": Layer(
-        "localidades",
-        """SELECT l.cvegeo, l.nom_loc, l.cvegeo_mun, l.pobtot, b.gm, b.fuente, l.geom
-           FROM boundaries.localidad l
-           LEFT JOIN boundaries.marginacion_mejor b USING (cvegeo)""",
-        ("cvegeo", "nom_loc", "cvegeo_mun", "pobtot", "gm", "fuente"),
-        min_zoom=5,
-    ),
-    "cobertura_municipios": Layer(
-        "cobertura_municipios",
-        _coverage_source("municipio", "a.nombre AS nom_mun, a.distrito, a.region"),
-        ("cvegeo", "nom_mun", "distrito", "region", "pobtot", "gm", "personas", "cobertura"),
-        coverage=True,
-    ),
-    "cobertura_localidades": Layer(
-        "cobertura_localidades",
-        _coverage_source("localidad", "a.nombre AS nom_loc, a.nom_mun"),
-        ("cvegeo", "nom_loc", "nom_mun", "pobtot", "gm", "fuente", "personas", "cobertura"),
-        min_zoom=5,
-        coverage=True,
-    ),
+    layer.name: layer
+    for layer in (
+        Layer(
+            "municipios",
+            "Municipios con su índice de marginación municipal (CONAPO), generalizados por nivel "
+            "de zoom sin separar a los vecinos.",
+            {
+                **_MUNICIPIO,
+                "pob_2020": "Población total, Censo 2020",
+                "gm": "Grado de marginación municipal (IMM), año más reciente",
+                "im": "Índice de marginación municipal (IMM), año más reciente",
+            },
+            "polygon",
+        ),
+        Layer(
+            "localidades",
+            "Localidades (puntos del ITER 2020) con población y el mejor índice de marginación "
+            "disponible.",
+            {
+                "cvegeo": "Clave geoestadística de la localidad (INEGI)",
+                "nom_loc": "Nombre de la localidad",
+                "cvegeo_mun": "Clave del municipio",
+                "pobtot": "Población total, Censo 2020 (suma, en elementos agregados)",
+                "gm": "Grado de marginación",
+                "fuente": "Índice del que viene el grado: IML, IMU o IMM",
+                **_AGREGADO,
+            },
+            "point",
+            min_zoom=5,
+        ),
+        Layer(
+            "localidades_poligonos",
+            "Polígonos de localidades urbanas y rurales amanzanadas (Marco Geoestadístico).",
+            {
+                "cvegeo": "Clave geoestadística de la localidad (INEGI)",
+                "nom_loc": "Nombre de la localidad",
+                "cvegeo_mun": "Clave del municipio",
+                "ambito": "Urbano o rural",
+                "pob_2020": "Población total, Censo 2020",
+                "viv_2020": "Viviendas, Censo 2020",
+            },
+            "polygon",
+            min_zoom=8,
+        ),
+        Layer(
+            "cobertura_municipios",
+            "Cobertura de los programas por municipio: personas únicas atendidas y su "
+            "proporción de la población (datos agregados).",
+            {**_MUNICIPIO, **_COBERTURA},
+            "polygon",
+            coverage=True,
+        ),
+        Layer(
+            "cobertura_localidades",
+            "Cobertura de los programas por localidad: personas únicas atendidas y su "
+            "proporción de la población (datos agregados).",
+            {
+                "cvegeo": "Clave geoestadística de la localidad (INEGI)",
+                "nom_loc": "Nombre de la localidad",
+                "nom_mun": "Nombre del municipio",
+                **_COBERTURA,
+                "fuente": "Índice del que viene el grado: IML, IMU o IMM",
+                **_AGREGADO,
+            },
+            "point",
+            min_zoom=5,
+            coverage=True,
+        ),
+    )
 }
+
+
+def layer(name: str) -> Layer:
+    """The layer called ``name``, or a Spanish error listing the layers."""
+    found = LAYERS.get(name)
+    if found is None:
+        raise InvalidParameter(f"Capa desconocida: {name!r}. Capas: {', '.join(LAYERS)}.")
+    return found
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    """Refuse a tile outside the Web Mercator grid."""
+    if not 0 <= z <= 22 or not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise InvalidParameter(f"Tesela fuera de rango: {z}/{x}/{y}.")
+
+
+def programs_filter(programas: list[str] | None) -> list[str] | None:
+    """Program keys as stored (upper case, sorted, unique); None for every program."""
+    return sorted({p.strip().upper() for p in programas or [] if p.strip()}) or None
 
 
 def tile(
@@ -84,41 +172,107 @@ def tile(
     *,
     periodo: str | None = None,
     programas: list[str] | None = None,
+    max_points: int = MAX_POINTS,
 ) -> bytes:
-    """One MVT tile of ``layer_name`` at ``z/x/y`` (Web Mercator). Coverage layers count the
-    persons of ``periodo`` reached by any of ``programas`` (all programs when empty)."""
-    layer = LAYERS.get(layer_name)
-    if layer is None:
-        raise InvalidParameter(f"Capa desconocida: {layer_name!r}. Capas: {', '.join(LAYERS)}.")
-    if not 0 <= z <= 22 or not (0 <= x < 2**z and 0 <= y < 2**z):
-        raise InvalidParameter(f"Tesela fuera de rango: {z}/{x}/{y}.")
-    if z < layer.min_zoom or z > layer.max_zoom:
+    """One MVT tile of ``layer_name`` at ``z/x/y`` (Web Mercator); empty bytes for no features.
+
+    Coverage layers count the persons of ``periodo`` (the newest when None) reached by any of
+    ``programas`` (every program when empty).
+    """
+    chosen = layer(layer_name)
+    check_tile(z, x, y)
+    if z < chosen.min_zoom:
         return b""
-    # Simplify in proportion to the tile's pixel size so low zooms stay light.
-    sql = f"""
-        WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
-        src AS ({layer.source_sql}),
-        mvt AS (
-            SELECT ST_AsMVTGeom(
-                       ST_SimplifyPreserveTopology(ST_Transform(src.geom, 3857),
-                                                   (ST_XMax(b.env) - ST_XMin(b.env)) / 4096),
-                       b.env, 4096, 64, true) AS geom,
-                   {", ".join(f"src.{a}" for a in layer.attributes)}
-            FROM src, bounds b
-            WHERE src.geom && ST_Transform(b.env, 4326)
-        )
-        SELECT ST_AsMVT(mvt.*, :layer, 4096, 'geom') FROM mvt WHERE mvt.geom IS NOT NULL
-    """  # noqa: S608 - the layer SQL is a constant from LAYERS; z/x/y and the name are bound.
-    params: dict[str, object] = {"z": z, "x": x, "y": y, "layer": layer.name}
-    if layer.coverage:
-        params["periodo"] = periodo if periodo is not None else _newest_period(conn)
-        params["programas"] = (
-            sorted({p.strip().upper() for p in programas or [] if p.strip()}) or None
-        )
-    result = conn.execute(text(sql), params).scalar_one()
+    params: dict[str, object] = {"z": z, "x": x, "y": y}
+    if chosen.geometry == "polygon":
+        params["nivel"] = level_for(z)
+    else:
+        params |= {"max_puntos": max_points, "celda": CELL}
+    if chosen.coverage:
+        params |= {"periodo": periodo, "programas": programs_filter(programas)}
+    result = conn.execute(query("geo.publish", chosen.statement), params).scalar_one()
     return bytes(result or b"")
 
 
-def _newest_period(conn: Connection) -> str:
-    value = conn.execute(text("SELECT max(periodo) FROM analisis.refresco")).scalar_one_or_none()
-    return "" if value is None else str(value)
+def data_version(conn: Connection) -> str:
+    """A short key that changes whenever a tile could: with every reference load, coverage
+    refresh and migration, and every change to the tile statements themselves."""
+    state = conn.execute(query("geo.publish", "tile_version.sql")).scalar_one()
+    return hashlib.sha256(f"{state}|{_statements_digest()}".encode()).hexdigest()[:16]
+
+
+@cache
+def _statements_digest() -> str:
+    """What the code contributes to a tile: its statements, zoom levels and aggregation."""
+    texts = [sql_text("geo.publish", layer.statement) for layer in LAYERS.values()]
+    return hashlib.sha256(repr((texts, ZOOMS, MAX_POINTS, CELL)).encode()).hexdigest()
+
+
+def bounds(conn: Connection) -> tuple[float, float, float, float] | None:
+    """West, south, east and north of the loaded states, or None before any load."""
+    row = conn.execute(query("geo.publish", "tile_bounds.sql")).one()
+    if row.oeste is None:
+        return None
+    return (float(row.oeste), float(row.sur), float(row.este), float(row.norte))
+
+
+@dataclass(frozen=True)
+class EncodedTile:
+    """A tile's bytes as built and gzip-compressed (what most clients accept)."""
+
+    raw: bytes
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, raw: bytes) -> EncodedTile:
+        """Compress once (``mtime=0``: the same tile gives the same bytes)."""
+        return cls(raw, gzip.compress(raw, compresslevel=6, mtime=0) if raw else b"")
+
+    @property
+    def size(self) -> int:
+        """Bytes held in memory."""
+        return len(self.raw) + len(self.gzipped)
+
+
+@dataclass
+class TileCache:
+    """Least recently used tiles of one data version, up to ``max_bytes``.
+
+    A tile is keyed by its layer, tile and filters; a new version empties the cache, so a load or
+    a refresh is never hidden behind old tiles. Thread-safe: tile handlers run in a pool.
+    """
+
+    max_bytes: int
+    version: str = ""
+    _entries: OrderedDict[tuple[object, ...], EncodedTile] = field(default_factory=OrderedDict)
+    _size: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, version: str, key: tuple[object, ...]) -> EncodedTile | None:
+        """The cached tile of ``key`` at ``version``, if any."""
+        with self._lock:
+            if version != self.version:
+                return None
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, version: str, key: tuple[object, ...], tile: EncodedTile) -> None:
+        """Keep ``tile``; evict the least recently used beyond ``max_bytes``."""
+        if tile.size > self.max_bytes:
+            return
+        with self._lock:
+            if version != self.version:
+                self._entries.clear()
+                self._size = 0
+                self.version = version
+            previous = self._entries.pop(key, None)
+            self._size += tile.size - (previous.size if previous else 0)
+            self._entries[key] = tile
+            while self._size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._size -= evicted.size
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -101,7 +101,17 @@ def test_coverage_view_filters_and_popups_on_a_phone(
     )
     assert localities["200340002"]["personas"] == 2
     assert localities["200340003"]["personas"] == 0  # persons of COBB only
-    allowed = {"cvegeo", "nom_loc", "nom_mun", "pobtot", "gm", "fuente", "personas", "cobertura"}
+    allowed = {
+        "cvegeo",
+        "nom_loc",
+        "nom_mun",
+        "pobtot",
+        "gm",
+        "fuente",
+        "personas",
+        "cobertura",
+        "n",
+    }
     assert all(set(p) <= allowed for p in localities.values())  # aggregates, nothing personal
     gaps = page.evaluate(
         "() => window.padronMapa.queryRenderedFeatures({layers: ['brechas']})"
@@ -136,5 +146,33 @@ def test_coverage_view_filters_and_popups_on_a_phone(
         )
         > 100
     )
+    assert errors == []
+    page.close()
+
+
+def test_any_maplibre_page_draws_the_published_style(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A page of another origin loads ``/mapa/estilo.json`` (sources: the TileJSON documents,
+    tiles with the data version) and draws every layer of the service."""
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_content(
+        f"""<div id="m" style="width:800px;height:600px"></div>
+        <script src="{base_url}/static/vendor/maplibre-gl-4.7.1/maplibre-gl.js"></script>
+        <script>
+          const m = new maplibregl.Map({{container: "m", style: "{base_url}/mapa/estilo.json",
+                                         center: [-96.7255, 17.06], zoom: 12}});
+          m.on("idle", () => {{ window.listo = true; }});
+          window.m = m;
+        </script>"""
+    )
+    page.wait_for_function("window.listo === true", timeout=30_000)
+    drawn = page.evaluate(
+        "() => Object.fromEntries(['municipios-relleno', 'municipios-borde', 'localidades', "
+        "'localidades-poligonos'].map(l => [l, m.queryRenderedFeatures({layers: [l]}).length]))"
+    )
+    assert all(count > 0 for count in drawn.values()), drawn
+    tiles = page.evaluate("() => m.getSource('municipios').tiles[0]")
+    assert tiles.startswith(base_url) and "?v=" in tiles
     assert errors == []
     page.close()

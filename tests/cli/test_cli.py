@@ -150,3 +150,61 @@ def test_progress_is_drawn_on_a_terminal_only(
     assert plain.exit_code == 0, plain.output
     assert plain.stderr == "" and "\x1b" not in plain.output
     assert plain.output.startswith("Sin cambios: este contenido ya se cargó")
+
+
+def test_serve_with_two_processes(env: dict[str, str]) -> None:
+    """``padron serve --procesos 2``: two worker processes answer, with compressed tiles."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    padron = Path(sys.executable).parent / "padron"
+    server = subprocess.Popen(
+        [str(padron), "serve", "--procesos", "2", "--puerto", str(port)],
+        env={**os.environ, **env, "PADRON_DB_POOL_SIZE": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/salud", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.5)
+        tile = httpx.get(f"{base}/teselas/municipios/6/14/28.pbf", timeout=10)
+        assert tile.status_code == 200 and tile.headers["content-encoding"] == "gzip"
+        workers = [
+            stat
+            for stat in Path("/proc").glob("[0-9]*/stat")
+            if _parent(stat) == server.pid and b"spawn_main" in _cmdline(stat)
+        ]
+        assert len(workers) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _parent(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _cmdline(stat: Path) -> bytes:
+    try:
+        return (stat.parent / "cmdline").read_bytes()
+    except OSError:
+        return b""
