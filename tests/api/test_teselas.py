@@ -16,6 +16,7 @@ from api.app import create_app
 from api.settings import Settings
 from geo.publish.tiles import CELL, LAYERS, MAX_POINTS, EncodedTile, TileCache, tile
 from tests.api.conftest import L1, coverage_row
+from tests.api.contract import ContractClient
 
 OAXACA_Z5 = (5, 7, 14)
 """The zoom-5 tile that holds every locality of Oaxaca."""
@@ -215,7 +216,7 @@ PERIOD = "2001"
 def fresh_client(settings: Settings) -> Iterator[TestClient]:
     """An app that reads the data version on every request."""
     configured = settings.model_copy(update={"tile_version_seconds": 0})
-    with TestClient(create_app(configured)) as test_client:
+    with ContractClient(create_app(configured)) as test_client:
         yield test_client
 
 
@@ -276,7 +277,7 @@ def test_gzip_bytes_are_stable() -> None:
 def test_a_busy_pool_answers_503_not_a_new_connection(engine: Engine, settings: Settings) -> None:
     """The pool is fixed: with its only connection taken, a request waits, then gets a 503."""
     configured = settings.model_copy(update={"db_pool_size": 1, "db_pool_timeout": 0.2})
-    with TestClient(create_app(configured)) as busy:
+    with ContractClient(create_app(configured)) as busy:
         pool = busy.app.state.engine.pool  # type: ignore[attr-defined]
         assert pool.checkedin() == 1  # opened at start
         with busy.app.state.engine.connect():  # type: ignore[attr-defined]
