@@ -8,8 +8,10 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, security
+from api.middleware import SecurityHeaders
 from api.ratelimit import MinuteWindow, public_rate_limit, tile_rate_limit
 from api.routers import (
     admin,
@@ -72,4 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cobertura.router, dependencies=public)
     app.include_router(reglas.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders, basemap_url=settings.basemap_url)
+    if settings.trusted_proxies:
+        # Outermost: the client address every layer sees (rate limits, audit) is the one the
+        # configured proxies forwarded; from anyone else the headers are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import re
+from collections.abc import Iterator
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geo.kernel.errors import ClusterError, DataCheckFailed, InvalidParameter, NotFound, PadronError
+from geo.kernel.errors import (
+    ClusterError,
+    DataCheckFailed,
+    InvalidParameter,
+    NotFound,
+    PadronError,
+    TooManyAttempts,
+)
 
 log = logging.getLogger("padron.api")
 
@@ -21,6 +32,7 @@ STATUS_BY_ERROR: dict[type[PadronError], int] = {
     InvalidParameter: 400,
     NotFound: 404,
     DataCheckFailed: 422,
+    TooManyAttempts: 429,
     ClusterError: 503,
 }
 
@@ -31,7 +43,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PadronError)
     async def padron_error(_: Request, exc: PadronError) -> JSONResponse:
         status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
-        return JSONResponse({"detalle": str(exc)}, status_code=status)
+        headers = (
+            {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+        )
+        return JSONResponse({"detalle": str(exc)}, status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -58,15 +73,58 @@ def install(app: FastAPI) -> None:
     async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
         # Never echo SQL or values (they may hold personal data); log only the error class.
         log.error("database error on %s: %s", request.url.path, type(exc.orig).__name__)
+        if isinstance(exc.orig, psycopg.errors.DataException):
+            # A value PostgreSQL cannot hold (out of range, malformed): the request's fault.
+            # Validation refuses these first, naming the field; this is the backstop.
+            return JSONResponse(
+                {"detalle": "Un valor de la solicitud está fuera de lo que se puede guardar."},
+                status_code=422,
+            )
         return JSONResponse(
             {"detalle": "La base de datos no pudo atender la solicitud; intente más tarde."},
             status_code=503,
         )
 
 
-def reject_control_characters(request: Request) -> None:
-    """No filter or key legitimately holds control characters, and PostgreSQL refuses NUL in
-    text: refuse them for every route at once rather than in each parameter's validation."""
-    values = [request.url.path, *request.query_params.keys(), *request.query_params.values()]
-    if any(CONTROL_CHARACTERS.search(value) for value in values):
-        raise StarletteHTTPException(400, "La solicitud contiene caracteres de control.")
+async def reject_control_characters(request: Request) -> None:
+    """No filter, key or form field legitimately holds control characters, and PostgreSQL
+    refuses NUL in text: refuse them for every route at once, naming the field, rather than in
+    each parameter's validation. Bodies are read here once (Starlette caches them for the
+    route); files of a form are left to their own checks."""
+    if CONTROL_CHARACTERS.search(request.url.path):
+        raise StarletteHTTPException(400, "La ruta de la solicitud contiene caracteres de control.")
+    fields = list(request.query_params.multi_items())
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    route = request.scope.get("route")
+    if getattr(route, "body_field", None) is None:
+        pass  # a route that takes no body never reads one: neither does this check
+    elif kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        fields += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    elif kind == "application/json" or kind.endswith("+json"):
+        with contextlib.suppress(ValueError, RecursionError):  # not JSON: the route says 422
+            fields += list(_strings(json.loads(await request.body())))
+    for name, value in fields:
+        if CONTROL_CHARACTERS.search(name) or CONTROL_CHARACTERS.search(value):
+            raise StarletteHTTPException(
+                400, f"El campo «{_shown(name)}» contiene caracteres de control."
+            )
+
+
+def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string of a JSON document with its path (``a.b.0``), keys included."""
+    if isinstance(value, str):
+        yield path or "cuerpo", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            yield inner, str(key)
+            yield from _strings(item, inner)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}.{index}" if path else str(index))
+
+
+def _shown(name: str) -> str:
+    """A field name fit for a message: control characters escaped, length bounded."""
+    return CONTROL_CHARACTERS.sub("?", name)[:60]

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 
 from api.deps import ConnDep, SettingsDep
-from geo.access.users import User, authenticate, issue_token, user_for_token
-from geo.kernel.errors import InvalidParameter
+from geo.access.users import User, issue_token, login, user_for_token
+from geo.kernel.errors import InvalidParameter, TooManyAttempts
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
 router = APIRouter(tags=["acceso"])
@@ -52,17 +52,33 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-@router.post("/token", summary="Obtener un token de acceso (OAuth2, flujo de contraseña)")
+@router.post(
+    "/token",
+    summary="Obtener un token de acceso (OAuth2, flujo de contraseña)",
+    responses={
+        401: {"description": "Usuario o contraseña incorrectos."},
+        429: {"description": "Demasiados intentos fallidos por usuario o por dirección."},
+    },
+)
 def obtener_token(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> dict[str, Any]:
-    """Exchange user name and password for a bearer token that expires."""
+    """Exchange user name and password for a bearer token that expires. Failed attempts are
+    counted per user name and per address (``settings.login_policy``): past the limit the
+    answer is 429 without checking the password, and the refusal is audited."""
     try:
-        user_id = authenticate(conn, form.username, form.password)
+        user_id = login(
+            conn, form.username, form.password, client_address(request), settings.login_policy
+        )
     except InvalidParameter as error:
+        conn.commit()  # keep the audit line of the failure
         raise HTTPException(401, str(error), UNAUTHORIZED) from None
+    except TooManyAttempts:
+        conn.commit()
+        raise
     issued = issue_token(conn, user_id, timedelta(minutes=settings.token_minutes))
     conn.commit()
     return {

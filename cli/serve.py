@@ -35,7 +35,9 @@ def run_server(current: Settings, host: str | None, puerto: int | None) -> None:
     host = host or current.host
     puerto = puerto or current.port
     typer.echo(f"Mapa: http://{host}:{puerto}/mapa  ·  API: http://{host}:{puerto}/docs")
-    uvicorn.run(create_app(current), host=host, port=puerto, log_level="info")
+    # Forwarded headers are the app's to trust (PADRON_TRUSTED_PROXIES), never uvicorn's,
+    # whose default believes any client on 127.0.0.1.
+    uvicorn.run(create_app(current), host=host, port=puerto, log_level="info", proxy_headers=False)
 
 
 def synth(

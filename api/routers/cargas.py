@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import Path as PathParam
 
 from api.deps import ConnDep, SettingsDep
+from api.models.retiro import CargaRetirada, Retiro
 from api.security import AdminUser
 from geo.coverage.rules import load_rules, target_groups
 from geo.ingest import PUB, batch_status
-from geo.pipeline import RosterFile, process_rosters
+from geo.pipeline import RosterFile, process_rosters, withdraw_batch
 
 router = APIRouter(tags=["cargas"])
 
@@ -24,7 +27,13 @@ def crear_carga(
     conn: ConnDep,
     archivo: Annotated[UploadFile, File(description="Padrón en CSV o XLSX con encabezados PUB.")],
     programa: Annotated[str, Form(description="Clave del programa.")],
-    periodo: Annotated[str | None, Form(description="Periodo del padrón.")] = None,
+    periodo: Annotated[
+        str | None, Form(max_length=40, description="Periodo del padrón (p. ej. 2024-T1).")
+    ] = None,
+    periodo_atipico: Annotated[
+        bool,
+        Form(description="Cargar aunque el periodo no tenga año o su año esté lejos del actual."),
+    ] = False,
 ) -> dict[str, Any]:
     """Ingest an uploaded roster and carry it through geocoding, resolution and the coverage
     refresh before answering; the same content twice is reported as already loaded."""
@@ -43,7 +52,14 @@ def crear_carga(
         if copied == 0:
             raise HTTPException(400, "El archivo está vacío.")
         roster = RosterFile(
-            target, programa, periodo, PUB, usuario=user.nombre, nombre_archivo=_safe_name(archivo)
+            target,
+            programa,
+            periodo,
+            PUB,
+            usuario=user.nombre,
+            nombre_archivo=_safe_name(archivo),
+            limits=request_settings.read_limits,
+            periodo_atipico=periodo_atipico,
         )
         groups = target_groups(load_rules(request_settings.reglas_dir))
         report = process_rosters(conn.engine, [roster], groups)
@@ -63,10 +79,54 @@ def crear_carga(
     }
 
 
+BatchId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id de la carga.")]
+
+
 @router.get("/cargas/{carga_id}", summary="Estado de una carga")
-def ver_carga(_: AdminUser, conn: ConnDep, carga_id: int) -> dict[str, Any]:
+def ver_carga(_: AdminUser, conn: ConnDep, carga_id: BatchId) -> dict[str, Any]:
     """Counts and bookkeeping of one batch; rows themselves are not exposed here."""
     return batch_status(conn, carga_id)
+
+
+@router.post(
+    "/cargas/{carga_id}/retiro",
+    response_model=CargaRetirada,
+    summary="Retirar una carga",
+    description="Retira una carga en una sola transacción: sus registros salen de todas las "
+    "tablas (ubicación, personas, revisión, fotos, cobertura y lo que se publica de ella); las "
+    "personas sin otro registro desaparecen y la cobertura se recalcula. La carga queda marcada "
+    "como retirada, con su archivo original, y el retiro queda en la bitácora. Solo "
+    "administración.",
+    response_description="Lo que se eliminó y la cobertura recalculada.",
+    responses={
+        400: {"description": "La carga ya fue retirada, o el motivo no es válido."},
+        401: {"description": "Falta un token de acceso válido."},
+        403: {"description": "Solo administración."},
+        404: {"description": "No existe la carga."},
+    },
+)
+def retirar_carga(
+    user: AdminUser,
+    request_settings: SettingsDep,
+    conn: ConnDep,
+    carga_id: BatchId,
+    retiro: Retiro | None = None,
+) -> dict[str, Any]:
+    """Withdraw a batch (:func:`geo.pipeline.withdraw_batch`), its photos' files included."""
+    report = withdraw_batch(
+        conn.engine,
+        carga_id,
+        user.nombre,
+        retiro.motivo if retiro else None,
+        target_groups(load_rules(request_settings.reglas_dir)),
+        request_settings.photo_dir,
+    )
+    counts = {k: v for k, v in asdict(report).items() if k not in ("carga_id", "refresh")}
+    return {
+        "carga": report.carga_id,
+        **counts,
+        "cobertura_recalculada": [f"{p} {q or ''}".strip() for p, q in report.refresh.refrescados],
+    }
 
 
 def _safe_name(upload: UploadFile) -> str:

@@ -10,11 +10,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from api.deps import ConnDep, Desplazamiento
+from api.models.retiro import PeriodoPredeterminado
 from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.queries import (
+    USABLE_PLACED_SHARE,
     CoverageFilter,
     GapFilter,
     computed,
+    default_period,
     feature_collection,
     gaps,
     iter_coverage,
@@ -98,6 +101,20 @@ def cobertura(
 def calculada(conn: ConnDep) -> list[dict[str, Any]]:
     """What ``padron cobertura refrescar`` has computed, from which batches and when."""
     return computed(conn)
+
+
+@router.get(
+    "/cobertura/periodo",
+    response_model=PeriodoPredeterminado,
+    summary="Periodo predeterminado del mapa y las brechas",
+    description="El periodo más reciente con una parte suficiente de sus registros ubicados "
+    "(`umbral_ubicados`); un periodo cuyos registros no se pudieron ubicar no se muestra por "
+    "omisión.",
+    response_description="El periodo y el umbral aplicado.",
+)
+def periodo_predeterminado(conn: ConnDep) -> dict[str, Any]:
+    """The period public views default to (:func:`geo.coverage.queries.default_period`)."""
+    return {"periodo": default_period(conn), "umbral_ubicados": USABLE_PLACED_SHARE}
 
 
 @router.get("/cobertura/brechas", summary="Localidades priorizadas para focalizar apoyos")

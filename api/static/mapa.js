@@ -40,8 +40,8 @@
     cob_localidades: { type: "vector", tiles: [urlCobertura("cobertura_localidades")], minzoom: 5, maxzoom: 14 },
   };
   const capas = [{ id: "fondo", type: "background", paint: { "background-color": "#eef2f5" } }];
-  if (window.PADRON_BASEMAP) {
-    fuentes.base = { type: "raster", tiles: [window.PADRON_BASEMAP], tileSize: 256 };
+  if (document.body.dataset.basemap) {
+    fuentes.base = { type: "raster", tiles: [document.body.dataset.basemap], tileSize: 256 };
     capas.push({ id: "base", type: "raster", source: "base" });
   }
   const oculta = { visibility: "none" };
@@ -182,7 +182,10 @@
   });
   formulario.addEventListener("submit", (evento) => evento.preventDefault());
 
-  fetch(origen + "/cobertura/calculada").then((r) => r.json()).then((calculada) => {
+  Promise.all([
+    fetch(origen + "/cobertura/calculada").then((r) => r.json()),
+    fetch(origen + "/cobertura/periodo").then((r) => r.json()),
+  ]).then(([calculada, predeterminado]) => {
     const periodos = [...new Set(calculada.map((c) => c.periodo ?? ""))];
     const selector = document.getElementById("filtro-periodo");
     for (const periodo of periodos) {
@@ -201,7 +204,10 @@
       panel.append(etiqueta);
     }
     if (periodos.length) {
-      estado.periodo = periodos[0];
+      // The newest period with enough placed records (GET /cobertura/periodo), not merely the
+      // newest name: a batch whose records could not be placed must not blank the map.
+      estado.periodo = periodos.includes(predeterminado.periodo) ? predeterminado.periodo : periodos[0];
+      selector.value = estado.periodo;
       recargarTeselas();
     }
   });

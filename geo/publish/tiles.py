@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from geo.coverage.queries import default_period
 from geo.kernel.errors import InvalidParameter
 
 
@@ -111,14 +112,9 @@ def tile(
     """  # noqa: S608 - the layer SQL is a constant from LAYERS; z/x/y and the name are bound.
     params: dict[str, object] = {"z": z, "x": x, "y": y, "layer": layer.name}
     if layer.coverage:
-        params["periodo"] = periodo if periodo is not None else _newest_period(conn)
+        params["periodo"] = periodo if periodo is not None else default_period(conn) or ""
         params["programas"] = (
             sorted({p.strip().upper() for p in programas or [] if p.strip()}) or None
         )
     result = conn.execute(text(sql), params).scalar_one()
     return bytes(result or b"")
-
-
-def _newest_period(conn: Connection) -> str:
-    value = conn.execute(text("SELECT max(periodo) FROM analisis.refresco")).scalar_one_or_none()
-    return "" if value is None else str(value)
