@@ -73,7 +73,7 @@ def install(app: FastAPI) -> None:
     async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
         # Never echo SQL or values (they may hold personal data); log only the error class.
         log.error("database error on %s: %s", request.url.path, type(exc.orig).__name__)
-        if isinstance(exc.orig, psycopg.errors.DataException):
+        if isinstance(exc.orig, psycopg.DataError):
             # A value PostgreSQL cannot hold (out of range, malformed): the request's fault.
             # Validation refuses these first, naming the field; this is the backstop.
             return JSONResponse(

@@ -128,7 +128,9 @@ def brechas(
         Query(description="Programas cuya cobertura se mide (todos por omisión); repetible."),
     ] = None,
     grado: Grados = None,
-    poblacion_min: Annotated[int | None, Query(ge=0, description="Población mínima.")] = None,
+    poblacion_min: Annotated[
+        int | None, Query(ge=0, le=2**31 - 1, description="Población mínima.")
+    ] = None,
     cobertura_max: Annotated[
         float | None, Query(ge=0, le=1, description="Cobertura máxima (fracción: 0.1 = 10 %).")
     ] = None,

@@ -109,7 +109,7 @@ class Simulacion(BaseModel):
     programas: list[str] | None = Field(
         default=None, description="Programas actuales a considerar (todos si falta)."
     )
-    poblacion_min: int = Field(default=0, ge=0)
+    poblacion_min: int = Field(default=0, ge=0, le=2**31 - 1)
     limite: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
 
 
