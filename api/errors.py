@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 from fastapi import FastAPI, Request
@@ -61,7 +62,7 @@ def install(app: FastAPI) -> None:
                 "campo": ".".join(
                     str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")
                 ),
-                "problema": error.get("msg", ""),
+                "problema": problem_in_spanish(error),
             }
             for error in exc.errors()
         ]
@@ -128,3 +129,49 @@ def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
 def _shown(name: str) -> str:
     """A field name fit for a message: control characters escaped, length bounded."""
     return CONTROL_CHARACTERS.sub("?", name)[:60]
+
+
+_PROBLEMS = {
+    "missing": "falta este campo",
+    "int_parsing": "debe ser un número entero",
+    "int_type": "debe ser un número entero",
+    "int_from_float": "debe ser un número entero",
+    "float_parsing": "debe ser un número",
+    "float_type": "debe ser un número",
+    "finite_number": "debe ser un número finito",
+    "bool_parsing": "debe ser verdadero o falso",
+    "bool_type": "debe ser verdadero o falso",
+    "string_type": "debe ser texto",
+    "list_type": "debe ser una lista",
+    "dict_type": "debe ser un objeto",
+    "model_type": "debe ser un objeto",
+    "model_attributes_type": "debe ser un objeto",
+    "json_invalid": "no es JSON válido",
+    "extra_forbidden": "campo no admitido",
+    "datetime_parsing": "debe ser una fecha y hora ISO 8601",
+    "datetime_from_date_parsing": "debe ser una fecha y hora ISO 8601",
+    "date_parsing": "debe ser una fecha ISO 8601",
+    "enum": "valor no admitido; use uno de: {expected}",
+    "literal_error": "valor no admitido; use uno de: {expected}",
+    "greater_than": "debe ser mayor que {gt}",
+    "greater_than_equal": "debe ser mayor o igual que {ge}",
+    "less_than": "debe ser menor que {lt}",
+    "less_than_equal": "debe ser menor o igual que {le}",
+    "string_too_short": "debe tener al menos {min_length} caracteres",
+    "string_too_long": "admite hasta {max_length} caracteres",
+    "too_short": "debe tener al menos {min_length} elementos",
+    "too_long": "admite hasta {max_length} elementos",
+    "string_pattern_mismatch": "no tiene la forma esperada",
+    "url_parsing": "no es una URL válida",
+}
+"""pydantic's error types in Spanish (its own messages are English); others say "no válido"."""
+
+
+def problem_in_spanish(error: Any) -> str:
+    """What is wrong with one field, in Spanish, with the bounds of the rule it broke."""
+    template = _PROBLEMS.get(str(error.get("type", "")), "valor no válido")
+    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return template.split(";")[0].split(" {")[0]

@@ -195,3 +195,15 @@ def test_a_password_hash_of_older_parameters_is_upgraded_at_login(
     assert (
         client.post("/token", data={"username": "antigua", "password": PASSWORD}).status_code == 200
     )
+
+
+def test_validation_errors_name_the_field_in_spanish(client: TestClient) -> None:
+    answer = client.get("/municipios", params={"limite": "abc"})
+    assert answer.status_code == 422
+    assert answer.json()["errores"] == [
+        {"campo": "limite", "problema": "debe ser un número entero"}
+    ]
+    answer = client.post("/cobertura/simulacion", json={"poblacion_min": -1, "limite": 10**6})
+    problems = {e["campo"]: e["problema"] for e in answer.json()["errores"]}
+    assert problems == {"poblacion_min": "debe ser mayor o igual que 0",
+                        "limite": "debe ser menor o igual que 1000"}  # fmt: skip
