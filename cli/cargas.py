@@ -43,5 +43,6 @@ def retirar(
         f"{report.rechazos:,} rechazos, {report.personas:,} personas sin otro registro, "
         f"{report.fotos:,} fotos."
     )
-    pairs = ", ".join(f"{p} {q}".strip() for p, q in report.refresh.refrescados) or "ninguna"
+    changed = sorted(report.refresh.refrescados + report.refresh.retirados)
+    pairs = ", ".join(f"{p} {q}".strip() for p, q in changed) or "ninguna"
     typer.echo(f"Cobertura recalculada: {pairs}.")

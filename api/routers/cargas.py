@@ -125,7 +125,10 @@ def retirar_carga(
     return {
         "carga": report.carga_id,
         **counts,
-        "cobertura_recalculada": [f"{p} {q or ''}".strip() for p, q in report.refresh.refrescados],
+        "cobertura_recalculada": [
+            f"{p} {q or ''}".strip()
+            for p, q in sorted(report.refresh.refrescados + report.refresh.retirados)
+        ],
     }
 
 

@@ -28,6 +28,8 @@ class RefreshReport:
 
     areas_reconstruidas: bool = False
     refrescados: list[tuple[str, str]] = field(default_factory=list)
+    retirados: list[tuple[str, str]] = field(default_factory=list)
+    """Programs and periods whose every batch is gone (withdrawn): their coverage is deleted."""
     sin_cambios: list[tuple[str, str]] = field(default_factory=list)
     periodos_combinados: list[str] = field(default_factory=list)
 
@@ -113,6 +115,7 @@ def refresh_in(
                     (a.cobertura.c.programa == programa) & (a.cobertura.c.periodo == periodo)
                 )
             )
+            report.retirados.append((programa, periodo))
             continue
         run_sql_file(
             conn,
