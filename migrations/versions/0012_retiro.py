@@ -24,6 +24,12 @@ def upgrade() -> None:
     op.add_column("carga", sa.Column("retirada_en", sa.DateTime(timezone=True)), schema="padron")
     op.add_column("carga", sa.Column("retirada_por", sa.Text), schema="padron")
     op.add_column("carga", sa.Column("motivo_retiro", sa.Text), schema="padron")
+    # The same file may be sent again once its batch is withdrawn.
+    op.execute("DROP INDEX padron.carga_mismo_archivo")
+    op.execute(
+        "CREATE UNIQUE INDEX carga_mismo_archivo ON padron.carga "
+        "(programa, coalesce(periodo, ''), sha256) WHERE retirada_en IS NULL"
+    )
     op.add_column(
         "refresco",
         sa.Column("registros_total", sa.Integer, nullable=False, server_default="0"),
@@ -36,6 +42,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("refresco", "registros_total", schema="analisis")
+    op.execute("DROP INDEX padron.carga_mismo_archivo")
+    op.execute(
+        "CREATE UNIQUE INDEX carga_mismo_archivo ON padron.carga "
+        "(programa, coalesce(periodo, ''), sha256)"
+    )
     op.drop_column("carga", "motivo_retiro", schema="padron")
     op.drop_column("carga", "retirada_por", schema="padron")
     op.drop_column("carga", "retirada_en", schema="padron")
