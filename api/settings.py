@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geo.access.users import LoginPolicy
-from geo.ingest.reader import ReadLimits
+if TYPE_CHECKING:
+    from geo.access.users import LoginPolicy
+    from geo.ingest.reader import ReadLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,6 +97,8 @@ class Settings(BaseSettings):
     @property
     def read_limits(self) -> ReadLimits:
         """The limits a roster file is checked against before it is read."""
+        from geo.ingest.reader import ReadLimits  # polars and pyarrow: not for every command
+
         return ReadLimits(
             max_line_bytes=self.max_line_kb * 1024,
             max_fields=self.max_fields,
@@ -106,6 +110,8 @@ class Settings(BaseSettings):
     @property
     def login_policy(self) -> LoginPolicy:
         """How many failed logins lock a user name or an address out, and for how long."""
+        from geo.access.users import LoginPolicy
+
         return LoginPolicy(
             self.login_failures_per_user,
             self.login_failures_per_address,

@@ -175,7 +175,10 @@ def reencode_photo(content: bytes, max_pixels: int = MAX_PHOTO_PIXELS) -> tuple[
                     f"La foto mide {image.width}×{image.height} píxeles; el máximo es "
                     f"{max_pixels / 1e6:g} megapíxeles."
                 )
-            kind = str(image.format)
+            # A phone's JPEG with a second picture inside (MPO) is a JPEG; only its first is kept.
+            kind = "JPEG" if image.format == "MPO" else str(image.format)
+            if kind not in PHOTO_TYPES:
+                raise refused
             image.load()
             picture = ImageOps.exif_transpose(image)
     except InvalidParameter:

@@ -242,3 +242,20 @@ def test_a_photo_is_stored_without_its_exif_location(
     picture = Image.open(io.BytesIO(served.content))
     assert picture.format == "JPEG" and picture.size == (8, 8)
     assert not picture.getexif() and b"Exif" not in served.content
+
+
+def test_a_phone_jpeg_with_a_second_picture_is_stored_as_jpeg(
+    client: TestClient, access_data: AccessData
+) -> None:
+    """Phones write MPO (a JPEG followed by a second picture): Pillow calls it MPO, not JPEG."""
+    mpo = io.BytesIO()
+    first, second = Image.new("RGB", (4, 4), "blue"), Image.new("RGB", (4, 4), "green")
+    first.save(mpo, "MPO", save_all=True, append_images=[second], quality=40)
+    assert Image.open(io.BytesIO(mpo.getvalue())).format == "MPO"
+    uploaded = client.post(
+        f"/campo/registros/{access_data.maria_a}/fotos",
+        files={"foto": ("m.jpg", mpo.getvalue(), "image/jpeg")},
+        headers=bearer(access_data, "campo_oax"),
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded.json()["tipo"] == "image/jpeg"
