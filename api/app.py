@@ -10,8 +10,11 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import errors, security
+from api import errors, openapi, security
 from api.middleware import SecurityHeaders
+from api.models.cobertura import CoberturaGeoJSON
+from api.models.geografia import LocalidadesGeoJSON, MunicipiosGeoJSON
+from api.models.transparencia import ConteosGeoJSON
 from api.ratelimit import MinuteWindow, public_rate_limit, tile_rate_limit
 from api.routers import (
     admin,
@@ -31,6 +34,29 @@ from api.settings import Settings, resolve_database_url
 from geo.kernel.db import make_engine
 
 STATIC_DIR = Path(__file__).parent / "static"
+TAGS = [
+    {"name": name, "description": description}
+    for name, description in {
+        "salud": "Estado del servicio.",
+        "geografía": "Municipios y localidades de INEGI con su marginación (CONAPO).",
+        "mapa": "Teselas vectoriales de las capas públicas del mapa.",
+        "cobertura": "Cobertura de los programas por área y localidades priorizadas: solo "
+        "agregados.",
+        "reglas y anomalías": "Reglas de operación, sus violaciones, anomalías y simulación de "
+        "programas nuevos.",
+        "resolución": "Apoyos duplicados y la cola de revisión de pares dudosos.",
+        "ubicación": "Verificación de un punto en campo.",
+        "transparencia": "Datos públicos con supresión de conteos pequeños; sin sesión y con "
+        "límite por minuto.",
+        "acceso": "Tokens de acceso (OAuth2).",
+        "campo": "Búsqueda, fichas, puntos verificados y fotos de beneficiarios: datos "
+        "personales, dentro del área del usuario y con bitácora.",
+        "cargas": "Carga de padrones (administración).",
+        "administración": "Bitácora de auditoría y panel de control.",
+        "páginas": "Las páginas en español (HTML).",
+    }.items()
+]
+"""The OpenAPI tags, in the order the documentation shows them."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,29 +80,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         docs_url="/docs",
+        openapi_tags=TAGS,
         dependencies=[Depends(errors.reject_control_characters)],
+        responses=errors.responses(400),
     )
     app.state.settings = settings
     app.state.rate_window = MinuteWindow()
     errors.install(app)
     app.include_router(salud.router)
+    limited = errors.responses(429)
     public = [Depends(public_rate_limit)]
-    app.include_router(geografia.router, dependencies=public)
-    app.include_router(teselas.router, dependencies=[Depends(tile_rate_limit)])
+    app.include_router(geografia.router, dependencies=public, responses=limited)
+    app.include_router(teselas.router, dependencies=[Depends(tile_rate_limit)], responses=limited)
     app.include_router(cargas.router)
-    app.include_router(resolucion.router, dependencies=public)
-    app.include_router(ubicacion.router, dependencies=public)
+    app.include_router(resolucion.router, dependencies=public, responses=limited)
+    app.include_router(ubicacion.router, dependencies=public, responses=limited)
     app.include_router(mapa.router)
     app.include_router(security.router)
     app.include_router(campo.router)
     app.include_router(transparencia.router)
     app.include_router(admin.router)
-    app.include_router(cobertura.router, dependencies=public)
-    app.include_router(reglas.router, dependencies=public)
+    app.include_router(cobertura.router, dependencies=public, responses=limited)
+    app.include_router(reglas.router, dependencies=public, responses=limited)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeaders, basemap_url=settings.basemap_url)
     if settings.trusted_proxies:
         # Outermost: the client address every layer sees (rate limits, audit) is the one the
         # configured proxies forwarded; from anyone else the headers are ignored.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    openapi.add_components(
+        app, [errors.Error, MunicipiosGeoJSON, LocalidadesGeoJSON, CoberturaGeoJSON, ConteosGeoJSON]
+    )
     return app

@@ -6,16 +6,18 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import openapi
 from geo.kernel.errors import (
     ClusterError,
     DataCheckFailed,
@@ -38,8 +40,65 @@ STATUS_BY_ERROR: dict[type[PadronError], int] = {
 }
 
 
+class Problema(BaseModel):
+    """Un parámetro o campo rechazado por la validación."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    campo: str = Field(description="Parámetro o campo (vacío si es la solicitud entera).")
+    problema: str = Field(description="Qué está mal en el valor recibido.")
+
+
+class Error(BaseModel):
+    """Respuesta de error de cualquier ruta: qué salió mal, sin datos personales."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    detalle: str = Field(description="Qué salió mal, en español.")
+    errores: list[Problema] | None = Field(
+        default=None, description="Solo con 422 por validación: cada campo y su problema."
+    )
+
+
+def _header(description: str, kind: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": kind}}
+
+
+ERRORS: dict[int, dict[str, Any]] = {
+    400: {
+        "description": "Solicitud no válida: un valor fuera de lo admitido, o caracteres de "
+        "control en la ruta, los parámetros o un campo del cuerpo (el mensaje nombra el campo)."
+    },
+    401: {
+        "description": "Falta el token de acceso, o no es válido o ya venció.",
+        "headers": {"WWW-Authenticate": _header("Siempre `Bearer`.", "string")},
+    },
+    403: {"description": "El rol o el área del usuario no dan acceso a este recurso."},
+    404: {"description": "No existe lo pedido (o está fuera del área del usuario)."},
+    413: {"description": "El archivo excede el tamaño máximo configurado."},
+    422: {
+        "description": "Parámetros o cuerpo no válidos (cada campo en `errores`), un valor que "
+        "la base de datos no puede guardar, o datos que no pasan las verificaciones."
+    },
+    429: {
+        "description": "Demasiadas solicitudes de este cliente en el minuto en curso.",
+        "headers": {"Retry-After": _header("Segundos que faltan para reintentar.", "integer")},
+    },
+    503: {"description": "La base de datos no pudo atender la solicitud; intente más tarde."},
+}
+"""What each error status means for every route that declares it (OpenAPI ``responses``)."""
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of these error statuses, each with the :class:`Error` body (as
+    JSON also on routes that answer a page or a file)."""
+    return {status: {"content": openapi.content(Error), **ERRORS[status]} for status in statuses}
+
+
 def install(app: FastAPI) -> None:
-    """Register handlers: library errors by class, validation errors in Spanish, never a trace."""
+    """Register handlers: library errors by class, validation errors in Spanish, never a trace.
+
+    Every body is an :class:`Error`, the model the routes declare for their error statuses."""
 
     @app.exception_handler(PadronError)
     async def padron_error(_: Request, exc: PadronError) -> JSONResponse:
@@ -47,28 +106,24 @@ def install(app: FastAPI) -> None:
         headers = (
             {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
         )
-        return JSONResponse({"detalle": str(exc)}, status_code=status, headers=headers)
+        return _answer(Error(detalle=str(exc)), status, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"detalle": exc.detail}, status_code=exc.status_code, headers=exc.headers
-        )
+        return _answer(Error(detalle=exc.detail), exc.status_code, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {
-                "campo": ".".join(
+            Problema(
+                campo=".".join(
                     str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")
                 ),
-                "problema": problem_in_spanish(error),
-            }
+                problema=problem_in_spanish(error),
+            )
             for error in exc.errors()
         ]
-        return JSONResponse(
-            {"detalle": "Parámetros no válidos.", "errores": problems}, status_code=422
-        )
+        return _answer(Error(detalle="Parámetros no válidos.", errores=problems), 422)
 
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
@@ -77,14 +132,14 @@ def install(app: FastAPI) -> None:
         if isinstance(exc.orig, psycopg.DataError):
             # A value PostgreSQL cannot hold (out of range, malformed): the request's fault.
             # Validation refuses these first, naming the field; this is the backstop.
-            return JSONResponse(
-                {"detalle": "Un valor de la solicitud está fuera de lo que se puede guardar."},
-                status_code=422,
-            )
-        return JSONResponse(
-            {"detalle": "La base de datos no pudo atender la solicitud; intente más tarde."},
-            status_code=503,
-        )
+            detalle = "Un valor de la solicitud está fuera de lo que se puede guardar."
+            return _answer(Error(detalle=detalle), 422)
+        detalle = "La base de datos no pudo atender la solicitud; intente más tarde."
+        return _answer(Error(detalle=detalle), 503)
+
+
+def _answer(body: Error, status: int, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
 async def reject_control_characters(request: Request) -> None:

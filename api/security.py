@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 
+from api import errors
 from api.deps import ConnDep, SettingsDep
+from api.models.acceso import Token
 from geo.access.users import User, issue_token, login, user_for_token
 from geo.kernel.errors import InvalidParameter, TooManyAttempts
 
@@ -22,6 +24,8 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
 router = APIRouter(tags=["acceso"])
 
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+AUTH_ERRORS = errors.responses(401, 403)
+"""The answers of a route behind :func:`require_role`, for its OpenAPI ``responses``."""
 
 
 def current_user(conn: ConnDep, secret: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
@@ -54,10 +58,19 @@ def client_address(request: Request) -> str | None:
 
 @router.post(
     "/token",
+    response_model=Token,
     summary="Obtener un token de acceso (OAuth2, flujo de contraseña)",
+    description="Cambia usuario y contraseña por un token opaco que vence; envíelo en "
+    "`Authorization: Bearer <token>`. Un usuario desconocido, una contraseña equivocada o un "
+    "usuario desactivado responden 401 con el mismo mensaje. Tras varios intentos fallidos por "
+    "usuario o por dirección, responde 429 sin revisar la contraseña hasta que pase la ventana.",
+    response_description="El token y su vigencia.",
     responses={
-        401: {"description": "Usuario o contraseña incorrectos."},
-        429: {"description": "Demasiados intentos fallidos por usuario o por dirección."},
+        **errors.responses(401, 422, 503),
+        429: {
+            **errors.responses(429)[429],
+            "description": "Demasiados intentos fallidos de este usuario o de esta dirección.",
+        },
     },
 )
 def obtener_token(
@@ -65,7 +78,7 @@ def obtener_token(
     conn: ConnDep,
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-) -> dict[str, Any]:
+) -> Token:
     """Exchange user name and password for a bearer token that expires. Failed attempts are
     counted per user name and per address (``settings.login_policy``): past the limit the
     answer is 429 without checking the password, and the refusal is audited."""
@@ -81,9 +94,9 @@ def obtener_token(
         raise
     issued = issue_token(conn, user_id, timedelta(minutes=settings.token_minutes))
     conn.commit()
-    return {
-        "access_token": issued.access_token,
-        "token_type": "bearer",
-        "expires_in": settings.token_minutes * 60,
-        "expira_en": issued.expira_en.isoformat(),
-    }
+    return Token(
+        access_token=issued.access_token,
+        token_type="bearer",
+        expires_in=settings.token_minutes * 60,
+        expira_en=issued.expira_en,
+    )

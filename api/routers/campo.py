@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
-from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
+from api import errors
 from api.deps import ConnDep, SettingsDep, templates
-from api.security import PersonalDataUser, client_address
+from api.models.campo import Coincidencia, Ficha, FotoSubida, Punto, PuntoVerificado
+from api.security import AUTH_ERRORS, PersonalDataUser, client_address
 from geo.access import beneficiary
 from geo.kernel.errors import InvalidParameter, NotFound
 
@@ -25,16 +26,20 @@ router = APIRouter(tags=["campo"])
 
 RecordId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id del registro.")]
 NO_STORE = {"Cache-Control": "no-store"}
+ERRORS = {**AUTH_ERRORS, **errors.responses(404, 422, 503)}
+"""Every route on a record answers 404 alike for a record that does not exist and for one
+outside the user's area."""
 
 
-class Punto(BaseModel):
-    """A point measured in the field (WGS84 decimal degrees)."""
-
-    lon: float = Field(ge=-180, le=180, description="Longitud (negativa en México).")
-    lat: float = Field(ge=-90, le=90, description="Latitud.")
-
-
-@router.get("/campo", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/campo",
+    response_class=HTMLResponse,
+    tags=["páginas"],
+    summary="Página de campo",
+    description="Búsqueda por folio o CURP, ficha, punto verificado y fotos. La página no "
+    "contiene datos: inicia sesión y lee la API con el token del usuario.",
+    response_description="La página (HTML).",
+)
 def pagina_campo(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The field page; it holds no data: it logs in and reads the API with the user's token."""
     return templates.TemplateResponse(
@@ -42,7 +47,16 @@ def pagina_campo(request: Request, settings: SettingsDep) -> HTMLResponse:
     )
 
 
-@router.get("/campo/buscar", summary="Buscar por folio o CURP dentro del área del usuario")
+@router.get(
+    "/campo/buscar",
+    response_model=list[Coincidencia],
+    summary="Buscar por folio o CURP dentro del área del usuario",
+    description="Los registros con ese folio o esa CURP (solo uno de los dos) dentro del área "
+    "del usuario; 404 si no hay ninguno. La búsqueda queda en la bitácora, también sin "
+    "resultado.",
+    response_description="Los registros encontrados (hasta 50).",
+    responses=ERRORS,
+)
 def buscar(
     request: Request,
     user: PersonalDataUser,
@@ -72,7 +86,15 @@ def audited_refusal(conn: Connection) -> Iterator[None]:
         raise
 
 
-@router.get("/campo/registros/{registro_id}", summary="Ficha de un beneficiario")
+@router.get(
+    "/campo/registros/{registro_id}",
+    response_model=Ficha,
+    summary="Ficha de un beneficiario",
+    description="Datos personales, ubicación, inscripciones, pagos por periodo y fotos de un "
+    "registro del área del usuario. La consulta queda en la bitácora.",
+    response_description="La ficha.",
+    responses=ERRORS,
+)
 def ficha(
     request: Request, user: PersonalDataUser, conn: ConnDep, registro_id: RecordId
 ) -> dict[str, Any]:
@@ -83,7 +105,15 @@ def ficha(
     return record
 
 
-@router.post("/campo/registros/{registro_id}/punto", summary="Registrar el punto verificado")
+@router.post(
+    "/campo/registros/{registro_id}/punto",
+    response_model=PuntoVerificado,
+    summary="Registrar el punto verificado",
+    description="El punto medido en campo pasa a ser la ubicación del registro, con precisión "
+    "`verificado_campo`; debe caer en Oaxaca y en un municipio del área del usuario.",
+    response_description="La nueva ubicación del registro.",
+    responses=ERRORS,
+)
 def registrar_punto(
     request: Request, user: PersonalDataUser, conn: ConnDep, registro_id: RecordId, punto: Punto
 ) -> dict[str, Any]:
@@ -97,7 +127,15 @@ def registrar_punto(
 
 
 @router.post(
-    "/campo/registros/{registro_id}/fotos", status_code=201, summary="Subir foto de la vivienda"
+    "/campo/registros/{registro_id}/fotos",
+    status_code=201,
+    response_model=FotoSubida,
+    summary="Subir foto de la vivienda",
+    description="Guarda una foto JPEG o PNG (reconocida por su contenido, no por el nombre) de "
+    "tamaño limitado, decodificada y codificada de nuevo: se guarda y se sirve solo la imagen, "
+    "sin sus metadatos (EXIF, ubicación GPS). Nunca se sirve en público.",
+    response_description="La foto guardada.",
+    responses=ERRORS,
 )
 def subir_foto(
     request: Request,
@@ -106,7 +144,7 @@ def subir_foto(
     settings: SettingsDep,
     registro_id: RecordId,
     foto: Annotated[UploadFile, File(description="Foto JPEG o PNG.")],
-) -> dict[str, Any]:
+) -> FotoSubida:
     """Store a photo (JPEG/PNG by content, size limited), re-encoded by Pillow without its
     metadata; it is never served publicly."""
     limit = int(settings.max_photo_mb * 1024 * 1024)
@@ -123,13 +161,22 @@ def subir_foto(
     except Exception:
         photo.path.unlink(missing_ok=True)
         raise
-    return {"foto": photo.id, "tipo": photo.tipo, "bytes": photo.bytes}
+    return FotoSubida(foto=photo.id, tipo=photo.tipo, bytes=photo.bytes)
 
 
 @router.get(
     "/campo/registros/{registro_id}/fotos/{foto_id}",
     response_class=FileResponse,
     summary="Ver una foto de la vivienda",
+    description="La imagen, para usuarios autorizados del área; nunca se guarda en caché. La "
+    "consulta queda en la bitácora.",
+    responses={
+        200: {
+            "description": "La foto.",
+            "content": {"image/jpeg": {}, "image/png": {}},
+        },
+        **ERRORS,
+    },
 )
 def ver_foto(
     request: Request,
@@ -137,7 +184,7 @@ def ver_foto(
     conn: ConnDep,
     settings: SettingsDep,
     registro_id: RecordId,
-    foto_id: Annotated[int, PathParam(ge=1, le=2**63 - 1)],
+    foto_id: Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id de la foto.")],
 ) -> FileResponse:
     """The photo bytes, to authorised users in the area; never cached."""
     with audited_refusal(conn):

@@ -1,4 +1,5 @@
-"""Admin upload of rosters (``POST /cargas``) and batch status (``GET /cargas/{id}``)."""
+"""Admin upload of rosters (``POST /cargas``), batch status (``GET /cargas/{id}``) and the
+withdrawal of a batch (``POST /cargas/{id}/retiro``)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,33 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi import Path as PathParam
 
+from api import errors
 from api.deps import ConnDep, SettingsDep
-from api.models.retiro import CargaRetirada, Retiro
-from api.security import AdminUser
+from api.models.cargas import CargaCreada, CargaRetirada, EstadoCarga, Retiro
+from api.security import AUTH_ERRORS, AdminUser
 from geo.coverage.rules import load_rules, target_groups
 from geo.ingest import PUB, batch_status
 from geo.pipeline import RosterFile, process_rosters, withdraw_batch
 
-router = APIRouter(tags=["cargas"])
+router = APIRouter(tags=["cargas"], responses={**AUTH_ERRORS, **errors.responses(422, 503)})
+
+BatchId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id de la carga.")]
 
 
-@router.post("/cargas", status_code=201, summary="Cargar un padrón (CSV o XLSX, formato PUB)")
+@router.post(
+    "/cargas",
+    status_code=201,
+    response_model=CargaCreada,
+    summary="Cargar un padrón (CSV o XLSX, formato PUB)",
+    description="Carga un padrón y lo lleva por geocodificación, resolución de personas y "
+    "recálculo de cobertura antes de responder. El mismo contenido dos veces se informa como "
+    "ya cargado, sin repetirse. Un archivo que excede los límites (tamaño, largo de línea, "
+    "columnas; en XLSX, tamaño expandido, razón de compresión y dimensiones de la hoja) o sin "
+    "las columnas obligatorias se rechaza antes de leerse, y un periodo sin año o lejano al "
+    "actual se rechaza salvo `periodo_atipico`. Solo administración.",
+    response_description="La carga, sus conteos y lo que se recalculó.",
+    responses=errors.responses(400, 413),
+)
 def crear_carga(
     user: AdminUser,
     request_settings: SettingsDep,
@@ -79,11 +96,17 @@ def crear_carga(
     }
 
 
-BatchId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id de la carga.")]
-
-
-@router.get("/cargas/{carga_id}", summary="Estado de una carga")
-def ver_carga(_: AdminUser, conn: ConnDep, carga_id: BatchId) -> dict[str, Any]:
+@router.get(
+    "/cargas/{carga_id}",
+    response_model=EstadoCarga,
+    summary="Estado de una carga",
+    description="Conteos y datos de control de una carga, con los rechazos por motivo; las "
+    "filas no se exponen aquí. Una carga retirada dice cuándo, quién y por qué. Solo "
+    "administración.",
+    response_description="El estado de la carga.",
+    responses=errors.responses(404),
+)
+def ver_carga(_: AdminUser, conn: ConnDep, carga_id: BatchId) -> dict[str, object]:
     """Counts and bookkeeping of one batch; rows themselves are not exposed here."""
     return batch_status(conn, carga_id)
 
@@ -98,12 +121,7 @@ def ver_carga(_: AdminUser, conn: ConnDep, carga_id: BatchId) -> dict[str, Any]:
     "como retirada, con su archivo original, y el retiro queda en la bitácora. Solo "
     "administración.",
     response_description="Lo que se eliminó y la cobertura recalculada.",
-    responses={
-        400: {"description": "La carga ya fue retirada, o el motivo no es válido."},
-        401: {"description": "Falta un token de acceso válido."},
-        403: {"description": "Solo administración."},
-        404: {"description": "No existe la carga."},
-    },
+    responses=errors.responses(400, 404),
 )
 def retirar_carga(
     user: AdminUser,

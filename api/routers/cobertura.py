@@ -9,8 +9,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from api import errors
 from api.deps import ConnDep, Desplazamiento
-from api.models.retiro import PeriodoPredeterminado
+from api.models import geojson
+from api.models.cobertura import (
+    Calculada,
+    CoberturaGeoJSON,
+    PaginaDeBrechas,
+    PaginaDeCobertura,
+    PeriodoPredeterminado,
+)
 from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.queries import (
     USABLE_PLACED_SHARE,
@@ -25,11 +33,11 @@ from geo.coverage.queries import (
     write_csv,
 )
 
-router = APIRouter(tags=["cobertura"])
+router = APIRouter(tags=["cobertura"], responses=errors.responses(503))
 
 
-class Formato(StrEnum):
-    """Response encodings of the coverage table."""
+class FormatoCobertura(StrEnum):
+    """Formato de la tabla de cobertura: JSON paginado, CSV completo o GeoJSON."""
 
     json = "json"
     csv = "csv"
@@ -37,7 +45,7 @@ class Formato(StrEnum):
 
 
 class Nivel(StrEnum):
-    """Aggregation levels."""
+    """Nivel de agregación."""
 
     localidad = "localidad"
     municipio = "municipio"
@@ -50,23 +58,44 @@ Grados = Annotated[
     list[str] | None,
     Query(description="Grados de marginación; repetible o separados por coma."),
 ]
+Distrito = Annotated[str | None, Query(description="Distrito.")]
+Region = Annotated[str | None, Query(description="Región.")]
 
 
-@router.get("/cobertura", summary="Cobertura por área, programa y periodo (JSON, CSV o GeoJSON)")
+@router.get(
+    "/cobertura",
+    response_model=PaginaDeCobertura,
+    summary="Cobertura por área, programa y periodo (JSON, CSV o GeoJSON)",
+    description="Personas únicas, población censal (del grupo objetivo del programa) y "
+    "cobertura por área. `cobertura` es una fracción (0.25 = 25 %); el CSV trae todas las filas "
+    "que cumplen los filtros, sin paginar.",
+    response_description="Una página de la tabla (JSON o GeoJSON) o la tabla entera (CSV).",
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                **geojson.content(CoberturaGeoJSON),
+            }
+        },
+        **errors.responses(422),
+    },
+)
 def cobertura(
     conn: ConnDep,
-    nivel: Nivel = Nivel.municipio,
-    programa: str | None = None,
+    nivel: Annotated[Nivel, Query(description="Nivel de agregación.")] = Nivel.municipio,
+    programa: Annotated[str | None, Query(description="Clave del programa.")] = None,
     periodo: Annotated[str | None, Query(description="Periodo; vacío = sin periodo.")] = None,
     clave: Annotated[str | None, Query(description="Clave del área (CVEGEO o nombre).")] = None,
     municipio: Annotated[str | None, Query(description="Municipio (5 dígitos).")] = None,
-    distrito: str | None = None,
-    region: str | None = None,
+    distrito: Distrito = None,
+    region: Region = None,
     grado: Grados = None,
-    formato: Formato = Formato.json,
+    formato: Annotated[
+        FormatoCobertura, Query(description="`json` (paginado), `csv` (completo) o `geojson`.")
+    ] = FormatoCobertura.json,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
-) -> Any:
+) -> dict[str, Any] | JSONResponse | StreamingResponse:
     """Unique persons, census population (of the program's target group) and coverage ratio.
 
     ``cobertura`` is a fraction (0.25 = 25 %); CSV returns every matching row, unpaginated."""
@@ -80,7 +109,7 @@ def cobertura(
         region=region,
         grados=grado,
     )
-    if formato is Formato.csv:
+    if formato is FormatoCobertura.csv:
         f.check()
         buffer = io.StringIO()
         write_csv(iter_coverage(conn, f), buffer)
@@ -90,14 +119,20 @@ def cobertura(
             headers={"Content-Disposition": f'attachment; filename="cobertura_{nivel.value}.csv"'},
         )
     rows, total = list_coverage(
-        conn, f, limit=limite, offset=desplazamiento, geometry=formato is Formato.geojson
+        conn, f, limit=limite, offset=desplazamiento, geometry=formato is FormatoCobertura.geojson
     )
-    if formato is Formato.geojson:
+    if formato is FormatoCobertura.geojson:
         return JSONResponse(feature_collection(rows, total), media_type="application/geo+json")
     return {"total": total, "limite": limite, "desplazamiento": desplazamiento, "elementos": rows}
 
 
-@router.get("/cobertura/calculada", summary="Programas y periodos con cobertura calculada")
+@router.get(
+    "/cobertura/calculada",
+    response_model=list[Calculada],
+    summary="Programas y periodos con cobertura calculada",
+    description="Lo que `padron cobertura refrescar` ha calculado, de qué cargas y cuándo.",
+    response_description="Programas y periodos calculados, el periodo más reciente primero.",
+)
 def calculada(conn: ConnDep) -> list[dict[str, Any]]:
     """What ``padron cobertura refrescar`` has computed, from which batches and when."""
     return computed(conn)
@@ -117,11 +152,21 @@ def periodo_predeterminado(conn: ConnDep) -> dict[str, Any]:
     return {"periodo": default_period(conn), "umbral_ubicados": USABLE_PLACED_SHARE}
 
 
-@router.get("/cobertura/brechas", summary="Localidades priorizadas para focalizar apoyos")
+@router.get(
+    "/cobertura/brechas",
+    response_model=PaginaDeBrechas,
+    summary="Localidades priorizadas para focalizar apoyos",
+    description="Orden de prioridad: primero el grado de marginación, luego la menor cobertura "
+    "y luego la mayor población; `motivo` dice por qué, en español. Las personas se cuentan "
+    "una vez entre los programas elegidos.",
+    response_description="Una página del orden de prioridad.",
+    responses=errors.responses(422),
+)
 def brechas(
     conn: ConnDep,
     periodo: Annotated[
-        str | None, Query(description="Periodo (por omisión, el más reciente).")
+        str | None,
+        Query(description="Periodo (por omisión, el más reciente con registros ubicados)."),
     ] = None,
     programa: Annotated[
         list[str] | None,
@@ -135,8 +180,8 @@ def brechas(
         float | None, Query(ge=0, le=1, description="Cobertura máxima (fracción: 0.1 = 10 %).")
     ] = None,
     municipio: Annotated[str | None, Query(description="Municipio (5 dígitos).")] = None,
-    distrito: str | None = None,
-    region: str | None = None,
+    distrito: Distrito = None,
+    region: Region = None,
     grupo: Annotated[
         str, Query(description="Grupo de población: total, mujeres, 65+, 6-17, M18-64…")
     ] = "total",

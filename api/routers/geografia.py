@@ -7,31 +7,31 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
+from api import errors
 from api.deps import ConnDep, Desplazamiento
+from api.models import geojson
+from api.models.geografia import (
+    LocalidadesGeoJSON,
+    MunicipiosGeoJSON,
+    PaginaLocalidades,
+    PaginaMunicipios,
+)
 from boundaries.queries import MAX_PAGE_SIZE, Page, list_localidades, list_municipios
 
-router = APIRouter(tags=["geografía"])
+router = APIRouter(tags=["geografía"], responses=errors.responses(422, 503))
 
 
-class Formato(StrEnum):
-    """Response encodings."""
+class FormatoGeografia(StrEnum):
+    """Formato de la respuesta: JSON paginado o GeoJSON."""
 
     json = "json"
     geojson = "geojson"
 
 
-class Pagina(BaseModel):
-    """A page of results."""
-
-    total: int
-    limite: int
-    desplazamiento: int
-    siguiente: str | None
-    elementos: list[dict[str, Any]]
-
-
+FormatoDeRespuesta = Annotated[
+    FormatoGeografia, Query(description="`json` (paginado) o `geojson` (con geometrías).")
+]
 Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por página.")]
 Grados = Annotated[
     list[str] | None,
@@ -42,21 +42,30 @@ Grados = Annotated[
 ]
 
 
-@router.get("/municipios", response_model=Pagina, summary="Municipios con su índice de marginación")
+@router.get(
+    "/municipios",
+    response_model=PaginaMunicipios,
+    summary="Municipios con su índice de marginación",
+    description="Los 570 municipios de Oaxaca con distrito, región, población (Censo 2020) y "
+    "su índice de marginación más reciente (CONAPO), paginados; `formato=geojson` agrega los "
+    "polígonos simplificados (INEGI, Marco Geoestadístico).",
+    response_description="Una página de municipios (JSON o GeoJSON).",
+    responses={200: {"content": geojson.content(MunicipiosGeoJSON)}},
+)
 def municipios(
     request: Request,
     conn: ConnDep,
     cvegeo: Annotated[str | None, Query(description="Clave INEGI de 5 dígitos.")] = None,
     grado: Grados = None,
-    region: str | None = None,
-    distrito: str | None = None,
-    formato: Formato = Formato.json,
+    region: Annotated[str | None, Query(description="Región del estado.")] = None,
+    distrito: Annotated[str | None, Query(description="Distrito rentístico.")] = None,
+    formato: FormatoDeRespuesta = FormatoGeografia.json,
     simplificar: Annotated[
         float, Query(ge=0, le=0.1, description="Tolerancia en grados (GeoJSON).")
     ] = 0.001,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
-) -> Any:
+) -> dict[str, Any] | JSONResponse:
     """List municipalities; ``formato=geojson`` adds simplified polygons."""
     page = list_municipios(
         conn,
@@ -66,14 +75,21 @@ def municipios(
         distrito=distrito,
         limit=limite,
         offset=desplazamiento,
-        geometry=formato is Formato.geojson,
+        geometry=formato is FormatoGeografia.geojson,
         tolerance=simplificar,
     )
     return _respond(request, page, formato)
 
 
 @router.get(
-    "/localidades", response_model=Pagina, summary="Localidades con población y marginación"
+    "/localidades",
+    response_model=PaginaLocalidades,
+    summary="Localidades con población y marginación",
+    description="Localidades del Censo 2020 (ITER) con población y la mejor marginación "
+    "disponible (localidad, AGEB urbanas o municipio, según exista), paginadas; "
+    "`formato=geojson` las da como puntos.",
+    response_description="Una página de localidades (JSON o GeoJSON).",
+    responses={200: {"content": geojson.content(LocalidadesGeoJSON)}},
 )
 def localidades(
     request: Request,
@@ -88,10 +104,10 @@ def localidades(
     fuente: Annotated[
         str | None, Query(description="Fuente de la marginación: IML, IMU o IMM.")
     ] = None,
-    formato: Formato = Formato.json,
+    formato: FormatoDeRespuesta = FormatoGeografia.json,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
-) -> Any:
+) -> dict[str, Any] | JSONResponse:
     """List localities with census population and best available marginality."""
     page = list_localidades(
         conn,
@@ -101,23 +117,25 @@ def localidades(
         fuente=fuente,
         limit=limite,
         offset=desplazamiento,
-        geometry=formato is Formato.geojson,
+        geometry=formato is FormatoGeografia.geojson,
     )
     return _respond(request, page, formato)
 
 
-def _respond(request: Request, page: Page, formato: Formato) -> Any:
+def _respond(
+    request: Request, page: Page, formato: FormatoGeografia
+) -> dict[str, Any] | JSONResponse:
     following = None
     if page.offset + page.limit < page.total:
         following = str(request.url.include_query_params(desplazamiento=page.offset + page.limit))
-    if formato is Formato.json:
-        return Pagina(
-            total=page.total,
-            limite=page.limit,
-            desplazamiento=page.offset,
-            siguiente=following,
-            elementos=page.items,
-        )
+    if formato is FormatoGeografia.json:
+        return {
+            "total": page.total,
+            "limite": page.limit,
+            "desplazamiento": page.offset,
+            "siguiente": following,
+            "elementos": page.items,
+        }
     features = [
         {
             "type": "Feature",
@@ -138,5 +156,5 @@ def _respond(request: Request, page: Page, formato: Formato) -> Any:
             "links": links,
             "features": features,
         },
-        media_type="application/geo+json",
+        media_type=geojson.GEOJSON,
     )

@@ -8,13 +8,24 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi import Path as PathParam
 
+from api import errors
 from api.deps import ConnDep, Desplazamiento, SettingsDep
-from api.security import AdminUser
+from api.models.reglas import (
+    Anomalias,
+    ConteoDeViolaciones,
+    RegistroConUbicacionNoConfiable,
+    RegistroEnProgramaIncompatible,
+    Reglas,
+    ResultadoDeSimulacion,
+    Simulacion,
+    ViolacionesDelPrograma,
+)
+from api.security import AUTH_ERRORS, AdminUser
 from boundaries.queries import MAX_PAGE_SIZE
-from geo.coverage.anomalies import anomaly_counts, anomaly_records
-from geo.coverage.rules import RULES, Target, load_rules, violations
+from geo.coverage.anomalies import KINDS, anomaly_counts, anomaly_records
+from geo.coverage.rules import RULES, load_rules, violations
 from geo.coverage.simulate import simulate
 from geo.kernel.errors import NotFound
 
@@ -22,20 +33,35 @@ router = APIRouter(tags=["reglas y anomalías"])
 
 Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por página.")]
 Periodo = Annotated[str | None, Query(description="Periodo (todos si falta).")]
+ADMIN_ERRORS = {**AUTH_ERRORS, **errors.responses(422, 503)}
 
 
-@router.get("/reglas", summary="Reglas de operación cargadas (una por programa)")
+@router.get(
+    "/reglas",
+    response_model=Reglas,
+    summary="Reglas de operación cargadas (una por programa)",
+    description="Las reglas de operación de cada programa (archivos YAML de la carpeta de "
+    "reglas) y los códigos de violación con su significado.",
+    response_description="Las reglas y los códigos de violación.",
+)
 def reglas(settings: SettingsDep) -> dict[str, Any]:
     """The rules files of ``PADRON_REGLAS_DIR`` and the violation codes."""
     rules = load_rules(settings.reglas_dir)
-    return {
-        "programas": [r.model_dump(mode="json") for r in rules.values()],
-        "violaciones": RULES,
-    }
+    return {"programas": [r.model_dump() for r in rules.values()], "violaciones": RULES}
 
 
-@router.get("/reglas/violaciones", summary="Violaciones a las reglas por programa (conteos)")
-def violaciones(conn: ConnDep, settings: SettingsDep, periodo: Periodo = None) -> list[Any]:
+@router.get(
+    "/reglas/violaciones",
+    response_model=list[ConteoDeViolaciones],
+    summary="Violaciones a las reglas por programa (conteos)",
+    description="Registros de cada programa que violan sus reglas, por regla; los registros "
+    "mismos están en `/reglas/{programa}/violaciones` (administración).",
+    response_description="Los conteos de cada programa con reglas.",
+    responses=errors.responses(422, 503),
+)
+def violaciones(
+    conn: ConnDep, settings: SettingsDep, periodo: Periodo = None
+) -> list[dict[str, Any]]:
     """Counts per program and rule; the records are at ``/reglas/{programa}/violaciones``."""
     return [
         {
@@ -51,13 +77,19 @@ def violaciones(conn: ConnDep, settings: SettingsDep, periodo: Periodo = None) -
 
 
 @router.get(
-    "/reglas/{programa}/violaciones", summary="Registros que violan las reglas (administración)"
+    "/reglas/{programa}/violaciones",
+    response_model=ViolacionesDelPrograma,
+    summary="Registros que violan las reglas (administración)",
+    description="Carga, folio, periodo, regla y detalle de cada violación de un programa, sin "
+    "nombres, CURP ni puntos. Solo administración.",
+    response_description="Una página de violaciones.",
+    responses={**ADMIN_ERRORS, **errors.responses(404)},
 )
 def violaciones_programa(
     _: AdminUser,
     conn: ConnDep,
     settings: SettingsDep,
-    programa: str,
+    programa: Annotated[str, PathParam(description="Clave del programa.")],
     periodo: Periodo = None,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
@@ -78,19 +110,36 @@ def violaciones_programa(
     }
 
 
-@router.get("/anomalias", summary="Anomalías: conteos y localidades sobrecubiertas")
+@router.get(
+    "/anomalias",
+    response_model=Anomalias,
+    summary="Anomalías: conteos y localidades sobrecubiertas",
+    description="Localidades con más beneficiarios que habitantes (requiere periodo), personas "
+    "en programas incompatibles, beneficiarios fuera de la población objetivo, apoyos "
+    "duplicados y ubicaciones no confiables: solo conteos.",
+    response_description="Los conteos de cada anomalía.",
+    responses=errors.responses(422, 503),
+)
 def anomalias(conn: ConnDep, settings: SettingsDep, periodo: Periodo = None) -> dict[str, Any]:
     """Localities with more beneficiaries than inhabitants (needs a period), incompatible
     programs, out-of-target beneficiaries, duplicated support, untrusted locations."""
     return anomaly_counts(conn, load_rules(settings.reglas_dir), periodo)
 
 
-@router.get("/anomalias/registros", summary="Registros de una anomalía (administración)")
+@router.get(
+    "/anomalias/registros",
+    response_model=list[RegistroConUbicacionNoConfiable | RegistroEnProgramaIncompatible],
+    summary="Registros de una anomalía (administración)",
+    description="Carga, programa, periodo y folio de cada registro detrás de una anomalía: "
+    f"{' o '.join(KINDS)}. Solo administración.",
+    response_description="Una página de registros.",
+    responses=ADMIN_ERRORS,
+)
 def anomalias_registros(
     _: AdminUser,
     conn: ConnDep,
     settings: SettingsDep,
-    tipo: Annotated[str, Query(description="programa_incompatible o ubicacion_no_confiable")],
+    tipo: Annotated[str, Query(description=" o ".join(KINDS))],
     periodo: Periodo = None,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
@@ -101,19 +150,16 @@ def anomalias_registros(
     )
 
 
-class Simulacion(BaseModel):
-    """Eligibility of a new program and what to compare it with."""
-
-    poblacion_objetivo: Target = Field(default_factory=Target)
-    periodo: str | None = None
-    programas: list[str] | None = Field(
-        default=None, description="Programas actuales a considerar (todos si falta)."
-    )
-    poblacion_min: int = Field(default=0, ge=0, le=2**31 - 1)
-    limite: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
-
-
-@router.post("/cobertura/simulacion", summary="Simular un programa nuevo")
+@router.post(
+    "/cobertura/simulacion",
+    response_model=ResultadoDeSimulacion,
+    summary="Simular un programa nuevo",
+    description="Población objetivo de un programa nuevo por localidad (grupos censales, "
+    "prorrateados como en la cobertura) y cuántas de esas personas ya atienden los programas "
+    "actuales.",
+    response_description="Los totales y las localidades con más población por atender.",
+    responses=errors.responses(422, 503),
+)
 def simulacion(conn: ConnDep, body: Simulacion) -> dict[str, Any]:
     """Target population by locality and how much of it current programs already reach."""
     result = simulate(

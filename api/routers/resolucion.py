@@ -4,13 +4,15 @@ its pairs carry personal data)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import Path as PathParam
 
+from api import errors
 from api.deps import ConnDep, Desplazamiento, SettingsDep
-from api.security import client_address, require_role
+from api.models.resolucion import Decision, DecisionRegistrada, Duplicados, ParEnRevision
+from api.security import AUTH_ERRORS, client_address, require_role
 from geo.access.users import User, record_event
 from geo.publish.transparency import published_duplicated_support
 from geo.resolve import decide_review, duplicated_support, review_queue
@@ -33,18 +35,35 @@ Reviewer = Annotated[User, Depends(_statewide_reviewer)]
 """Reviewing pairs shows personal data of both records: planners and admins, audited."""
 
 
-@router.get("/duplicados", summary="Apoyos duplicados entre programas y dentro de cada uno")
+@router.get(
+    "/duplicados",
+    response_model=Duplicados,
+    summary="Apoyos duplicados entre programas y dentro de cada uno",
+    description="Personas que reciben de varios programas, o dos veces del mismo, en un mismo "
+    "periodo: solo conteos e importes; los conteos municipales menores a k personas se "
+    "publican vacíos.",
+    response_description="El informe de apoyos duplicados.",
+    responses=errors.responses(503),
+)
 def duplicados(conn: ConnDep, settings: SettingsDep) -> dict[str, object]:
     """Counts and money only; municipal counts under k persons are suppressed."""
     return published_duplicated_support(duplicated_support(conn), settings.k_anonimato)
 
 
-@router.get("/revision", summary="Pares dudosos pendientes de decisión (datos personales)")
+@router.get(
+    "/revision",
+    response_model=list[ParEnRevision],
+    summary="Pares dudosos pendientes de decisión (datos personales)",
+    description="La cola de revisión, los pares más probables primero. Cada registro mostrado "
+    "queda en la bitácora de auditoría. Solo planeación y administración con área estatal.",
+    response_description="Una página de la cola de revisión.",
+    responses={**AUTH_ERRORS, **errors.responses(422, 503)},
+)
 def revision(
     request: Request,
     user: Reviewer,
     conn: ConnDep,
-    limite: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limite: Annotated[int, Query(ge=1, le=1000, description="Pares por página.")] = 100,
     desplazamiento: Desplazamiento = 0,
 ) -> list[dict[str, Any]]:
     """The queue, most likely pairs first; each record shown is a read in the audit log."""
@@ -62,15 +81,21 @@ def revision(
     return [asdict(item) for item in items]
 
 
-class Decision(BaseModel):
-    """A reviewer's verdict on a pair."""
-
-    decision: Literal["misma", "distinta"] = Field(description="misma o distinta persona")
-
-
-@router.post("/revision/{par}", summary="Decidir un par: misma o distinta persona")
+@router.post(
+    "/revision/{par}",
+    response_model=DecisionRegistrada,
+    summary="Decidir un par: misma o distinta persona",
+    description="Guarda la decisión de quien revisa (queda en la bitácora); la siguiente "
+    "resolución la aplica.",
+    response_description="La decisión guardada.",
+    responses={**AUTH_ERRORS, **errors.responses(404, 422, 503)},
+)
 def decidir(
-    request: Request, user: Reviewer, conn: ConnDep, par: int, body: Decision
+    request: Request,
+    user: Reviewer,
+    conn: ConnDep,
+    par: Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id del par.")],
+    body: Decision,
 ) -> dict[str, object]:
     """Persist the decision (by the signed-in reviewer); the next resolution run applies it."""
     decide_review(conn, par, body.decision, user.nombre)

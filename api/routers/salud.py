@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import ConnDep
+from api.models.salud import Salud
 from boundaries.queries import health
 
 router = APIRouter(tags=["salud"])
 
 
-class Salud(BaseModel):
-    """Service status."""
-
-    estado: str
-    base_de_datos: str
-    postgis: str | None = None
-    municipios: int | None = None
-    localidades: int | None = None
-
-
-@router.get("/salud", response_model=Salud, summary="Estado del servicio y de la base de datos")
+@router.get(
+    "/salud",
+    response_model=Salud,
+    summary="Estado del servicio y de la base de datos",
+    description="Responde 200 si la base de datos contesta y tiene la geografía de referencia "
+    "(con las versiones y los conteos cargados), y 503 con `estado: degradado` si no.",
+    response_description="El servicio y la base de datos funcionan.",
+    responses={
+        503: {"model": Salud, "description": "La base de datos no responde o no tiene el esquema."}
+    },
+)
 def salud(conn: ConnDep) -> Salud | JSONResponse:
     """Answer 200 when the database responds and holds the schema, 503 otherwise."""
     try:

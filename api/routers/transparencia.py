@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
+from api import errors
 from api.deps import ConnDep, SettingsDep, templates
+from api.models import geojson
+from api.models.transparencia import AnomaliasPublicas, Conteos, ConteosGeoJSON
 from api.ratelimit import public_rate_limit
 from api.settings import Settings
 from geo.publish import transparency
 
-router = APIRouter(tags=["transparencia"], dependencies=[Depends(public_rate_limit)])
+router = APIRouter(
+    tags=["transparencia"],
+    dependencies=[Depends(public_rate_limit)],
+    responses=errors.responses(429),
+)
 
 
 def _table(request: Request, conn: Connection, settings: Settings) -> transparency.PublicTable:
@@ -36,15 +44,37 @@ Municipio = Annotated[
     str | None, Query(pattern=r"^\d{5}$", description="CVEGEO del municipio (5 dígitos).")
 ]
 Nivel = Literal["estado", "municipio", "localidad"]
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": geojson.GEOJSON,
+    "gpkg": "application/geopackage+sqlite3",
+}
 
 
-@router.get("/transparencia", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/transparencia",
+    response_class=HTMLResponse,
+    tags=["páginas"],
+    summary="Página de transparencia",
+    description="Página pública: tablas por municipio, detalle por localidad y descargas, con "
+    "los conteos ya suprimidos; no requiere sesión.",
+    response_description="La página (HTML).",
+)
 def pagina(request: Request, settings: SettingsDep) -> HTMLResponse:
     """Public page: tables by municipality, locality drill-down and downloads."""
     return templates.TemplateResponse(request, "transparencia.html", {"k": settings.k_anonimato})
 
 
-@router.get("/transparencia/conteos", summary="Personas por programa y periodo (con supresión)")
+@router.get(
+    "/transparencia/conteos",
+    response_model=Conteos,
+    summary="Personas por programa y periodo (con supresión)",
+    description="Personas únicas por programa, periodo y lugar (estado, municipio, localidad). "
+    "Los conteos menores a k personas, y las celdas que permitirían deducirlos, se publican "
+    "vacíos; los filtros se aplican después de la supresión.",
+    response_description="Las filas publicadas.",
+    responses=errors.responses(422, 503),
+)
 def conteos(
     request: Request,
     conn: ConnDep,
@@ -60,7 +90,15 @@ def conteos(
     return {"k": table.k, "filas": rows}
 
 
-@router.get("/transparencia/anomalias", summary="Registros con banderas por municipio")
+@router.get(
+    "/transparencia/anomalias",
+    response_model=AnomaliasPublicas,
+    summary="Registros con banderas por municipio",
+    description="Registros con cada bandera de calidad, por municipio; los conteos menores a k "
+    "se publican vacíos.",
+    response_description="Las filas publicadas.",
+    responses=errors.responses(422, 503),
+)
 def anomalias(
     request: Request, conn: ConnDep, settings: SettingsDep, cvegeo_mun: Municipio = None
 ) -> dict[str, Any]:
@@ -70,23 +108,29 @@ def anomalias(
     return {"k": table.k, "filas": rows}
 
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-}
-
-
 @router.get(
     "/transparencia/descarga.{formato}",
     summary="Descargar los conteos (CSV, GeoJSON o GeoPackage)",
+    description="Las mismas filas que `/transparencia/conteos`, como archivo; las geometrías "
+    "son las públicas de INEGI (punto de la localidad, polígono simplificado del municipio).",
     response_class=Response,
+    responses={
+        200: {
+            "description": "El archivo.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                **geojson.content(ConteosGeoJSON),
+                MEDIA_TYPES["gpkg"]: {},
+            },
+        },
+        **errors.responses(422, 503),
+    },
 )
 def descarga(
     request: Request,
     conn: ConnDep,
     settings: SettingsDep,
-    formato: Literal["csv", "geojson", "gpkg"],
+    formato: Annotated[Literal["csv", "geojson", "gpkg"], Path(description="csv, geojson o gpkg.")],
     nivel: Annotated[Nivel, Query(description="estado, municipio o localidad.")] = "municipio",
     programa: Programa = None,
     periodo: Periodo = None,
@@ -100,8 +144,6 @@ def descarga(
     else:
         shapes = transparency.geometries(conn, rows)
         if formato == "geojson":
-            import json
-
             content = json.dumps(transparency.to_geojson(rows, shapes), ensure_ascii=False)
         else:
             content = transparency.to_geopackage(rows, shapes)

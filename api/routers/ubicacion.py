@@ -6,13 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from api import errors
 from api.deps import ConnDep
+from api.models.ubicacion import Verificacion
 from geo.geocode.verify import verify_point
 
 router = APIRouter(tags=["ubicación"])
 
 
-@router.get("/ubicacion/verificar", summary="Verificar un punto en campo")
+@router.get(
+    "/ubicacion/verificar",
+    response_model=Verificacion,
+    summary="Verificar un punto en campo",
+    description="Municipio y polígono de localidad que contienen el punto, las localidades más "
+    "cercanas y, con `cvegeo`, si el punto concuerda con el lugar declarado, con las mismas "
+    "reglas y tolerancias que la geocodificación del padrón. Solo geografía de referencia.",
+    response_description="El veredicto sobre el punto.",
+    responses=errors.responses(422, 503),
+)
 def verificar(
     conn: ConnDep,
     lon: Annotated[float, Query(description="Longitud en grados decimales (negativa en México).")],

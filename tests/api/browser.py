@@ -14,6 +14,7 @@ import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.contract import CheckedApp
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,13 +30,13 @@ CHROMIUM_ARGS = [
 
 @contextmanager
 def live_server(settings: Settings) -> Iterator[str]:
-    """The real app served by uvicorn on a free loopback port; yields its base URL."""
+    """The real app served by uvicorn on a free loopback port; yields its base URL. Every
+    answer the pages got must match the app's OpenAPI document (checked when it stops)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = CheckedApp(create_app(settings))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -46,6 +47,7 @@ def live_server(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+    assert app.violations == [], app.violations
 
 
 @contextmanager

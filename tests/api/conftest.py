@@ -10,12 +10,13 @@ from sqlalchemy import Engine
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.contract import ContractClient
 
 
 @pytest.fixture(scope="session")
 def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     """HTTP client of an app bound to the migrated, loaded test database."""
-    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+    with ContractClient(create_app(settings)) as test_client:
         yield test_client
 
 

@@ -15,6 +15,7 @@ from api.app import create_app
 from api.settings import Settings
 from geo.access.users import create_user, issue_token_by_name
 from geo.kernel import curp
+from tests.api.contract import ContractClient
 from tests.ingest.builders import RosterWriter
 
 
@@ -27,7 +28,7 @@ def admin_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
             TOKENS[name] = issue_token_by_name(conn, name, timedelta(hours=1)).access_token
     AUTH["Authorization"] = f"Bearer {TOKENS['cargas_admin']}"
     configured = settings.model_copy(update={"max_upload_mb": 1})
-    with TestClient(create_app(configured), raise_server_exceptions=False) as client:
+    with ContractClient(create_app(configured)) as client:
         yield client
 
 

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.contract import ContractClient
 from tests.conftest import fresh_database
 
 
@@ -20,7 +21,7 @@ def test_health_reports_database_and_reference_data(client: TestClient) -> None:
 def test_health_is_degraded_without_the_schema(settings: Settings) -> None:
     with (
         fresh_database() as url,
-        TestClient(create_app(settings.model_copy(update={"database_url": url}))) as empty,
+        ContractClient(create_app(settings.model_copy(update={"database_url": url}))) as empty,
     ):
         response = empty.get("/salud")
     assert response.status_code == 503

@@ -22,6 +22,7 @@ from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel.errors import InvalidParameter
 from tests.api.conftest import L1, L2, coverage_row
+from tests.api.contract import ContractClient
 from tests.ingest.builders import roster_writer
 
 COBA = """
@@ -73,7 +74,7 @@ def admin_client(engine: Engine, settings: Settings, reglas: Path) -> Iterator[T
         create_user(conn, "reglas_admin", "admin", "secreto-de-prueba")
         TOKENS["admin"] = issue_token_by_name(conn, "reglas_admin", timedelta(hours=1)).access_token
     configured = settings.model_copy(update={"reglas_dir": reglas})
-    with TestClient(create_app(configured), raise_server_exceptions=False) as client:
+    with ContractClient(create_app(configured)) as client:
         yield client
 
 

@@ -16,6 +16,7 @@ from cli.app import app
 from geo.access.users import create_user, issue_token_by_name, query_audit
 from geo.ingest import ingest_file
 from geo.resolve import match, resolve
+from tests.api.contract import ContractClient
 from tests.ingest.builders import RosterWriter
 
 AUTH: dict[str, str] = {}
@@ -38,7 +39,7 @@ def admin_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
         ):
             token = issue_token_by_name(conn, name, timedelta(hours=1)).access_token
             headers["Authorization"] = f"Bearer {token}"
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with ContractClient(create_app(settings)) as client:
         yield client
 
 

@@ -23,6 +23,7 @@ from geo.access.users import create_user, issue_token_by_name
 from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel.curp import check_digit
+from tests.api.contract import ContractClient
 from tests.ingest.builders import roster_writer
 
 
@@ -142,5 +143,5 @@ def photo_client(
     """An app with its own home (so its photo folder is empty at start) and a 1 KB photo limit."""
     home = tmp_path_factory.mktemp("home-fotos")
     configured = settings.model_copy(update={"home": home, "max_photo_mb": 1 / 1024})
-    with TestClient(create_app(configured), raise_server_exceptions=False) as client:
+    with ContractClient(create_app(configured)) as client:
         yield client, configured.photo_dir

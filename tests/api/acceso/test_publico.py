@@ -1,7 +1,7 @@
 """Every public endpoint, swept: no CURP, no roster name, no point finer than its locality.
 
-"Public" is read from the OpenAPI schema (operations without a security requirement) plus the
-pages kept out of it, so a new public route is swept without editing this test.
+"Public" is read from the OpenAPI schema (operations without a security requirement, the pages
+included), so a new public route is swept without editing this test.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from sqlalchemy import Engine, text
 from api.app import create_app
 from api.settings import Settings
 from tests.api.acceso.conftest import AccessData
+from tests.api.contract import ContractClient
 
 CURP_SHAPE = re.compile(rb"[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d")
-PAGES = ["/", "/mapa", "/transparencia", "/campo", "/panel"]
 PATH_VALUES = {"capa": ["municipios", "localidades"], "z": [8], "x": [58], "y": [113]}
 REQUIRED_QUERY = {"lon": -96.5, "lat": 17.1}
 EXTRA_QUERIES: dict[str, list[dict[str, Any]]] = {
@@ -36,7 +36,7 @@ EXTRA_QUERIES: dict[str, list[dict[str, Any]]] = {
 
 def _public_requests(schema: dict[str, Any]) -> list[str]:
     """One URL per public GET operation and per value of each enumerated parameter."""
-    urls = list(PAGES)
+    urls: list[str] = []
     for path, methods in schema["paths"].items():
         operation = methods.get("get")
         if operation is None or operation.get("security"):
@@ -101,7 +101,7 @@ def _points(value: Any) -> Iterator[tuple[str | None, tuple[float, float]]]:
 
 @pytest.fixture(scope="module")
 def public_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with ContractClient(create_app(settings)) as client:
         yield client
 
 
@@ -166,7 +166,7 @@ def test_no_public_response_holds_personal_data(
 
 def test_public_routes_are_rate_limited(engine: Engine, settings: Settings) -> None:
     limited = settings.model_copy(update={"public_requests_per_minute": 3})
-    with TestClient(create_app(limited), raise_server_exceptions=False) as client:
+    with ContractClient(create_app(limited)) as client:
         answers = [client.get("/transparencia/anomalias") for _ in range(4)]
         assert [a.status_code for a in answers[:3]] == [200, 200, 200]
         assert answers[3].status_code in (200, 429)
