@@ -26,6 +26,7 @@ from geo.ingest.archive import write_original
 from geo.kernel.errors import InvalidParameter, NotFound
 from geo.pipeline import RosterFile, process_pending, process_rosters, withdraw_batch
 from tests.api.conftest import COVERAGE_PERIOD, L1, L2, coverage_row
+from tests.api.contract import ContractClient
 from tests.conftest import DATA_DIR
 from tests.ingest.builders import RosterWriter
 
@@ -133,7 +134,7 @@ def admin(
         tokens = {n: issue_token_by_name(conn, n, timedelta(hours=1)).access_token
                   for n in ("retiro_admin", "retiro_planea")}  # fmt: skip
     configured = settings.model_copy(update={"home": tmp_path_factory.mktemp("retiro")})
-    with TestClient(create_app(configured), raise_server_exceptions=False) as client:
+    with ContractClient(create_app(configured)) as client:
         yield client, tokens, configured
 
 

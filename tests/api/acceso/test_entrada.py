@@ -17,6 +17,7 @@ from api.settings import Settings
 from geo.access.users import create_user
 from geo.ingest import PUB_FIELDS
 from tests.api.acceso.conftest import PASSWORD, AccessData, bearer
+from tests.api.contract import ContractClient
 from tests.ingest.builders import BASE_ROW
 
 
@@ -37,7 +38,7 @@ def test_the_basemap_origin_is_allowed_and_docs_keep_working(settings: Settings)
     configured = settings.model_copy(
         update={"basemap_url": "https://{s}.tiles.example.org/{z}/{x}/{y}.png"}
     )
-    with TestClient(create_app(configured)) as client:
+    with ContractClient(create_app(configured)) as client:
         policy = client.get("/mapa").headers["content-security-policy"]
         assert "img-src 'self' data: blob: https://*.tiles.example.org;" in policy
         assert "cdn.jsdelivr.net" in client.get("/docs").headers["content-security-policy"]
@@ -55,16 +56,16 @@ def test_forwarded_for_is_believed_only_from_configured_proxies(
     settings: Settings, access_data: AccessData, engine: Engine
 ) -> None:
     forged = {"X-Forwarded-For": "203.0.113.9", **bearer(access_data, "planea")}
-    with TestClient(create_app(settings)) as direct:  # default: no proxy is trusted
+    with ContractClient(create_app(settings)) as direct:  # default: no proxy is trusted
         direct.get("/campo/buscar", params={"folio": "F1"}, headers=forged)
     assert _audited_address(engine, "planea") == "testclient"
     limited = settings.model_copy(update={"public_requests_per_minute": 2})
-    with TestClient(create_app(limited)) as direct:
+    with ContractClient(create_app(limited)) as direct:
         codes = [direct.get("/municipios", headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
                  for i in range(3)]  # fmt: skip
     assert codes == [200, 200, 429]  # a new forged address each time does not reset the limit
     behind = settings.model_copy(update={"trusted_proxies": "testclient"})
-    with TestClient(create_app(behind)) as proxied:
+    with ContractClient(create_app(behind)) as proxied:
         proxied.get("/campo/buscar", params={"folio": "F1"}, headers=forged)
     assert _audited_address(engine, "planea") == "203.0.113.9"
 
@@ -153,7 +154,7 @@ def test_login_is_locked_after_failures_per_user_and_per_address(
             "trusted_proxies": "testclient",
         }
     )
-    with TestClient(create_app(policy)) as client:
+    with ContractClient(create_app(policy)) as client:
 
         def login(user: str, password: str, address: str = "10.0.0.1") -> int:
             return client.post("/token", data={"username": user, "password": password},
