@@ -8,8 +8,10 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, openapi, security
+from api.middleware import SecurityHeaders
 from api.models.cobertura import CoberturaGeoJSON
 from api.models.geografia import LocalidadesGeoJSON, MunicipiosGeoJSON
 from api.models.transparencia import ConteosGeoJSON
@@ -123,6 +125,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cobertura.router, dependencies=public, responses=limited)
     app.include_router(reglas.router, dependencies=public, responses=limited)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders, basemap_url=settings.basemap_url)
+    if settings.trusted_proxies:
+        # Outermost: the client address every layer sees (rate limits, audit) is the one the
+        # configured proxies forwarded; from anyone else the headers are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     openapi.add_components(
         app, [errors.Error, MunicipiosGeoJSON, LocalidadesGeoJSON, CoberturaGeoJSON, ConteosGeoJSON]
     )

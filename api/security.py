@@ -17,8 +17,8 @@ from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from api import errors
 from api.deps import ConnDep, SettingsDep
 from api.models.acceso import Token
-from geo.access.users import User, authenticate, issue_token, user_for_token
-from geo.kernel.errors import InvalidParameter
+from geo.access.users import User, issue_token, login, user_for_token
+from geo.kernel.errors import InvalidParameter, TooManyAttempts
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
 router = APIRouter(tags=["acceso"])
@@ -62,20 +62,36 @@ def client_address(request: Request) -> str | None:
     summary="Obtener un token de acceso (OAuth2, flujo de contraseña)",
     description="Cambia usuario y contraseña por un token opaco que vence; envíelo en "
     "`Authorization: Bearer <token>`. Un usuario desconocido, una contraseña equivocada o un "
-    "usuario desactivado responden 401 con el mismo mensaje.",
+    "usuario desactivado responden 401 con el mismo mensaje. Tras varios intentos fallidos por "
+    "usuario o por dirección, responde 429 sin revisar la contraseña hasta que pase la ventana.",
     response_description="El token y su vigencia.",
-    responses=errors.responses(401, 422, 503),
+    responses={
+        **errors.responses(401, 422, 503),
+        429: {
+            **errors.responses(429)[429],
+            "description": "Demasiados intentos fallidos de este usuario o de esta dirección.",
+        },
+    },
 )
 def obtener_token(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
-    """Exchange user name and password for a bearer token that expires."""
+    """Exchange user name and password for a bearer token that expires. Failed attempts are
+    counted per user name and per address (``settings.login_policy``): past the limit the
+    answer is 429 without checking the password, and the refusal is audited."""
     try:
-        user_id = authenticate(conn, form.username, form.password)
+        user_id = login(
+            conn, form.username, form.password, client_address(request), settings.login_policy
+        )
     except InvalidParameter as error:
+        conn.commit()  # keep the audit line of the failure
         raise HTTPException(401, str(error), UNAUTHORIZED) from None
+    except TooManyAttempts:
+        conn.commit()
+        raise
     issued = issue_token(conn, user_id, timedelta(minutes=settings.token_minutes))
     conn.commit()
     return Token(

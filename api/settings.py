@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from geo.access.users import LoginPolicy
+    from geo.ingest.reader import ReadLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,10 +81,63 @@ class Settings(BaseSettings):
         "load or refresh reaches tile URLs and ETags within this time.",
     )
     max_photo_mb: float = Field(default=5, gt=0, description="Largest dwelling photo accepted.")
+    max_photo_pixels: int = Field(
+        default=40_000_000, ge=1, description="Largest photo in pixels (decompression bombs)."
+    )
+    max_line_kb: int = Field(
+        default=1024, ge=1, description="Longest line of an uploaded CSV roster, in KiB."
+    )
+    max_fields: int = Field(default=1000, ge=1, description="Most columns of a roster's header.")
+    max_xlsx_mb: int = Field(
+        default=512, ge=1, description="Most MB an XLSX roster may expand to (as its zip declares)."
+    )
+    max_xlsx_ratio: float = Field(
+        default=100, gt=1, description="Largest compression ratio of any part of an XLSX roster."
+    )
+    max_xlsx_rows: int = Field(default=1_048_576, ge=1, description="Most rows of an XLSX sheet.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses (or networks) of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed, comma-separated; empty (default): none, the client is "
+        "the connecting address. Behind a proxy set it, or every client shares its rate limit.",
+    )
+    login_failures_per_user: int = Field(
+        default=5, ge=1, description="Failed logins per user name in the window before lockout."
+    )
+    login_failures_per_address: int = Field(
+        default=20, ge=1, description="Failed logins per client address in the window."
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="The window of failed logins counted for lockout."
+    )
     basemap_url: str | None = Field(
         default=None,
         description="Optional raster tile URL template for the map background (none: offline map).",
     )
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        """The limits a roster file is checked against before it is read."""
+        from geo.ingest.reader import ReadLimits  # polars and pyarrow: not for every command
+
+        return ReadLimits(
+            max_line_bytes=self.max_line_kb * 1024,
+            max_fields=self.max_fields,
+            max_xlsx_bytes=self.max_xlsx_mb * 2**20,
+            max_xlsx_ratio=self.max_xlsx_ratio,
+            max_xlsx_rows=self.max_xlsx_rows,
+        )
+
+    @property
+    def login_policy(self) -> LoginPolicy:
+        """How many failed logins lock a user name or an address out, and for how long."""
+        from geo.access.users import LoginPolicy
+
+        return LoginPolicy(
+            self.login_failures_per_user,
+            self.login_failures_per_address,
+            timedelta(minutes=self.login_window_minutes),
+        )
 
     @property
     def photo_dir(self) -> Path:

@@ -6,7 +6,18 @@ import logging
 
 import typer
 
-from cli import boundaries, cobertura, db, export, reglas, revision, serve, steps, usuarios
+from cli import (
+    boundaries,
+    cargas,
+    cobertura,
+    db,
+    export,
+    reglas,
+    revision,
+    serve,
+    steps,
+    usuarios,
+)
 from cli.common import PadronGroup
 
 app = typer.Typer(
@@ -18,6 +29,7 @@ app.command("ingest")(steps.ingest)
 app.command("geocode")(steps.geocode)
 app.command("resolve")(steps.resolve)
 app.command("duplicados")(steps.duplicados)
+app.add_typer(cargas.app, name="cargas")
 app.add_typer(revision.app, name="revision")
 app.add_typer(cobertura.app, name="cobertura")
 app.add_typer(reglas.app, name="reglas")

@@ -28,6 +28,13 @@ def ingest(
     mapeo: Annotated[
         str, typer.Option("--mapeo", help="'pub' o la ruta de un mapeo YAML de columnas.")
     ] = "pub",
+    periodo_atipico: Annotated[
+        bool,
+        typer.Option(
+            "--periodo-atipico",
+            help="Cargar aunque el periodo no tenga año o su año esté lejos del actual.",
+        ),
+    ] = False,
 ) -> None:
     """Carga un padrón y lo lleva por todos los pasos: ubicación, personas y cobertura.
 
@@ -39,10 +46,18 @@ def ingest(
     from geo.kernel.db import upgrade
     from geo.pipeline import RosterFile, process_rosters
 
+    current = settings()
     target = engine()
     upgrade(target)
-    roster = RosterFile(archivo, programa, periodo, load_layout(mapeo))
-    groups = target_groups(load_rules(settings().reglas_dir))
+    roster = RosterFile(
+        archivo,
+        programa,
+        periodo,
+        load_layout(mapeo),
+        limits=current.read_limits,
+        periodo_atipico=periodo_atipico,
+    )
+    groups = target_groups(load_rules(current.reglas_dir))
     with progress_bars() as progress:
         report = process_rosters(target, [roster], groups, progress)
     print_ingest(report.ingests[0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import pwd
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -59,8 +60,11 @@ def find_bin_dir() -> Path:
 class LocalCluster:
     """A PostgreSQL cluster living in ``data_dir``; idempotent ``start``/``stop``."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, max_file_bytes: int | None = None) -> None:
+        """``max_file_bytes`` caps each file the server writes (RLIMIT_FSIZE): past it a write
+        fails as on a full disk. For fault tests; PostgreSQL ignores SIGXFSZ for this use."""
         self.data_dir = data_dir.resolve()
+        self.max_file_bytes = max_file_bytes
         self.pgdata = self.data_dir / "pgdata"
         self.socket_dir = self.data_dir / "run"
         self.log_file = self.data_dir / "postgres.log"
@@ -112,6 +116,7 @@ class LocalCluster:
                     f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1",
                 ],
                 what="iniciar PostgreSQL",
+                max_file_bytes=self.max_file_bytes,
             )
         self._wait_for_connections()
         self._ensure_database(DATABASE)
@@ -204,8 +209,14 @@ class LocalCluster:
         command += ["-d", "postgres", *(f"--set={k}={v}" for k, v in variables.items())]
         return self._run(command, what="ejecutar SQL de administración", input_text=sql)
 
-    def _run(self, command: list[str], what: str, input_text: str | None = None) -> str:
-        result = _as_server_user(command, input_text)
+    def _run(
+        self,
+        command: list[str],
+        what: str,
+        input_text: str | None = None,
+        max_file_bytes: int | None = None,
+    ) -> str:
+        result = _as_server_user(command, input_text, max_file_bytes)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-3:]
             raise ClusterError(f"No se pudo {what}: {' '.join(detail)} (registro: {self.log_file})")
@@ -228,13 +239,20 @@ class LocalCluster:
 
 
 def _as_server_user(
-    command: list[str], input_text: str | None = None
+    command: list[str], input_text: str | None = None, max_file_bytes: int | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run a PostgreSQL program, dropping root privileges to the server's system user."""
+    """Run a PostgreSQL program, dropping root privileges to the server's system user (and
+    capping the size of the files it and its children write, if asked)."""
+
+    def limit() -> None:
+        if max_file_bytes is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
     if os.geteuid() != 0:
         return subprocess.run(
-            command, capture_output=True, text=True, input=input_text, check=False
-        )
+            command, capture_output=True, text=True, input=input_text, check=False,
+            preexec_fn=limit,
+        )  # fmt: skip
     user = _server_user()
     return subprocess.run(
         command,
@@ -246,6 +264,7 @@ def _as_server_user(
         group=user.pw_gid,
         extra_groups=[],
         cwd="/",
+        preexec_fn=limit,
     )
 
 

@@ -16,12 +16,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from geo.access import beneficiary
+from geo.access.users import User, record_event
 from geo.coverage.groups import Group
-from geo.coverage.refresh import RefreshReport, refresh
+from geo.coverage.refresh import RefreshReport, refresh, refresh_in, tidy
 from geo.geocode import GeocodeReport, geocode
+from geo.geocode import locate as geocoding
 from geo.ingest import PUB, IngestResult, Layout, ingest_file
+from geo.ingest import withdraw as ingest_withdraw
+from geo.ingest.reader import ReadLimits
+from geo.kernel.errors import InvalidParameter
 from geo.kernel.progress import Progress
 from geo.resolve import ResolveReport, resolve
+from geo.resolve.forget import forget_batch as forget_resolution
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,10 @@ class RosterFile:
     usuario: str | None = None
     nombre_archivo: str | None = None
     """The name it was sent with (an upload is saved under a temporary name)."""
+    limits: ReadLimits | None = None
+    """What the file may be before it is refused (default :class:`ReadLimits`)."""
+    periodo_atipico: bool = False
+    """Load periods far from today's year (refused by default)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ def process_rosters(
             usuario=roster.usuario,
             nombre_archivo=roster.nombre_archivo,
             progress=progress,
+            limits=roster.limits,
+            periodo_atipico=roster.periodo_atipico,
         )
         for roster in rosters
     ]
@@ -90,4 +103,69 @@ def process_pending(
         geocode=geocode(engine, progress=progress),
         resolve=resolve(engine, progress=progress),
         refresh=refresh(engine, grupos, progress=progress),
+    )
+
+
+@dataclass(frozen=True)
+class WithdrawalReport:
+    """What a batch's withdrawal removed, and the coverage it recomputed."""
+
+    carga_id: int
+    programa: str
+    registros: int
+    rechazos: int
+    ubicaciones: int
+    asignaciones: int
+    personas: int
+    revisiones: int
+    fotos: int
+    puntos_verificados: int
+    refresh: RefreshReport
+
+
+def withdraw_batch(
+    engine: Engine,
+    carga_id: int,
+    usuario: str,
+    motivo: str | None = None,
+    grupos: Mapping[str, Group] | None = None,
+    photo_dir: Path | None = None,
+) -> WithdrawalReport:
+    """Take a batch back: the inverse of :func:`process_rosters`, in one transaction.
+
+    Its records leave every table (places, assignments, review pairs, field photos and points,
+    records, rejects); persons left without a record disappear; coverage is refreshed without
+    it, and with it whatever is derived from coverage. The withdrawal is audited. The batch row
+    stays, marked withdrawn, with the file as received (``padron export original`` still
+    works). Photo files in ``photo_dir`` are removed once the transaction has committed.
+    """
+    if motivo is not None and (len(motivo) > 500 or not motivo.isprintable()):
+        raise InvalidParameter("El motivo admite hasta 500 caracteres imprimibles.")
+    with engine.begin() as conn:
+        batch = ingest_withdraw.lock_batch(conn, carga_id)
+        files, points = beneficiary.forget_batch(conn, carga_id)
+        places = geocoding.forget_batch(conn, carga_id)
+        resolution = forget_resolution(conn, carga_id)
+        records, rejects = ingest_withdraw.withdraw_rows(conn, carga_id, usuario, motivo)
+        report = refresh_in(conn, grupos)
+        record_event(
+            conn, User(0, usuario, "admin", None), "retirar_carga", carga_id=carga_id,
+            detalle=f"{records} registros; {motivo or 'sin motivo'}",
+        )  # fmt: skip
+    tidy(engine, report)
+    if photo_dir is not None:
+        for name in files:
+            (photo_dir / name).unlink(missing_ok=True)
+    return WithdrawalReport(
+        carga_id=carga_id,
+        programa=batch.programa,
+        registros=records,
+        rechazos=rejects,
+        ubicaciones=places,
+        asignaciones=resolution.asignaciones,
+        personas=resolution.personas,
+        revisiones=resolution.revisiones,
+        fotos=len(files),
+        puntos_verificados=points,
+        refresh=report,
     )

@@ -100,13 +100,16 @@ def conn(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings pointing the app at the test database (rate limits out of the way)."""
+    """Settings pointing the app at the test database (rate limits and login lockout out of
+    the way: the fuzzer fails many logins from the one test client)."""
     return Settings(
         database_url=database_url,
         home=tmp_path_factory.mktemp("home"),
         data_dir=DATA_DIR,
         public_requests_per_minute=1_000_000,
         public_tiles_per_minute=1_000_000,
+        login_failures_per_user=1_000_000,
+        login_failures_per_address=1_000_000,
     )
 
 

@@ -1,4 +1,4 @@
-"""``POST /cargas`` and ``GET /cargas/{carga_id}``."""
+"""``POST /cargas``, ``GET /cargas/{carga_id}`` and ``POST /cargas/{carga_id}/retiro``."""
 
 from __future__ import annotations
 
@@ -46,4 +46,31 @@ class EstadoCarga(Model):
     iniciada_en: datetime = Field(description="Inicio de la carga.")
     terminada_en: datetime = Field(description="Fin de la carga.")
     usuario: str | None = Field(description="Quién la cargó.")
+    retirada_en: datetime | None = Field(description="Cuándo se retiró (nulo si está en uso).")
+    retirada_por: str | None = Field(description="Quién la retiró.")
+    motivo_retiro: str | None = Field(description="Por qué se retiró.")
     rechazos_por_motivo: Conteos = Field(description="Filas rechazadas por motivo.")
+
+
+class Retiro(Model):
+    """Por qué se retira una carga (queda en la bitácora de auditoría)."""
+
+    motivo: str | None = Field(
+        default=None, max_length=500, description="Motivo del retiro (hasta 500 caracteres)."
+    )
+
+
+class CargaRetirada(Model):
+    """Lo que salió del registro al retirar una carga, y la cobertura que se recalculó."""
+
+    carga: int = Field(description="Id de la carga retirada (su archivo original se conserva).")
+    programa: str = Field(description="Clave del programa.")
+    registros: int = Field(description="Registros eliminados.")
+    rechazos: int = Field(description="Filas rechazadas eliminadas.")
+    ubicaciones: int = Field(description="Ubicaciones eliminadas.")
+    asignaciones: int = Field(description="Asignaciones registro → persona eliminadas.")
+    personas: int = Field(description="Personas eliminadas por no tener otro registro.")
+    revisiones: int = Field(description="Pares de revisión eliminados.")
+    fotos: int = Field(description="Fotos de vivienda eliminadas.")
+    puntos_verificados: int = Field(description="Puntos verificados en campo eliminados.")
+    cobertura_recalculada: list[str] = Field(description="Programas y periodos recalculados.")

@@ -102,3 +102,16 @@ class PaginaDeBrechas(Model):
     limite: int = Field(description="Localidades por página.")
     desplazamiento: int = Field(description="Localidades saltadas antes de esta página.")
     elementos: list[Brecha] = Field(description="Las localidades de esta página.")
+
+
+class PeriodoPredeterminado(Model):
+    """El periodo que muestran por omisión el mapa y las brechas."""
+
+    periodo: str | None = Field(
+        description="El más reciente con al menos `umbral_ubicados` de sus registros ubicados "
+        "(o el más reciente si ninguno lo alcanza); nulo sin cobertura calculada."
+    )
+    umbral_ubicados: float = Field(
+        description="Fracción mínima de registros ubicados en un municipio para ser el "
+        "periodo predeterminado."
+    )

@@ -150,7 +150,9 @@ class Simulacion(BaseModel):
     programas: list[str] | None = Field(
         default=None, description="Programas actuales a considerar (todos si falta)."
     )
-    poblacion_min: int = Field(default=0, ge=0, description="Población mínima de la localidad.")
+    poblacion_min: int = Field(
+        default=0, ge=0, le=2**31 - 1, description="Población mínima de la localidad."
+    )
     limite: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE, description="Localidades a listar.")
 
 

@@ -6,11 +6,14 @@ including the audit line of a search that found nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
+from sqlalchemy import Connection
 
 from api import errors
 from api.deps import ConnDep, SettingsDep, templates
@@ -73,6 +76,16 @@ def buscar(
     return found
 
 
+@contextmanager
+def audited_refusal(conn: Connection) -> Iterator[None]:
+    """Commit the audit line of a record refused as outside the user's area, then answer 404."""
+    try:
+        yield
+    except NotFound:
+        conn.commit()
+        raise
+
+
 @router.get(
     "/campo/registros/{registro_id}",
     response_model=Ficha,
@@ -86,7 +99,8 @@ def ficha(
     request: Request, user: PersonalDataUser, conn: ConnDep, registro_id: RecordId
 ) -> dict[str, Any]:
     """Personal data, location, memberships, payments by period and photos."""
-    record = beneficiary.beneficiary(conn, user, registro_id, client_address(request))
+    with audited_refusal(conn):
+        record = beneficiary.beneficiary(conn, user, registro_id, client_address(request))
     conn.commit()
     return record
 
@@ -104,9 +118,10 @@ def registrar_punto(
     request: Request, user: PersonalDataUser, conn: ConnDep, registro_id: RecordId, punto: Punto
 ) -> dict[str, Any]:
     """The measured point becomes the record's location with precision ``verificado_campo``."""
-    result = beneficiary.record_verified_point(
-        conn, user, registro_id, punto.lon, punto.lat, client_address(request)
-    )
+    with audited_refusal(conn):
+        result = beneficiary.record_verified_point(
+            conn, user, registro_id, punto.lon, punto.lat, client_address(request)
+        )
     conn.commit()
     return result
 
@@ -117,7 +132,8 @@ def registrar_punto(
     response_model=FotoSubida,
     summary="Subir foto de la vivienda",
     description="Guarda una foto JPEG o PNG (reconocida por su contenido, no por el nombre) de "
-    "tamaño limitado; nunca se sirve en público.",
+    "tamaño limitado, decodificada y codificada de nuevo: se guarda y se sirve solo la imagen, "
+    "sin sus metadatos (EXIF, ubicación GPS). Nunca se sirve en público.",
     response_description="La foto guardada.",
     responses=ERRORS,
 )
@@ -129,14 +145,17 @@ def subir_foto(
     registro_id: RecordId,
     foto: Annotated[UploadFile, File(description="Foto JPEG o PNG.")],
 ) -> FotoSubida:
-    """Store a photo (JPEG/PNG by content, size limited); it is never served publicly."""
+    """Store a photo (JPEG/PNG by content, size limited), re-encoded by Pillow without its
+    metadata; it is never served publicly."""
     limit = int(settings.max_photo_mb * 1024 * 1024)
     content = foto.file.read(limit + 1)
     if len(content) > limit:
         raise InvalidParameter(f"La foto excede el máximo de {settings.max_photo_mb:g} MB.")
-    photo = beneficiary.add_photo(
-        conn, user, registro_id, content, settings.photo_dir, limit, client_address(request)
-    )
+    with audited_refusal(conn):
+        photo = beneficiary.add_photo(
+            conn, user, registro_id, content, settings.photo_dir, limit, client_address(request),
+            settings.max_photo_pixels,
+        )  # fmt: skip
     try:
         conn.commit()
     except Exception:
@@ -168,9 +187,10 @@ def ver_foto(
     foto_id: Annotated[int, PathParam(ge=1, le=2**63 - 1, description="Id de la foto.")],
 ) -> FileResponse:
     """The photo bytes, to authorised users in the area; never cached."""
-    photo = beneficiary.get_photo(
-        conn, user, registro_id, foto_id, settings.photo_dir, client_address(request)
-    )
+    with audited_refusal(conn):
+        photo = beneficiary.get_photo(
+            conn, user, registro_id, foto_id, settings.photo_dir, client_address(request)
+        )
     conn.commit()
     if not photo.path.is_file():
         raise NotFound("El archivo de la foto no está disponible.")

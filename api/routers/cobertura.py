@@ -12,12 +12,20 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from api import errors
 from api.deps import ConnDep, Desplazamiento
 from api.models import geojson
-from api.models.cobertura import Calculada, CoberturaGeoJSON, PaginaDeBrechas, PaginaDeCobertura
+from api.models.cobertura import (
+    Calculada,
+    CoberturaGeoJSON,
+    PaginaDeBrechas,
+    PaginaDeCobertura,
+    PeriodoPredeterminado,
+)
 from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.queries import (
+    USABLE_PLACED_SHARE,
     CoverageFilter,
     GapFilter,
     computed,
+    default_period,
     feature_collection,
     gaps,
     iter_coverage,
@@ -131,6 +139,20 @@ def calculada(conn: ConnDep) -> list[dict[str, Any]]:
 
 
 @router.get(
+    "/cobertura/periodo",
+    response_model=PeriodoPredeterminado,
+    summary="Periodo predeterminado del mapa y las brechas",
+    description="El periodo más reciente con una parte suficiente de sus registros ubicados "
+    "(`umbral_ubicados`); un periodo cuyos registros no se pudieron ubicar no se muestra por "
+    "omisión.",
+    response_description="El periodo y el umbral aplicado.",
+)
+def periodo_predeterminado(conn: ConnDep) -> dict[str, Any]:
+    """The period public views default to (:func:`geo.coverage.queries.default_period`)."""
+    return {"periodo": default_period(conn), "umbral_ubicados": USABLE_PLACED_SHARE}
+
+
+@router.get(
     "/cobertura/brechas",
     response_model=PaginaDeBrechas,
     summary="Localidades priorizadas para focalizar apoyos",
@@ -143,14 +165,17 @@ def calculada(conn: ConnDep) -> list[dict[str, Any]]:
 def brechas(
     conn: ConnDep,
     periodo: Annotated[
-        str | None, Query(description="Periodo (por omisión, el más reciente).")
+        str | None,
+        Query(description="Periodo (por omisión, el más reciente con registros ubicados)."),
     ] = None,
     programa: Annotated[
         list[str] | None,
         Query(description="Programas cuya cobertura se mide (todos por omisión); repetible."),
     ] = None,
     grado: Grados = None,
-    poblacion_min: Annotated[int | None, Query(ge=0, description="Población mínima.")] = None,
+    poblacion_min: Annotated[
+        int | None, Query(ge=0, le=2**31 - 1, description="Población mínima.")
+    ] = None,
     cobertura_max: Annotated[
         float | None, Query(ge=0, le=1, description="Cobertura máxima (fracción: 0.1 = 10 %).")
     ] = None,

@@ -99,7 +99,7 @@ def localidades(
     ] = None,
     grado: Grados = None,
     poblacion_min: Annotated[
-        int | None, Query(ge=0, description="Población mínima (Censo 2020).")
+        int | None, Query(ge=0, le=2**31 - 1, description="Población mínima (Censo 2020).")
     ] = None,
     fuente: Annotated[
         str | None, Query(description="Fuente de la marginación: IML, IMU o IMM.")

@@ -104,8 +104,8 @@
     if (mapa) { mapa.getSource("puntos").setData(datos); mapa.jumpTo({ center: centro, zoom: 15 }); return; }
     const fuentes = { puntos: { type: "geojson", data: datos } };
     const capas = [{ id: "fondo", type: "background", paint: { "background-color": "#eef2f5" } }];
-    if (window.PADRON_BASEMAP) {
-      fuentes.base = { type: "raster", tiles: [window.PADRON_BASEMAP], tileSize: 256 };
+    if (document.body.dataset.basemap) {
+      fuentes.base = { type: "raster", tiles: [document.body.dataset.basemap], tileSize: 256 };
       capas.push({ id: "base", type: "raster", source: "base" });
     }
     capas.push({ id: "puntos", type: "circle", source: "puntos", paint: {

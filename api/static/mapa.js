@@ -138,9 +138,10 @@
   formulario.addEventListener("submit", (evento) => evento.preventDefault());
 
   const calculada = fetch(origen + "/cobertura/calculada").then((r) => r.json());
+  const predeterminado = fetch(origen + "/cobertura/periodo").then((r) => r.json());
   mapa.on("load", async () => {
     aplicarFiltros();
-    const filas = await calculada;
+    const [filas, porOmision] = await Promise.all([calculada, predeterminado]);
     const periodos = [...new Set(filas.map((c) => c.periodo ?? ""))];
     const selector = document.getElementById("filtro-periodo");
     for (const periodo of periodos) {
@@ -159,7 +160,10 @@
       panel.append(etiqueta);
     }
     if (periodos.length) {
-      estado.periodo = periodos[0];
+      // The newest period with enough placed records (GET /cobertura/periodo), not merely the
+      // newest name: a batch whose records could not be placed must not blank the map.
+      estado.periodo = periodos.includes(porOmision.periodo) ? porOmision.periodo : periodos[0];
+      selector.value = estado.periodo;
       recargarTeselas();
     }
   });

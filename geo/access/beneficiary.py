@@ -9,6 +9,7 @@ person's record is appended to the audit log in the same transaction.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import re
 import uuid
@@ -16,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from PIL import Image, ImageOps
+from sqlalchemy import Connection, delete, insert, select
 
-from geo.access.tables import foto
+from geo.access.tables import foto, punto_verificado
 from geo.access.users import User, record_event
+from geo.ingest.tables import registro
 from geo.kernel.db import query
 from geo.kernel.errors import InvalidParameter, NotFound
 
@@ -27,8 +30,11 @@ NOT_FOUND = "No se encontró el registro en su área."
 _FOLIO = re.compile(r"^[\w\-/. ]{1,60}$")
 _CURP = re.compile(r"^[A-Z0-9]{18}$")
 
-PHOTO_TYPES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
-"""Accepted photo formats, recognised by their first bytes (never by name or declared type)."""
+PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+"""Accepted photo formats, as Pillow recognises them by content (never by name or declared
+type), with the type and extension they are stored and served as."""
+MAX_PHOTO_PIXELS = 40_000_000
+"""Photos larger than this (a 40-megapixel phone camera) are refused before decoding."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ def beneficiary(
     conn: Connection, user: User, registro_id: int, cliente: str | None = None
 ) -> dict[str, Any]:
     """One record with its location, program memberships, payments by period and photos."""
-    record = _record(conn, user, registro_id)
+    record = _record(conn, user, registro_id, cliente)
     memberships = [
         dict(row)
         for row in conn.execute(
@@ -130,7 +136,7 @@ def record_verified_point(
     cliente: str | None = None,
 ) -> dict[str, Any]:
     """Make a field-verified point the record's location (precision ``verificado_campo``)."""
-    record = _record(conn, user, registro_id)
+    record = _record(conn, user, registro_id, cliente)
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
         raise InvalidParameter("Coordenadas no válidas: longitud y latitud en grados decimales.")
     mun = conn.scalar(query("geo.access", "point_municipality.sql"), {"lon": lon, "lat": lat})
@@ -151,12 +157,43 @@ def record_verified_point(
             "cvegeo_loc": loc, "lon": lon, "lat": lat}  # fmt: skip
 
 
-def photo_type(head: bytes) -> tuple[str, str]:
-    """MIME type and extension from the magic bytes; refuses anything but JPEG and PNG."""
-    for magic, kind in PHOTO_TYPES.items():
-        if head.startswith(magic):
-            return kind
-    raise InvalidParameter("La foto debe ser JPEG o PNG (el contenido no corresponde a ninguno).")
+def reencode_photo(content: bytes, max_pixels: int = MAX_PHOTO_PIXELS) -> tuple[bytes, str, str]:
+    """The photo decoded whole and encoded again by Pillow: its bytes, MIME type and extension.
+
+    What is stored and served is only the picture: a file that merely starts like an image
+    fails to decode, and nothing of the original survives the encoding (EXIF, including the
+    GPS position of wherever the photo was taken, comments, trailing bytes). The EXIF
+    orientation is applied first so the picture stays upright.
+    """
+    refused = InvalidParameter(
+        "La foto debe ser una imagen JPEG o PNG válida (el contenido no lo es)."
+    )
+    try:
+        with Image.open(io.BytesIO(content), formats=list(PHOTO_TYPES)) as image:
+            if image.width * image.height > max_pixels:
+                raise InvalidParameter(
+                    f"La foto mide {image.width}×{image.height} píxeles; el máximo es "
+                    f"{max_pixels / 1e6:g} megapíxeles."
+                )
+            # A phone's JPEG with a second picture inside (MPO) is a JPEG; only its first is kept.
+            kind = "JPEG" if image.format == "MPO" else str(image.format)
+            if kind not in PHOTO_TYPES:
+                raise refused
+            image.load()
+            picture = ImageOps.exif_transpose(image)
+    except InvalidParameter:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise refused from None
+    out = io.BytesIO()
+    if kind == "JPEG":
+        picture.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+    else:
+        if picture.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+            picture = picture.convert("RGBA")
+        picture.save(out, "PNG", optimize=True)
+    tipo, extension = PHOTO_TYPES[kind]
+    return out.getvalue(), tipo, extension
 
 
 def add_photo(
@@ -167,14 +204,16 @@ def add_photo(
     folder: Path,
     max_bytes: int,
     cliente: str | None = None,
+    max_pixels: int = MAX_PHOTO_PIXELS,
 ) -> Photo:
-    """Store a dwelling photo after checking size and type; nothing is left on refusal."""
-    record = _record(conn, user, registro_id)
+    """Store a dwelling photo, re-encoded (:func:`reencode_photo`) after checking its size;
+    nothing is left on refusal."""
+    record = _record(conn, user, registro_id, cliente)
     if not content:
         raise InvalidParameter("La foto está vacía.")
     if len(content) > max_bytes:
         raise InvalidParameter(f"La foto excede el máximo de {max_bytes / 1048576:g} MB.")
-    tipo, extension = photo_type(content[:16])
+    content, tipo, extension = reencode_photo(content, max_pixels)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = f"{uuid.uuid4().hex}.{extension}"
     path = folder / name
@@ -208,7 +247,7 @@ def get_photo(
     cliente: str | None = None,
 ) -> Photo:
     """A photo of a record in the user's area (the view is audited)."""
-    _record(conn, user, registro_id)
+    _record(conn, user, registro_id, cliente)
     row = conn.execute(
         select(foto.c.id, foto.c.tipo, foto.c.bytes, foto.c.archivo).where(
             foto.c.id == photo_id, foto.c.registro_id == registro_id
@@ -223,7 +262,14 @@ def get_photo(
     return Photo(int(row.id), row.tipo, int(row.bytes), folder / row.archivo)
 
 
-def _record(conn: Connection, user: User, registro_id: int) -> dict[str, Any]:
+REFUSED = "consulta_rechazada"
+"""Audit action of a record asked for outside the user's area (or that does not exist)."""
+
+
+def _record(conn: Connection, user: User, registro_id: int, cliente: str | None) -> dict[str, Any]:
+    """The record, if it is in the user's area. A refusal is audited too (in the caller's
+    transaction, which must commit it although the call raises): probing for records outside
+    one's area leaves a trace."""
     row = (
         conn.execute(
             query("geo.access", "record.sql"),
@@ -233,5 +279,21 @@ def _record(conn: Connection, user: User, registro_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
+        record_event(conn, user, REFUSED, registro_id=registro_id, cliente=cliente)
         raise NotFound(NOT_FOUND)
     return dict(row)
+
+
+def forget_batch(conn: Connection, carga_id: int) -> tuple[list[str], int]:
+    """Photos and verified points of a withdrawn batch's records, deleted in the caller's
+    transaction; returns the photo files to remove once it commits, and the points removed."""
+    files = list(
+        conn.execute(delete(foto).where(foto.c.carga_id == carga_id).returning(foto.c.archivo))
+        .scalars()
+        .all()
+    )
+    records = select(registro.c.id).where(registro.c.carga_id == carga_id)
+    points = conn.execute(
+        delete(punto_verificado).where(punto_verificado.c.registro_id.in_(records))
+    ).rowcount
+    return files, points

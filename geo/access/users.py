@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from boundaries.tables import municipio
 from geo.access.tables import auditoria, token, usuario
-from geo.kernel.errors import InvalidParameter, NotFound
+from geo.kernel.errors import InvalidParameter, NotFound, TooManyAttempts
 
 ROLES = ("campo", "planeacion", "admin")
 """Roles with a login, least to most privileged; the public needs none."""
@@ -129,6 +129,61 @@ def deactivate_user(conn: Connection, nombre: str) -> None:
     conn.execute(delete(token).where(token.c.usuario_id == user_id))
 
 
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Failed logins allowed per user name and per client address within ``window``; past
+    either, logins are refused (without checking the password) until the window moves on."""
+
+    per_user: int = 5
+    per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+LOGIN_FAILED = "acceso_fallido"
+LOGIN_LOCKED = "acceso_bloqueado"
+MAX_USER_NAME = 100
+
+
+def login(
+    conn: Connection,
+    nombre: str,
+    secreto: str,
+    cliente: str | None,
+    policy: LoginPolicy | None = None,
+) -> int:
+    """The id of an active user with this password, under ``policy``.
+
+    Failures and lockouts are audit lines (``acceso_fallido``, ``acceso_bloqueado``) in the
+    caller's transaction, which must commit them even when this raises; the lockout counts
+    those lines, so it holds across workers and restarts. A stored hash made with older Argon2
+    parameters is replaced by one with the current parameters.
+    """
+    policy = policy or LoginPolicy()
+    if len(nombre) > MAX_USER_NAME or not nombre.isprintable():
+        raise InvalidParameter("Usuario o contraseña incorrectos.")
+    who = User(0, nombre, "", frozenset())
+    since = datetime.now(UTC) - policy.window
+    failures = select(func.count()).where(
+        auditoria.c.accion == LOGIN_FAILED, auditoria.c.en >= since
+    )
+    by_user = conn.execute(failures.where(auditoria.c.usuario == nombre)).scalar_one()
+    by_address = (
+        conn.execute(failures.where(auditoria.c.cliente == cliente)).scalar_one() if cliente else 0
+    )
+    if by_user >= policy.per_user or by_address >= policy.per_address:
+        record_event(conn, who, LOGIN_LOCKED, cliente=cliente)
+        minutes = int(policy.window.total_seconds() // 60)
+        raise TooManyAttempts(
+            f"Demasiados intentos fallidos; espere {minutes} minutos e intente de nuevo.",
+            retry_after=int(policy.window.total_seconds()),
+        )
+    try:
+        return authenticate(conn, nombre, secreto)
+    except InvalidParameter:
+        record_event(conn, who, LOGIN_FAILED, cliente=cliente)
+        raise
+
+
 def authenticate(conn: Connection, nombre: str, secreto: str) -> int:
     """The id of an active user with this password; one message for every failure."""
     row = conn.execute(
@@ -141,6 +196,12 @@ def authenticate(conn: Connection, nombre: str, secreto: str) -> int:
             # Hash anyway so that response time does not tell which user names exist.
             _hasher.hash(secreto)
         elif _hasher.verify(row.secreto_hash, secreto):
+            if _hasher.check_needs_rehash(row.secreto_hash):
+                conn.execute(
+                    update(usuario)
+                    .where(usuario.c.id == row.id)
+                    .values(secreto_hash=_hasher.hash(secreto))
+                )
             return int(row.id)
     except (VerificationError, InvalidHashError):
         pass

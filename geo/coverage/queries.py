@@ -177,10 +177,26 @@ def computed(conn: Connection) -> list[dict[str, Any]]:
     ]
 
 
-def newest_period(conn: Connection) -> str | None:
-    """The latest period with coverage (periods sort as text: 2024, 2024-T1...)."""
-    value = conn.execute(select(func.max(a.refresco.c.periodo))).scalar_one_or_none()
-    return None if value is None else str(value)
+USABLE_PLACED_SHARE = 0.5
+"""A period is shown by default only when at least this share of its records is placed in a
+municipality or better. The newest period by name is not enough: one careless batch (every
+field invalid, its period ``2099``) would otherwise make an empty map the public default."""
+
+
+def default_period(conn: Connection) -> str | None:
+    """The period public views show when none is asked for: the newest (periods sort as text:
+    2024, 2024-T1...) whose records are placed in at least :data:`USABLE_PLACED_SHARE`, or the
+    newest of all when none is; None before any coverage is computed."""
+    r = a.refresco
+    rows = conn.execute(
+        select(r.c.periodo, func.sum(r.c.registros), func.sum(r.c.registros_total))
+        .group_by(r.c.periodo)
+        .order_by(r.c.periodo.desc())
+    ).all()
+    for periodo, placed, total in rows:
+        if total and placed / total >= USABLE_PLACED_SHARE:
+            return str(periodo)
+    return str(rows[0][0]) if rows else None
 
 
 def _row(row: Any) -> dict[str, Any]:
@@ -338,7 +354,7 @@ def gaps(
         raise InvalidParameter(
             "Aún no hay cobertura calculada: ejecute «padron cobertura refrescar»."
         )
-    periodo = f.periodo if f.periodo is not None else max(by_period)
+    periodo = f.periodo if f.periodo is not None else default_period(conn) or ""
     known = by_period.get(periodo, set())
     if not known:
         raise InvalidParameter(f"No hay cobertura calculada para el periodo {f.periodo!r}.")

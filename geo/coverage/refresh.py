@@ -29,6 +29,8 @@ class RefreshReport:
 
     areas_reconstruidas: bool = False
     refrescados: list[tuple[str, str]] = field(default_factory=list)
+    retirados: list[tuple[str, str]] = field(default_factory=list)
+    """Programs and periods whose every batch is gone (withdrawn): their coverage is deleted."""
     sin_cambios: list[tuple[str, str]] = field(default_factory=list)
     periodos_combinados: list[str] = field(default_factory=list)
 
@@ -45,125 +47,148 @@ def refresh(
     ``progress`` is told the areas' rebuild, then each program and period and each period's
     combinations recomputed.
     """
-    tell = progress or silent
-    grupos = dict(grupos or {})
-    report = RefreshReport()
     with engine.begin() as conn:
-        # One refresh at a time; a concurrent ingest simply waits for the next refresh.
-        conn.execute(query("geo.coverage", "lock_refresh.sql"), {"k": LOCK_KEY})
-        if rebuild_areas or _areas_stale(conn):
-            tell("Áreas de cobertura", 0, 1, "pasos")
-            build_areas(conn)
-            tell("Áreas de cobertura", 1, 1, "pasos")
-            report.areas_reconstruidas = True
-        for group in grupos.values():
-            ensure_group(conn, group)
-
-        current = {
-            row.id: (row.programa, row.huella)
-            for row in conn.execute(query("geo.coverage", "batch_fingerprints.sql"))
-        }
-        previous = {
-            row.carga_id: (row.programa, list(row.periodos), row.huella)
-            for row in conn.execute(select(a.refresco_carga))
-        }
-        changed = [
-            batch
-            for batch, (_, huella) in current.items()
-            if batch not in previous or previous[batch][2] != huella
-        ]
-        removed = [batch for batch in previous if batch not in current]
-        periods_now = _periods_of(conn, changed)
-
-        affected: set[tuple[str, str]] = set()
-        for batch in changed + removed:
-            if batch in previous:
-                affected.update((previous[batch][0], q) for q in previous[batch][1])
-        for batch in changed:
-            affected.update((current[batch][0], q) for q in periods_now.get(batch, []))
-        # A program whose target group changed (or was never computed) is recomputed too.
-        stored = {
-            (row.programa, row.periodo): (row.grupo, list(row.cargas))
-            for row in conn.execute(select(a.refresco))
-        }
-        for pair, (grupo, _) in stored.items():
-            if grupo != _group_key(grupos, pair[0]):
-                affected.add(pair)
-        if report.areas_reconstruidas:
-            affected.update(stored)
-
-        batches_by_pair = _batches_by_pair(conn, previous, removed, changed, current, periods_now)
-        now = dt.datetime.now(dt.UTC)
-        periods = sorted({q for _, q in affected})
-        steps = len(affected) + len(periods)
-        for step, (programa, periodo) in enumerate(sorted(affected)):
-            tell("Cobertura", step, steps, "pasos")
-            cargas = sorted(batches_by_pair.get((programa, periodo), set()))
-            conn.execute(
-                delete(a.refresco).where(
-                    (a.refresco.c.programa == programa) & (a.refresco.c.periodo == periodo)
-                )
-            )
-            if not cargas:  # every batch of this program and period is gone
-                conn.execute(
-                    delete(a.cobertura).where(
-                        (a.cobertura.c.programa == programa) & (a.cobertura.c.periodo == periodo)
-                    )
-                )
-                continue
-            run_sql_file(
-                conn,
-                "geo.coverage",
-                "cobertura.sql",
-                programa=programa,
-                periodo=periodo,
-                cargas=cargas,
-                grupo_clave=_group_key(grupos, programa),
-            )
-            registros = conn.execute(
-                select(func.coalesce(func.sum(a.cobertura.c.registros), 0)).where(
-                    (a.cobertura.c.programa == programa)
-                    & (a.cobertura.c.periodo == periodo)
-                    & (a.cobertura.c.nivel == "municipio")
-                )
-            ).scalar_one()
-            conn.execute(
-                insert(a.refresco).values(
-                    programa=programa,
-                    periodo=periodo,
-                    cargas=cargas,
-                    grupo=_group_key(grupos, programa),
-                    registros=int(registros),
-                    refrescado_en=now,
-                )
-            )
-            report.refrescados.append((programa, periodo))
-        report.sin_cambios = sorted(set(stored) - affected)
-        for step, periodo in enumerate(periods, start=len(affected)):
-            tell("Cobertura", step, steps, "pasos")
-            run_sql_file(conn, "geo.coverage", "combinacion.sql", periodo=periodo)
-            report.periodos_combinados.append(periodo)
-        if steps:
-            tell("Cobertura", steps, steps, "pasos")
-
-        if removed:
-            conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id.in_(removed)))
-        for batch in changed:
-            conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id == batch))
-            conn.execute(
-                insert(a.refresco_carga).values(
-                    carga_id=batch,
-                    programa=current[batch][0],
-                    periodos=periods_now.get(batch, []),
-                    huella=current[batch][1],
-                    refrescado_en=now,
-                )
-            )
-    _tidy(engine, report)
+        report = refresh_in(conn, grupos, rebuild_areas=rebuild_areas, progress=progress)
+    tidy(engine, report)
     return report
 
 
-def _tidy(engine: Engine, report: RefreshReport) -> None:
+def refresh_in(
+    conn: Connection,
+    grupos: Mapping[str, Group] | None = None,
+    *,
+    rebuild_areas: bool = False,
+    progress: Progress | None = None,
+) -> RefreshReport:
+    """:func:`refresh` in the caller's transaction (a batch's withdrawal and the coverage it
+    leaves commit together); the caller may then :func:`tidy`."""
+    tell = progress or silent
+    grupos = dict(grupos or {})
+    report = RefreshReport()
+    # One refresh at a time; a concurrent ingest simply waits for the next refresh.
+    conn.execute(query("geo.coverage", "lock_refresh.sql"), {"k": LOCK_KEY})
+    if rebuild_areas or _areas_stale(conn):
+        tell("Áreas de cobertura", 0, 1, "pasos")
+        build_areas(conn)
+        tell("Áreas de cobertura", 1, 1, "pasos")
+        report.areas_reconstruidas = True
+    for group in grupos.values():
+        ensure_group(conn, group)
+
+    current = {
+        row.id: (row.programa, row.huella)
+        for row in conn.execute(query("geo.coverage", "batch_fingerprints.sql"))
+    }
+    previous = {
+        row.carga_id: (row.programa, list(row.periodos), row.huella)
+        for row in conn.execute(select(a.refresco_carga))
+    }
+    changed = [
+        batch
+        for batch, (_, huella) in current.items()
+        if batch not in previous or previous[batch][2] != huella
+    ]
+    removed = [batch for batch in previous if batch not in current]
+    periods_now = _periods_of(conn, changed)
+
+    affected: set[tuple[str, str]] = set()
+    for batch in changed + removed:
+        if batch in previous:
+            affected.update((previous[batch][0], q) for q in previous[batch][1])
+    for batch in changed:
+        affected.update((current[batch][0], q) for q in periods_now.get(batch, []))
+    # A program whose target group changed (or was never computed) is recomputed too.
+    stored = {
+        (row.programa, row.periodo): (row.grupo, list(row.cargas))
+        for row in conn.execute(select(a.refresco))
+    }
+    for pair, (grupo, _) in stored.items():
+        if grupo != _group_key(grupos, pair[0]):
+            affected.add(pair)
+    if report.areas_reconstruidas:
+        affected.update(stored)
+
+    batches_by_pair = _batches_by_pair(conn, previous, removed, changed, current, periods_now)
+    now = dt.datetime.now(dt.UTC)
+    periods = sorted({q for _, q in affected})
+    steps = len(affected) + len(periods)
+    for step, (programa, periodo) in enumerate(sorted(affected)):
+        tell("Cobertura", step, steps, "pasos")
+        cargas = sorted(batches_by_pair.get((programa, periodo), set()))
+        conn.execute(
+            delete(a.refresco).where(
+                (a.refresco.c.programa == programa) & (a.refresco.c.periodo == periodo)
+            )
+        )
+        if not cargas:  # every batch of this program and period is gone
+            conn.execute(
+                delete(a.cobertura).where(
+                    (a.cobertura.c.programa == programa) & (a.cobertura.c.periodo == periodo)
+                )
+            )
+            report.retirados.append((programa, periodo))
+            continue
+        run_sql_file(
+            conn,
+            "geo.coverage",
+            "cobertura.sql",
+            programa=programa,
+            periodo=periodo,
+            cargas=cargas,
+            grupo_clave=_group_key(grupos, programa),
+        )
+        registros = conn.execute(
+            select(func.coalesce(func.sum(a.cobertura.c.registros), 0)).where(
+                (a.cobertura.c.programa == programa)
+                & (a.cobertura.c.periodo == periodo)
+                & (a.cobertura.c.nivel == "municipio")
+            )
+        ).scalar_one()
+        total = conn.execute(
+            select(func.count())
+            .select_from(registro)
+            .where(
+                registro.c.carga_id.in_(cargas),
+                func.coalesce(registro.c.periodo, "") == periodo,
+            )
+        ).scalar_one()
+        conn.execute(
+            insert(a.refresco).values(
+                programa=programa,
+                periodo=periodo,
+                cargas=cargas,
+                grupo=_group_key(grupos, programa),
+                registros=int(registros),
+                registros_total=int(total),
+                refrescado_en=now,
+            )
+        )
+        report.refrescados.append((programa, periodo))
+    report.sin_cambios = sorted(set(stored) - affected)
+    for step, periodo in enumerate(periods, start=len(affected)):
+        tell("Cobertura", step, steps, "pasos")
+        run_sql_file(conn, "geo.coverage", "combinacion.sql", periodo=periodo)
+        report.periodos_combinados.append(periodo)
+    if steps:
+        tell("Cobertura", steps, steps, "pasos")
+
+    if removed:
+        conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id.in_(removed)))
+    for batch in changed:
+        conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id == batch))
+        conn.execute(
+            insert(a.refresco_carga).values(
+                carga_id=batch,
+                programa=current[batch][0],
+                periodos=periods_now.get(batch, []),
+                huella=current[batch][1],
+                refrescado_en=now,
+            )
+        )
+    return report
+
+
+def tidy(engine: Engine, report: RefreshReport) -> None:
     """Fresh statistics for the planner, and compact areas: adding each population group
     rewrites every area row, and the gap query scans the localities on every request."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -81,9 +81,11 @@ refresco = Table(
     Column("cargas", ARRAY(BigInteger), nullable=False),
     Column("grupo", Text),
     Column("registros", Integer, nullable=False),
+    Column("registros_total", Integer, nullable=False),
     Column("refrescado_en", DateTime(timezone=True), nullable=False),
 )
-"""When each program and period was last computed, and from which batches."""
+"""When each program and period was last computed, and from which batches. ``registros``:
+records placed at least in a municipality; ``registros_total``: every record."""
 
 refresco_carga = Table(
     "refresco_carga",

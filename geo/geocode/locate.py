@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, select
 
 from geo.geocode.tables import ubicacion
 from geo.ingest.tables import carga
@@ -57,11 +57,15 @@ def geocode(
     """
     with engine.begin() as conn:
         if carga_id is not None:
-            if conn.execute(select(carga.c.id).where(carga.c.id == carga_id)).first() is None:
+            found = conn.execute(select(carga.c.retirada_en).where(carga.c.id == carga_id)).first()
+            if found is None:
                 raise InvalidParameter(f"No existe la carga {carga_id}.")
+            if found.retirada_en is not None:
+                raise InvalidParameter(f"La carga {carga_id} fue retirada: no se geocodifica.")
             pending = [carga_id]
         else:
             query = select(carga.c.id).order_by(carga.c.id)
+            query = query.where(carga.c.retirada_en.is_(None))
             if not all_batches:
                 done = select(ubicacion.c.carga_id).distinct()
                 query = query.where(carga.c.id.not_in(done), carga.c.filas_cargadas > 0)
@@ -78,6 +82,11 @@ def geocode(
         tell("Ubicación", placed, total, "registros")
         placed += sizes[batch]
         with engine.begin() as conn:
+            # Shared lock on the batch's row: a withdrawal (which locks it for update) either
+            # waits for this geocoding or, once it has committed, makes this one skip the batch.
+            in_use = select(carga.c.id).where(carga.c.id == batch, carga.c.retirada_en.is_(None))
+            if conn.execute(in_use.with_for_update(read=True)).first() is None:
+                continue
             run_sql_file(
                 conn,
                 "geo.geocode",
@@ -111,3 +120,8 @@ def geocode(
             )
             report.registros = sum(report.por_precision.values())
     return report
+
+
+def forget_batch(conn: Connection, carga_id: int) -> int:
+    """Delete the places of a withdrawn batch's records (caller's transaction); how many."""
+    return conn.execute(delete(ubicacion).where(ubicacion.c.carga_id == carga_id)).rowcount

@@ -29,14 +29,19 @@ from geo.ingest import tables as t
 from geo.ingest.archive import ArchiveWriter
 from geo.ingest.layouts import PUB, Layout
 from geo.ingest.normalise import normalise, raw_text
-from geo.ingest.reader import Roster, open_roster, read_chunks
+from geo.ingest.periods import PeriodWindow
+from geo.ingest.reader import ReadLimits, Roster, open_roster, read_chunks
 from geo.ingest.tables import RAW_SEPARATOR, raw_values
 from geo.kernel.db import copy_csv, csv_for_copy, execute_composed, psycopg_connection, query
 from geo.kernel.errors import InvalidParameter, NotFound
 from geo.kernel.progress import Progress, silent
 
 PROGRAM_KEY = re.compile(r"^[A-Z0-9_-]{1,40}$")
+_CONTROL = re.compile(f"[\x00{RAW_SEPARATOR}]")
+"""NUL (PostgreSQL text cannot hold it) and the separator of the raw cells, in a malformed
+row's text."""
 CHUNK_ROWS = 100_000
+MAX_PERIOD_LENGTH = 40
 
 
 @dataclass
@@ -67,10 +72,16 @@ def ingest_file(
     usuario: str | None = None,
     nombre_archivo: str | None = None,
     progress: Progress | None = None,
+    limits: ReadLimits | None = None,
+    periodo_atipico: bool = False,
 ) -> IngestResult:
     """Load ``path`` as a roster of ``programa``; see the module docstring for the guarantees.
 
-    ``progress`` is told the rows read, of a total estimated from the file's line breaks.
+    The file is refused before it is read when it breaks ``limits`` or lacks the layout's
+    columns. A period (``periodo``, or a row's ``PERIODO``) must name a year near today's
+    (:class:`geo.ingest.periods.PeriodWindow`) unless ``periodo_atipico``: the batch is refused,
+    or the row rejected. ``progress`` is told the rows read, of a total estimated from the
+    file's line breaks.
     """
     programa = programa.strip().upper()
     if not PROGRAM_KEY.match(programa):
@@ -78,8 +89,13 @@ def ingest_file(
             f"Clave de programa no válida: {programa!r}; use letras, dígitos, '_' o '-' (hasta 40)."
         )
     periodo = periodo.strip() if periodo and periodo.strip() else None
+    if periodo is not None and len(periodo) > MAX_PERIOD_LENGTH:
+        raise InvalidParameter(f"El periodo admite hasta {MAX_PERIOD_LENGTH} caracteres.")
+    window = None if periodo_atipico else PeriodWindow.around()
+    if periodo is not None and window is not None:
+        window.check(periodo)
     with tempfile.TemporaryDirectory(prefix="padron-ingest-") as workdir:
-        roster = open_roster(path, Path(workdir))
+        roster = open_roster(path, Path(workdir), limits, check_header=layout.resolve)
         positions = layout.resolve(roster.header)
         tally = _Tally(progress, f"Carga de {nombre_archivo or path.name}", roster.path)
         with engine.begin() as conn:
@@ -124,7 +140,7 @@ def ingest_file(
                 delimitador=roster.delimitador,
             )
             create_partition(conn, carga_id)
-            _load(conn, roster, positions, layout, programa, periodo, result, tally)
+            _load(conn, roster, positions, layout, programa, periodo, window, result, tally)
             attach_partition(conn, carga_id)
             conn.execute(
                 update(t.carga)
@@ -169,6 +185,7 @@ def _load(
     layout: Layout,
     programa: str,
     periodo: str | None,
+    window: PeriodWindow | None,
     result: IngestResult,
     tally: _Tally,
 ) -> None:
@@ -185,7 +202,9 @@ def _load(
                 jobs.append(partial(_copy, table="rechazo", frame=rejects))
                 reasons["columnas"] += len(chunk.malformed)
             if not chunk.frame.is_empty():
-                normalised = normalise(chunk.frame, positions, layout.constants, programa, periodo)
+                normalised = normalise(
+                    chunk.frame, positions, layout.constants, programa, periodo, window
+                )
                 records = folios.mark_repeated(normalised.records)
                 loadable = records["motivo"].is_null()
                 good, bad = records.filter(loadable), records.filter(~loadable)
@@ -324,7 +343,7 @@ def _malformed(rows: list[tuple[int, str]], roster: Roster, carga_id: int) -> pl
                 f"{_field_count(raw, roster.delimitador)} campos, se esperaban {width}"
                 for _, raw in rows
             ],
-            "crudo": [raw.replace(RAW_SEPARATOR, " ") for _, raw in rows],
+            "crudo": [_CONTROL.sub(" ", raw) for _, raw in rows],
             "carga_id": carga_id,
         },
         schema={
@@ -417,6 +436,7 @@ def _previous_batch(
                 t.carga.c.programa == programa,
                 func.coalesce(t.carga.c.periodo, "") == (periodo or ""),
                 t.carga.c.sha256 == sha256,
+                t.carga.c.retirada_en.is_(None),  # a withdrawn batch may be sent again
             )
         )
         .mappings()

@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from geo.ingest.layouts import NAME_FIELDS
+from geo.ingest.periods import PeriodWindow
 from geo.ingest.reader import cell_column, cell_columns
 from geo.ingest.tables import RAW_SEPARATOR
 from geo.kernel import curp, names
@@ -60,10 +61,11 @@ FLAGS = {
 
 REJECTIONS = {
     "sin_folio": "sin ID_REGISTRO (folio)",
-    "sin_nombre": "sin ningún nombre ni apellido",
+    "sin_nombre": "sin ningún nombre ni apellido legible (con al menos una letra)",
     "folio_repetido": "folio repetido dentro del mismo archivo",
     "folio_ya_cargado": "folio ya cargado en otra carga del mismo programa y periodo",
     "columnas": "número de columnas distinto al del encabezado",
+    "periodo_atipico": "periodo sin año, o con un año lejano al actual (no se permitió cargarlo)",
 }
 """Why a row is rejected: only when it cannot be used at all."""
 
@@ -104,13 +106,14 @@ def normalise(
     constants: dict[str, str],
     programa: str,
     periodo: str | None,
+    periodos: PeriodWindow | None = None,
 ) -> Normalised:
     """Normalise one chunk of :func:`geo.ingest.reader.read_chunks`: ``c<i>`` text columns,
     ``fila`` and ``bytes_nulos``.
 
     ``records`` has one row per input row with the ``padron.registro`` columns (without
     ``carga_id``; ``banderas`` as a PostgreSQL array literal) and ``motivo`` (null
-    when the row is loadable).
+    when the row is loadable). A row's own period outside ``periodos`` (None: any) rejects it.
     """
     cleaned = _clean(chunk, {name: cell_column(i) for name, i in positions.items()})
     n = chunk.height
@@ -208,7 +211,18 @@ def normalise(
     flags = pl.DataFrame(
         {**{name: records[name].fill_null(False) for name in CURP_FLAGS}, **problems}
     )
-    no_name = first.is_null() & second.is_null() & given.is_null()
+    # A name is usable when its matching form keeps a letter ("12345" or "-" keep none): a row
+    # without one cannot be anybody, whatever else it holds.
+    no_name = (
+        (records["primer_ap_norm"].fill_null("") == "")
+        & (records["segundo_ap_norm"].fill_null("") == "")
+        & (records["nombre_norm"].fill_null("") == "")
+    )
+    odd_period = (
+        periodos.implausible(records["periodo"])
+        if periodos is not None and periodo is None
+        else pl.repeat(False, n, eager=True)
+    )
     records = records.with_columns(
         curp_valida=pl.col("curp_valida").fill_null(False),
         banderas=flags.select(
@@ -223,7 +237,9 @@ def normalise(
         motivo=pl.when(pl.col("folio").is_null())
         .then(pl.lit("sin_folio"))
         .when(no_name)
-        .then(pl.lit("sin_nombre")),
+        .then(pl.lit("sin_nombre"))
+        .when(odd_period)
+        .then(pl.lit("periodo_atipico")),
     ).drop("curp_nacimiento", "curp_sexo", *CURP_FLAGS)
     return Normalised(records, flags)
 

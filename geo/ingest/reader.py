@@ -7,6 +7,11 @@ parses; rows with the wrong number of fields are not dropped but handed back as 
 their row number and raw text. NUL bytes (which PostgreSQL text cannot hold) and the ASCII unit
 separator (which joins the raw cells in ``crudo``) become spaces, and the rows that had them are
 marked.
+
+A file is checked against :class:`ReadLimits` before anything costly is done with it: line
+length and field count for CSV; for XLSX the sizes the zip archive declares (the bytes it would
+expand to, and the ratio to its compressed size: a zip bomb is refused before one byte is
+inflated) and the sheet's dimensions, and the header is checked before the sheet is converted.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -33,6 +39,32 @@ _CONTROL_CHARS = "\x00\x1f"
 """NUL (PostgreSQL text cannot hold it) and the unit separator (it joins a reject's cells)."""
 _CONTROL = _CONTROL_CHARS.encode("ascii")
 _CONTROL_PATTERN = f"[{_CONTROL_CHARS}]"
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What a roster file may be before it is refused (the edges make these configurable).
+
+    The defaults leave real rosters far below them: a PUB row is a few hundred bytes and
+    thirty-odd fields, and an XLSX sheet compresses five to twenty times.
+    """
+
+    max_line_bytes: int = 1 << 20
+    """Longest line of a CSV (bytes); also the longest header."""
+    max_fields: int = 1000
+    """Most fields in the header (CSV or XLSX)."""
+    max_xlsx_bytes: int = 512 << 20
+    """Most bytes the parts of an XLSX may expand to, as the archive declares them (Python's
+    zipfile never inflates a part past its declared size, so the declaration is binding)."""
+    max_xlsx_ratio: float = 100
+    """Largest expansion ratio of any part of an XLSX (Apache POI's zip-bomb default)."""
+    max_xlsx_rows: int = 1_048_576
+    """Most rows of the sheet (Excel's own maximum)."""
+
+
+HeaderCheck = Callable[[list[str]], object]
+"""Called with the header before the rows are read (raises to refuse the file)."""
 
 
 @dataclass(frozen=True)
@@ -70,27 +102,39 @@ class Chunk:
     malformed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def open_roster(path: Path, workdir: Path) -> Roster:
-    """Detect format, encoding and delimiter; XLSX becomes a CSV in ``workdir``."""
+def open_roster(
+    path: Path,
+    workdir: Path,
+    limits: ReadLimits | None = None,
+    check_header: HeaderCheck | None = None,
+) -> Roster:
+    """Detect format, encoding and delimiter; XLSX becomes a CSV in ``workdir``.
+
+    ``check_header`` sees the header before any row is read or converted.
+    """
+    limits = limits or ReadLimits()
     if not path.is_file():
         raise InvalidParameter(f"No existe el archivo {path}.")
-    scan = scan_file(path)
     with path.open("rb") as handle:
         magic = handle.read(4)
-    if magic == b"PK\x03\x04":
+    if magic == _XLSX_MAGIC:
+        scan = scan_file(path)
         csv_path = workdir / (path.stem + ".csv")
-        control = _xlsx_to_csv(path, csv_path)
-        header = _header(csv_path, "utf-8", ",")
+        header, control = _xlsx_to_csv(path, csv_path, limits, check_header)
         return Roster(csv_path, path, "xlsx", "utf-8", ",", header, scan.sha256, control)
+    scan = scan_file(path, limits.max_line_bytes)
     delimiter = detect_delimiter(path, scan.encoding)
-    header = _header(path, scan.encoding, delimiter)
+    header = _header(path, scan.encoding, delimiter, limits)
+    if check_header is not None:
+        check_header(header)
     return Roster(
         path, path, "csv", scan.encoding, delimiter, header, scan.sha256, scan.control_bytes
     )
 
 
-def scan_file(path: Path) -> FileScan:
-    """SHA-256, encoding and control bytes of a file in one read.
+def scan_file(path: Path, max_line_bytes: int | None = None) -> FileScan:
+    """SHA-256, encoding and control bytes of a file in one read; refuses a line longer than
+    ``max_line_bytes``.
 
     The encoding is ``utf-8-sig``, ``utf-8``, ``cp1252`` or ``latin-1``: the first that decodes
     every byte (CP1252 unless the file holds one of the five bytes CP1252 leaves undefined).
@@ -98,9 +142,12 @@ def scan_file(path: Path) -> FileScan:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, undefined, control, first = True, False, False, True
+    lines = _LineLengths(max_line_bytes) if max_line_bytes else None
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+            if lines is not None:
+                lines.update(block)
             if first and block.startswith(codecs.BOM_UTF8):
                 block = block[3:]
             first = False
@@ -124,6 +171,40 @@ def scan_file(path: Path) -> FileScan:
     if utf8:
         return FileScan(digest.hexdigest(), "utf-8-sig" if bom else "utf-8", control)
     return FileScan(digest.hexdigest(), "latin-1" if undefined else "cp1252", control)
+
+
+class _LineLengths:
+    """Refuses the first line longer than the limit, block by block (numpy finds the line
+    breaks: a Python loop over the lines of a large roster would cost more than the scan)."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._open = 0  # bytes of the current line seen in earlier blocks
+        self._line = 1
+
+    def update(self, block: bytes) -> None:
+        breaks = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+        if not len(breaks):
+            self._open += len(block)
+            self._check(self._open)
+            return
+        self._check(self._open + int(breaks[0]))
+        if len(breaks) > 1:
+            gaps = np.diff(breaks) - 1
+            longest = int(gaps.argmax())
+            if gaps[longest] > self._limit:
+                self._line += longest + 1
+                self._check(int(gaps[longest]))
+        self._line += len(breaks)
+        self._open = len(block) - int(breaks[-1]) - 1
+        self._check(self._open)
+
+    def _check(self, length: int) -> None:
+        if length > self._limit:
+            raise InvalidParameter(
+                f"La línea {self._line:,} del archivo excede el máximo de "
+                f"{self._limit:,} bytes por línea."
+            )
 
 
 def detect_delimiter(path: Path, encoding: str) -> str:
@@ -155,6 +236,24 @@ def read_chunks(roster: Roster, chunk_rows: int = 250_000) -> Iterator[Chunk]:
         return "skip"
 
     block = max(1 << 20, min(64 << 20, chunk_rows * 256))
+    try:
+        yield from _chunks(roster, names, malformed, keep_malformed, block)
+    except pa.ArrowInvalid:
+        # Lines are no longer than the limit (scan_file), so this is a quoted value left open
+        # until it spans a whole block of the reader.
+        raise InvalidParameter(
+            f"{roster.original.name}: el archivo no se puede leer como CSV: un valor entre "
+            f"comillas no se cierra o excede {block / 2**20:g} MB."
+        ) from None
+
+
+def _chunks(
+    roster: Roster,
+    names: list[str],
+    malformed: list[tuple[int, str]],
+    keep_malformed: Callable[[pa.csv.InvalidRow], str],
+    block: int,
+) -> Iterator[Chunk]:
     reader = pacsv.open_csv(
         roster.path,
         # Single-threaded so that malformed rows carry their row number.
@@ -210,12 +309,27 @@ def _without_control_bytes(frame: pl.DataFrame, names: list[str]) -> pl.DataFram
     ).with_columns(pl.col(names).str.replace_all(_CONTROL_PATTERN, " "))
 
 
-def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
+def _header(path: Path, encoding: str, delimiter: str, limits: ReadLimits) -> list[str]:
     with path.open(encoding=encoding, newline="") as handle:
-        header = next(csv.reader(handle, delimiter=delimiter), [])
+        try:
+            header = next(csv.reader(handle, delimiter=delimiter), [])
+        except csv.Error:  # a field past the csv module's limit (128 KiB), or a bare NUL
+            raise InvalidParameter(
+                f"{path.name}: el encabezado no se puede leer (un nombre de columna es "
+                "demasiado largo o contiene bytes no válidos)."
+            ) from None
+    return _checked_header(path, header, limits)
+
+
+def _checked_header(path: Path, header: list[str], limits: ReadLimits) -> list[str]:
     header = [h.strip().lstrip("\ufeff") for h in header]
     if not any(header):
         raise InvalidParameter(f"{path.name}: el archivo está vacío o no tiene encabezado.")
+    if len(header) > limits.max_fields:
+        raise InvalidParameter(
+            f"{path.name}: el encabezado tiene {len(header):,} columnas; el máximo es "
+            f"{limits.max_fields:,}."
+        )
     return header
 
 
@@ -223,26 +337,86 @@ def _arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding.startswith("utf-8") else encoding
 
 
-def _xlsx_to_csv(source: Path, target: Path) -> bool:
-    """Write the first sheet as CSV; whether any cell held a NUL byte or a unit separator."""
+def check_xlsx_archive(source: Path, limits: ReadLimits) -> None:
+    """Refuse an XLSX whose parts would expand past the limits, from the sizes its zip
+    directory declares: nothing is inflated."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InvalidParameter(f"{source.name}: no es un XLSX legible (ZIP dañado).") from None
+    expanded = sum(part.file_size for part in parts)
+    if expanded > limits.max_xlsx_bytes:
+        raise InvalidParameter(
+            f"{source.name}: el XLSX se expande a {expanded / 2**20:,.0f} MB; el máximo es "
+            f"{limits.max_xlsx_bytes / 2**20:,.0f} MB."
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > 1 << 16 and ratio > limits.max_xlsx_ratio:
+            raise InvalidParameter(
+                f"{source.name}: una parte del XLSX se comprime {ratio:,.0f} veces (máximo "
+                f"{limits.max_xlsx_ratio:g}); no se lee un archivo con forma de bomba ZIP."
+            )
+
+
+def _xlsx_to_csv(
+    source: Path, target: Path, limits: ReadLimits, check_header: HeaderCheck | None
+) -> tuple[list[str], bool]:
+    """Write the first sheet as CSV, its header checked first; returns the header and whether
+    any cell held a NUL byte or a unit separator."""
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for corrupt files
+    check_xlsx_archive(source, limits)
+    # A file object, not a path: openpyxl refuses paths whose name does not end in .xlsx (an
+    # upload is saved under a temporary name).
+    with source.open("rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+        except Exception as error:  # openpyxl raises many types for corrupt files
+            raise InvalidParameter(
+                f"{source.name}: no es un XLSX legible ({type(error).__name__})."
+            ) from None
+        try:
+            return _write_sheet(source, sheet, target, limits, check_header)
+        except InvalidParameter:
+            raise
+        except Exception as error:  # a part that is not the XML it claims to be
+            raise InvalidParameter(
+                f"{source.name}: no es un XLSX legible ({type(error).__name__})."
+            ) from None
+        finally:
+            workbook.close()
+
+
+def _write_sheet(
+    source: Path, sheet: object, target: Path, limits: ReadLimits, check_header: HeaderCheck | None
+) -> tuple[list[str], bool]:
+    rows, columns = getattr(sheet, "max_row", None), getattr(sheet, "max_column", None)
+    if (rows or 0) > limits.max_xlsx_rows or (columns or 0) > limits.max_fields:
         raise InvalidParameter(
-            f"{source.name}: no es un XLSX legible ({type(error).__name__})."
-        ) from None
-    sheet = workbook.worksheets[0]
+            f"{source.name}: la hoja mide {rows:,} filas por {columns:,} columnas; el máximo es "
+            f"{limits.max_xlsx_rows:,} por {limits.max_fields:,}."
+        )
+    cells_of = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
+    header = _checked_header(source, [_cell_text(v) for v in next(cells_of, ())], limits)
+    if check_header is not None:
+        check_header(header)
     control = False
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        for row in sheet.iter_rows(values_only=True):
+        writer.writerow(header)
+        for number, row in enumerate(cells_of, start=2):
+            if number > limits.max_xlsx_rows or len(row) > limits.max_fields:
+                raise InvalidParameter(
+                    f"{source.name}: la fila {number:,} excede el máximo de "
+                    f"{limits.max_xlsx_rows:,} filas o {limits.max_fields:,} columnas."
+                )
             cells = [_cell_text(v) for v in row]
             control = control or any(c in cell for cell in cells for c in _CONTROL_CHARS)
             writer.writerow(cells)
-    workbook.close()
-    return control
+    return header, control
 
 
 def _cell_text(value: object) -> str:

@@ -65,8 +65,12 @@ carga = Table(
     Column("iniciada_en", DateTime(timezone=True), nullable=False),
     Column("terminada_en", DateTime(timezone=True), nullable=False),
     Column("usuario", Text),
+    Column("retirada_en", DateTime(timezone=True)),
+    Column("retirada_por", Text),
+    Column("motivo_retiro", Text),
 )
-"""One ingested file. ``filas_leidas = filas_cargadas + filas_rechazadas`` is a constraint."""
+"""One ingested file. ``filas_leidas = filas_cargadas + filas_rechazadas`` is a constraint.
+A withdrawn batch (``retirada_en``) keeps this row and its file, and nothing else."""
 
 REGISTRO_COLUMNS = (
     "carga_id", "programa", "periodo", "folio", "fila", "curp", "curp_valida",

@@ -19,3 +19,11 @@ class DataCheckFailed(PadronError):
 
 class ClusterError(PadronError):
     """The embedded PostgreSQL cluster could not be created, started or reached."""
+
+
+class TooManyAttempts(PadronError):
+    """Refused for now: too many attempts; ``retry_after`` seconds until the next may pass."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -23,6 +23,7 @@ from typing import Literal
 from sqlalchemy import Connection
 
 from boundaries.generalise import ZOOMS, level_for
+from geo.coverage.queries import default_period
 from geo.kernel.db import query, sql_text
 from geo.kernel.errors import InvalidParameter
 
@@ -189,7 +190,10 @@ def tile(
     else:
         params |= {"max_puntos": max_points, "celda": CELL}
     if chosen.coverage:
-        params |= {"periodo": periodo, "programas": programs_filter(programas)}
+        params |= {
+            "periodo": periodo if periodo is not None else default_period(conn),
+            "programas": programs_filter(programas),
+        }
     result = conn.execute(query("geo.publish", chosen.statement), params).scalar_one()
     return bytes(result or b"")
 

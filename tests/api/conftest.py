@@ -79,7 +79,7 @@ def cobertura(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[
     )
     batches = {}
     for program, path in (("COBA", coba), ("COBB", cobb)):
-        result = ingest_file(engine, path, program, periodo=COVERAGE_PERIOD)
+        result = ingest_file(engine, path, program, periodo=COVERAGE_PERIOD, periodo_atipico=True)
         assert result.filas_cargadas == 3, result.rechazos
         geocode(engine, result.carga_id)
         batches[program] = result.carga_id

@@ -118,7 +118,10 @@ def test_an_upload_of_people_already_in_another_program_counts_each_person_once(
         path = write_roster(rows, name=f"{programa}.csv")
         files = {"archivo": (path.name, path.read_bytes(), "text/csv")}
         created = admin_client.post(
-            "/cargas", data={"programa": programa}, files=files, headers=AUTH
+            "/cargas",
+            data={"programa": programa, "periodo_atipico": "true"},
+            files=files,
+            headers=AUTH,
         )
         assert created.status_code == 201, created.text
     # Right after the second upload returned, with no other command: three persons in both.

@@ -97,7 +97,13 @@ def test_refresh_is_incremental(engine: Engine, tmp_path_factory: pytest.TempPat
     write = roster_writer(tmp_path_factory.mktemp("incremental"))
     rows = [coverage_row("C1", L1, PERIODO="2032")]
     for program in ("COBA", "COBC"):
-        result = ingest_file(engine, write(rows, name=f"{program}.csv"), program, periodo="2032")
+        result = ingest_file(
+            engine,
+            write(rows, name=f"{program}.csv"),
+            program,
+            periodo="2032",
+            periodo_atipico=True,
+        )
         geocode(engine, result.carga_id)
     first = refresh(engine)
     assert {("COBA", "2032"), ("COBC", "2032")} <= set(first.refrescados)
@@ -115,6 +121,7 @@ def test_refresh_is_incremental(engine: Engine, tmp_path_factory: pytest.TempPat
         write([coverage_row("C2", L2, PERIODO="2032")], name="mas.csv"),
         "COBC",
         periodo="2032",
+        periodo_atipico=True,
     )
     geocode(engine, extra.carga_id)
     second = refresh(engine)

@@ -123,17 +123,17 @@ def test_openapi_and_docs(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "field"),
     [
-        "/reglas/violaciones?periodo=20%0024",
-        "/municipios?region=Costa%01",
-        "/cobertura?pro%00grama=A",
+        ("/reglas/violaciones?periodo=20%0024", "periodo"),
+        ("/municipios?region=Costa%01", "region"),
+        ("/cobertura?pro%00grama=A", "pro?grama"),
     ],
 )
 def test_control_characters_are_refused_before_reaching_the_database(
-    client: TestClient, url: str
+    client: TestClient, url: str, field: str
 ) -> None:
     """PostgreSQL refuses NUL in text: found by the fuzzer as a 503 on /reglas/violaciones."""
     response = client.get(url)
     assert response.status_code == 400
-    assert response.json() == {"detalle": "La solicitud contiene caracteres de control."}
+    assert response.json() == {"detalle": f"El campo «{field}» contiene caracteres de control."}

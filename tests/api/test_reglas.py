@@ -61,7 +61,9 @@ def overcovered(engine: Engine, cobertura: dict, tmp_path_factory: pytest.TempPa
         coverage_row("D2", "200040002", **solano),
         coverage_row("D3", "200049999", **solano),
     ]
-    result = ingest_file(engine, write(rows, name="cobd.csv"), "COBD", periodo="2033")
+    result = ingest_file(
+        engine, write(rows, name="cobd.csv"), "COBD", periodo="2033", periodo_atipico=True
+    )
     geocode(engine, result.carga_id)
     refresh(engine)
 

@@ -1,5 +1,6 @@
--- A fingerprint of every batch: its rows, resolved persons and places, in one pass over
+-- A fingerprint of every batch in use: its rows, resolved persons and places, in one pass over
 -- registro, asignacion and ubicacion (what resolution, geocoding or a new batch changes).
+-- A withdrawn batch is absent, so the refresh treats it as removed.
 SELECT c.id, c.programa,
        concat_ws(':', coalesce(r.filas, 0), coalesce(a.personas, 0), coalesce(a.suma, 0),
                  coalesce(u.filas, 0), coalesce(u.lugares, 0)) AS huella
@@ -11,3 +12,4 @@ LEFT JOIN (SELECT carga_id, count(*) AS personas, sum(persona_id) AS suma
 LEFT JOIN (SELECT carga_id, count(*) AS filas,
                   sum(hashtext(coalesce(cvegeo_loc, cvegeo_mun, '-'))) AS lugares
            FROM padron.ubicacion GROUP BY carga_id) u ON u.carga_id = c.id
+WHERE c.retirada_en IS NULL

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import Engine, text
 
 from geo.geocode import geocode
@@ -41,7 +43,7 @@ def test_search_by_curp_finds_every_program_in_the_area(
 
 
 def test_outside_the_area_looks_exactly_like_nonexistent(
-    client: TestClient, access_data: AccessData
+    client: TestClient, access_data: AccessData, engine: Engine
 ) -> None:
     oax = bearer(access_data, "campo_oax")
     outside = client.get("/campo/buscar", params={"curp": JUAN}, headers=oax)
@@ -50,6 +52,13 @@ def test_outside_the_area_looks_exactly_like_nonexistent(
     nothing = client.get("/campo/registros/999999999", headers=oax)
     for response in (outside, missing, record, nothing):
         assert response.status_code == 404 and response.json() == {"detalle": OUTSIDE}
+    # The refusals answer like nothing exists, but each leaves its audit line.
+    assert _audit(engine, access_data.juan, "consulta_rechazada") == [("campo_oax", "testclient")]
+    assert _audit(engine, 999999999, "consulta_rechazada") == [("campo_oax", "testclient")]
+    point = client.post(f"/campo/registros/{access_data.juan}/punto", json={"lon": -95.0, "lat": 16.4},
+                        headers=oax)  # fmt: skip
+    assert point.status_code == 404
+    assert len(_audit(engine, access_data.juan, "consulta_rechazada")) == 2
     istmo = client.get("/campo/buscar", params={"curp": JUAN},
                        headers=bearer(access_data, "campo_istmo"))  # fmt: skip
     assert [r["folio"] for r in istmo.json()] == ["F2"]
@@ -162,10 +171,11 @@ def test_photo_upload_is_checked_stored_privately_and_served_only_in_the_area(
     assert uploaded.json()["tipo"] == "image/png"
     photo = uploaded.json()["foto"]
     stored = list(folder.iterdir())
-    assert len(stored) == 1 and stored[0].read_bytes() == content
-    assert "static" not in stored[0].parts
+    assert len(stored) == 1 and "static" not in stored[0].parts
     seen = client.get(f"{url}/{photo}", headers=oax)
-    assert seen.status_code == 200 and seen.content == content
+    # What is stored and served is Pillow's encoding of the picture, not the bytes sent.
+    assert seen.status_code == 200 and seen.content == stored[0].read_bytes()
+    assert Image.open(io.BytesIO(seen.content)).getpixel((0, 0)) == (0x80, 0x40, 0x20)
     assert seen.headers["cache-control"] == "no-store"
     assert client.get(f"{url}/{photo}").status_code == 401
     other = client.get(f"{url}/{photo}", headers=bearer(access_data, "campo_istmo"))
@@ -181,6 +191,8 @@ def test_photo_upload_is_checked_stored_privately_and_served_only_in_the_area(
         (b"GIF89a" + b"\x00" * 20, "JPEG o PNG"),
         (b"<?php system($_GET['c']); ?>", "JPEG o PNG"),
         (b"\xff\xd8\xff" + b"\x00" * 1100, "excede"),
+        (b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "JPEG o PNG"),
+        (_png()[:45], "JPEG o PNG"),  # a PNG cut inside its pixels: it starts well, no more
     ],
 )
 def test_bad_photos_are_refused_and_leave_nothing(
@@ -207,3 +219,43 @@ def test_field_page_is_spanish_and_holds_no_data(client: TestClient) -> None:
     assert page.status_code == 200 and 'lang="es"' in page.text and "Folio o CURP" in page.text
     assert page.headers["cache-control"] == "no-store"
     assert 'name="viewport"' in page.text
+
+
+def test_a_photo_is_stored_without_its_exif_location(
+    photo_client: tuple[TestClient, Path], access_data: AccessData
+) -> None:
+    client, _ = photo_client
+    exif = Image.Exif()
+    exif[0x8825] = {2: (19.0, 26.0, 0.0), 1: "N", 4: (99.0, 8.0, 0.0), 3: "W"}  # GPS: elsewhere
+    exif[0x010E] = "una descripción"
+    original = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(original, "JPEG", exif=exif, quality=50)
+    assert Image.open(io.BytesIO(original.getvalue())).getexif().get_ifd(0x8825)
+    url = f"/campo/registros/{access_data.maria_a}/fotos"
+    oax = bearer(access_data, "campo_oax")
+    uploaded = client.post(
+        url, files={"foto": ("c.jpg", original.getvalue(), "image/jpeg")}, headers=oax
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    served = client.get(f"{url}/{uploaded.json()['foto']}", headers=oax)
+    assert served.headers["content-type"] == "image/jpeg"
+    picture = Image.open(io.BytesIO(served.content))
+    assert picture.format == "JPEG" and picture.size == (8, 8)
+    assert not picture.getexif() and b"Exif" not in served.content
+
+
+def test_a_phone_jpeg_with_a_second_picture_is_stored_as_jpeg(
+    client: TestClient, access_data: AccessData
+) -> None:
+    """Phones write MPO (a JPEG followed by a second picture): Pillow calls it MPO, not JPEG."""
+    mpo = io.BytesIO()
+    first, second = Image.new("RGB", (4, 4), "blue"), Image.new("RGB", (4, 4), "green")
+    first.save(mpo, "MPO", save_all=True, append_images=[second], quality=40)
+    assert Image.open(io.BytesIO(mpo.getvalue())).format == "MPO"
+    uploaded = client.post(
+        f"/campo/registros/{access_data.maria_a}/fotos",
+        files={"foto": ("m.jpg", mpo.getvalue(), "image/jpeg")},
+        headers=bearer(access_data, "campo_oax"),
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded.json()["tipo"] == "image/jpeg"

@@ -1,0 +1,74 @@
+"""Security headers on every answer, in one place.
+
+The pages load only their own scripts and styles; MapLibre needs ``blob:`` workers and
+``data:``/``blob:`` images, and the optional raster basemap its own origin. The interactive API
+documentation (``/docs``) is FastAPI's Swagger UI, which loads from its CDN with an inline
+script: it gets a policy of its own rather than loosening every page's.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+_DOCS_CDN = "https://cdn.jsdelivr.net"
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+"""A URL template's placeholder (``{s}`` of ``{s}.tile.example.org``): a wildcard in CSP."""
+
+
+def content_security_policy(basemap_url: str | None) -> str:
+    """The pages' policy; the basemap's origin (placeholders as wildcards) may serve images."""
+    extra = ""
+    if basemap_url:
+        parts = urlsplit(basemap_url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            host = _PLACEHOLDER.sub("*", parts.netloc)
+            extra = f" {parts.scheme}://{host}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:{extra}; connect-src 'self'{extra}; "
+        "worker-src 'self' blob:; child-src blob:; font-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+DOCS_POLICY = (
+    f"default-src 'self'; script-src 'self' 'unsafe-inline' {_DOCS_CDN}; "
+    f"style-src 'self' 'unsafe-inline' {_DOCS_CDN}; img-src 'self' data: https:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (no buffering of bodies): adds CSP, ``X-Frame-Options: DENY``,
+    ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy`` to every HTTP answer."""
+
+    def __init__(self, app: ASGIApp, basemap_url: str | None = None) -> None:
+        self.app = app
+        self.headers = {
+            "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "strict-origin-when-cross-origin",
+        }
+        self.policy = content_security_policy(basemap_url)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers the answer does not set itself."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        policy = DOCS_POLICY if scope["path"] in DOCS_PATHS else self.policy
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Content-Security-Policy", policy)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
