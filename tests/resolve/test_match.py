@@ -267,32 +267,41 @@ def test_a_broken_curp_lends_its_birth_date_and_sex_to_a_record_without_them() -
 
 
 def test_blocks_compare_records_without_birth_date_or_sex_and_drop_strangers() -> None:
+    elsewhere = {"cve_mun": "390", "cp": "71000"}
     records = pl.DataFrame(
         [
             record(0),
             record(1, primer_ap_norm="DIAZ", segundo_ap_norm="LOPEZ"),  # swapped surnames
             record(2, primer_ap_norm="LOPES", segundo_ap_norm=None),  # typo, no second surname
             record(3, primer_ap_norm="DIAS", segundo_ap_norm="LOPEX", nombre_norm="ROSALBA"),
-            record(4, primer_ap_norm="RUIZ", segundo_ap_norm="CANO", nombre_norm="ELSA"),
+            record(4, primer_ap_norm="RUIZ", segundo_ap_norm="CANO", nombre_norm="ELSA",
+                   **elsewhere),
             record(5, primer_ap_norm="RUIZ", segundo_ap_norm="CANO", nombre_norm="ELSA",
-                   curp="RUCE310709MOCZNL01"),
+                   curp="RUCE310709MOCZNL01", cve_mun="500"),
             record(6, primer_ap_norm="PEREZ", segundo_ap_norm="MORA", nombre_norm="ANA",
-                   curp="RUCE310709MOCZNL02"),  # whole name mistyped, CURP kept
+                   curp="RUCE310709MOCZNL02", fecha_nacimiento=None, sexo=None,
+                   cve_mun="501"),  # whole name mistyped; only the CURP is left
             record(7, sexo=None),  # no sex: compared with men and women born that day
             record(8, fecha_nacimiento=dt.date(1962, 4, 1)),  # another date, same place and name
             record(9, fecha_nacimiento=None, cve_mun=None, cp=None),  # neither date nor place
-            record(10, fecha_nacimiento=None, cve_mun=None, cp=None, primer_ap_norm="RUIZ",
-                   nombre_norm="ELSA"),  # the same, and a stranger
+            record(10, primer_ap_norm="GARCIA", segundo_ap_norm="LUNA", nombre_norm="IRMA",
+                   **elsewhere),  # a stranger born the same day
         ],
         schema=match.RECORD_SCHEMA,
     )  # fmt: skip
     frame = match.prepare(records)
     found = {tuple(sorted(p)) for p in match.candidate_pairs(frame, frame["i"]).iter_rows()}
-    rosa = [0, 1, 2, 7, 8, 9]
-    expected = {(x, y) for x in rosa for y in rosa if x < y} - {(2, 8), (2, 9)} | {(4, 5), (5, 6)}
-    # 3 has every name mistyped and another given name: only a CURP could bring it in. 8 was
-    # born decades later and 9 has neither date nor place: found by the same surnames and
-    # given names, which the typo of 2 does not have.
+    same_day_and_place = [0, 1, 2, 3, 7]
+    expected = (
+        {(x, y) for x in same_day_and_place for y in same_day_and_place if x < y}
+        | {(0, 8), (1, 8), (7, 8), (0, 9), (1, 9), (7, 9), (8, 9)}
+        | {(4, 5), (5, 6), (4, 10)}
+    )
+    # 3 has every name mistyped: found because it was born the same day in the same place.
+    # 8 was born decades later and 9 has neither date nor place: found by the same surnames
+    # and given names, which the typo of 2 and the names of 3 do not have. 6 has only the
+    # CURP, one character away from 5's. 4 and 10 are strangers born the same day in the same
+    # town (compared, scored as unlike names); 10 and 5 were born in different towns.
     assert found == expected
 
 
