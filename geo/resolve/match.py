@@ -227,8 +227,9 @@ def _default_model() -> Model:
 
 
 DEFAULT_MODEL = _default_model()
-"""What :func:`estimate_model` falls back to without enough labelled records (a roster without
-CURPs); its prior is for the registry it was counted on (use :meth:`Model.for_population`)."""
+"""Where expectation–maximisation starts without enough labelled records (a roster without
+CURPs), and the model of a registry too small for it; its prior is for the registry it was
+counted on (use :meth:`Model.for_population`)."""
 
 RECORD_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64(),
@@ -278,7 +279,8 @@ def prepare(records: pl.DataFrame, frequencies: NameFrequencies | None = None) -
 
     A record without a birth date or sex takes them from its own CURP when it has one of the
     CURP's shape (valid or not): the CURP's parts stand for the missing fields. Codes are shared
-    by both surnames (so swapped surnames compare equal) and computed once per distinct name.
+    by surnames and given names (so swapped surnames, or a given name written as a surname,
+    compare equal) and computed once per distinct name.
     """
     records = _fields_from_curp(records)
     if frequencies is not None:
@@ -288,13 +290,13 @@ def prepare(records: pl.DataFrame, frequencies: NameFrequencies | None = None) -
         _core(pl.col("segundo_ap_norm"), names.surname_core).alias("ap2"),
         _core(pl.col("nombre_norm"), names.given_names_core).alias("nom_nucleo"),
     )
-    surnames = pl.concat([frame["ap1"], frame["ap2"]]).drop_nulls().unique().sort()
-    given = pl.concat([frame["nombre_norm"], frame["nom_nucleo"]]).drop_nulls().unique().sort()
+    words = pl.concat([frame["ap1"], frame["ap2"], frame["nombre_norm"], frame["nom_nucleo"]])
+    vocabulary = words.drop_nulls().unique().sort()
     return frame.with_columns(
-        ap1_c=_code(pl.col("ap1"), surnames),
-        ap2_c=_code(pl.col("ap2"), surnames),
-        nom_c=_code(pl.col("nombre_norm"), given),
-        nucleo_c=_code(pl.col("nom_nucleo"), given),
+        ap1_c=_code(pl.col("ap1"), vocabulary),
+        ap2_c=_code(pl.col("ap2"), vocabulary),
+        nom_c=_code(pl.col("nombre_norm"), vocabulary),
+        nucleo_c=_code(pl.col("nom_nucleo"), vocabulary),
         anio=pl.col("fecha_nacimiento").dt.year(),
         sitio=pl.coalesce(pl.col("cve_mun"), pl.lit("cp") + pl.col("cp")),
     ).with_row_index("i")
@@ -390,28 +392,29 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     of one rule. A record may have several keys in a rule (either surname, either part of the
     CURP, either sex when it has none, both birth dates).
 
-    1–2. Born the same day (the record's date or its CURP's), of the same sex (a record without
-    sex: either), and sharing a surname (in either position: swapped or missing surnames) or
-    the given names' core. Blocking on (birth date, sex) alone compared everyone born that day:
-    29 M pairs and 7.5 GB at 3.8 M records.
-    3. Born the same day in the same municipality (or postal code): every name mistyped.
-    4. Half of the CURP: its first or its last nine characters (a CURP one character away
+    1. Born the same day (the record's date or its CURP's), of the same sex (a record without
+    sex: either), and sharing a name: a surname in either position (swapped or missing
+    surnames) or the given names' core, in any field (a given name written as a surname).
+    Blocking on (birth date, sex) alone compared everyone born that day: 29 M pairs and
+    7.5 GB at 3.8 M records.
+    2. Born the same day in the same municipality (or postal code): every name mistyped.
+    3. Half of the CURP: its first or its last nine characters (a CURP one character away
     keeps one of them: the whole-name typo that only a CURP reveals), whatever the record's
     birth date or sex.
-    5. Born the same year with the same first surname and given names as written (a mistyped
+    4. Born the same year with the same first surname and given names as written (a mistyped
     birth date).
-    6. Placed in the same municipality (or, unplaced, the same postal code) with the same
+    5. Placed in the same municipality (or, unplaced, the same postal code) with the same
     surnames (in either order) and given names' core, whatever the birth date: a date mistyped
     beyond the year, or missing. (One surname in common instead made three times the pairs of
-    rules 1–5 together.)
-    7. Neither a birth date nor a place: the same surnames (in either order) and given names'
+    rules 1–4 together.)
+    6. Neither a birth date nor a place: the same surnames (in either order) and given names'
     core (only pairs with such a record).
 
     Of the pairs (birth date, sex) alone would add, a pair with no surname and no given-name
     core in common is scored as unlike names, never matched automatically (:func:`decide`).
     """
     curp_halves = pl.concat_list(pl.col("curp").str.slice(0, 9), pl.col("curp").str.slice(9))
-    either_surname = pl.concat_list("ap1_c", "ap2_c")
+    any_name = pl.concat_list("ap1_c", "ap2_c", "nucleo_c")
     surnames = (  # both, in either order
         pl.min_horizontal("ap1_c", "ap2_c").alias("ap_a"),
         pl.when(pl.col("ap2_c").is_null())
@@ -421,8 +424,7 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     )
     nowhere = pl.col("fecha_nacimiento").is_null() & pl.col("sitio").is_null()
     return [
-        _day(frame, clave=either_surname).explode("clave"),
-        _day(frame, clave="nucleo_c"),
+        _day(frame, clave=any_name).explode("clave"),
         _day(frame, sitio="sitio").drop("sexo"),
         frame.select("i", clave=curp_halves).explode("clave"),
         frame.select("i", "anio", "primer_ap_norm", "nombre_norm"),
@@ -464,7 +466,7 @@ def candidate_pairs(
 
 
 _COMPARED = [
-    "curp", "curp_valida", "ap1", "ap2", "nombre_norm", "nom_nucleo", "nom_c", "nucleo_c",
+    "curp", "curp_valida", "ap1", "ap2", "ap1_c", "nombre_norm", "nom_nucleo", "nom_c", "nucleo_c",
     "fecha_nacimiento", "sexo", "edo_nac", "cve_mun", "cve_loc", "cp",
 ]  # fmt: skip
 _FREQUENCIES = ["p_nombre", "n_nombres", "p_apellidos", "n_apellidos"]
@@ -485,6 +487,7 @@ def compare(frame: pl.DataFrame, pairs: pl.DataFrame, labelled: bool = False) ->
         pairs, a, b = pairs.filter(keep), a.filter(keep), b.filter(keep)
     if "p_nombre" in frame.columns:  # frequencies of the left record's names (see score)
         pairs = pairs.with_columns(a.select("p_nombre", "n_nombres", "p_apellidos", "n_apellidos"))
+    b = _given_name_put_back(a, b)
     curp_level = (
         pl.repeat(None, len(a), dtype=pl.UInt8, eager=True)
         if labelled
@@ -498,6 +501,26 @@ def compare(frame: pl.DataFrame, pairs: pl.DataFrame, labelled: bool = False) ->
         sexo=_equal_level(a["sexo"], b["sexo"]),
         edo_nac=_equal_level(a["edo_nac"], b["edo_nac"]),
         lugar=_place_level(a, b),
+    )
+
+
+def _given_name_put_back(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
+    """``b`` with its first surname and given names exchanged where they were written in each
+    other's field (the given name of one record within an edit of the other's first surname,
+    and the other way round): compared as they should have been captured."""
+    crossed = (
+        (_closeness(a["ap1"], b["nom_nucleo"]) <= 1)
+        & (_closeness(a["nom_nucleo"], b["ap1"]) <= 1)
+        & (a["ap1"] != b["ap1"])
+    ).fill_null(False)
+    if not crossed.any():
+        return b
+    swap = {"ap1": "nom_nucleo", "nom_nucleo": "ap1", "nombre_norm": "ap1", "ap1_c": "nucleo_c",
+            "nucleo_c": "ap1_c", "nom_c": "ap1_c"}  # fmt: skip
+    return b.with_columns(
+        pl.when(crossed).then(pl.col(source)).otherwise(pl.col(target)).alias(target)
+        for target, source in swap.items()
+        if target in b.columns
     )
 
 
@@ -784,12 +807,14 @@ def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
     person's pairs), u on :data:`RANDOM_PAIRS` random pairs of sampled records with different
     CURPs; the prior is the other records of the same person per record over ``population``
     (the registry's records; default the frame's). The CURP comparison and the m of sex are set
-    by hand (:data:`CURP_M`, :data:`SEX_M`): labelled pairs cannot count them.
+    by hand (:data:`CURP_M`, :data:`SEX_M`): labelled pairs cannot count them. Fewer than
+    :data:`MIN_LABELLED_MATCHES` labelled matching pairs: fitted without labels
+    (:func:`_unlabelled`).
     """
     population = population or frame.height
     valid = frame.filter(pl.col("curp_valida")).drop("i")
     if valid.height < 2:
-        return DEFAULT_MODEL.for_population(population)
+        return _unlabelled(frame, population)
     fraction = min(1.0, LABELLED_SAMPLE / valid.height)
     buckets = 1_000_000
     sampled = valid.filter(
@@ -802,7 +827,7 @@ def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
         .select("i", j="i_j")
     )
     if same.height < MIN_LABELLED_MATCHES:
-        return DEFAULT_MODEL.for_population(population)
+        return _unlabelled(frame, population)
     rng = np.random.default_rng(2016)
     drawn = pl.DataFrame(
         {
@@ -814,7 +839,7 @@ def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
     curps = sampled["curp"]
     drawn = drawn.filter(curps.gather(drawn["i"]) != curps.gather(drawn["j"]))
     if drawn.height < MIN_LABELLED_MATCHES:  # no other people to count u on
-        return DEFAULT_MODEL.for_population(population)
+        return _unlabelled(frame, population)
     matching = compare(sampled, same, labelled=True)
     random = compare(sampled, drawn, labelled=True)
     m: dict[str, dict[str, float]] = {"curp": dict(CURP_M), "sexo": dict(SEX_M)}
@@ -832,6 +857,79 @@ def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
         pares_etiquetados=same.height + random.height,
         coincidencias_etiquetadas=same.height,
         por_registro=per_record,
+    ).for_population(population)
+
+
+EM_ITERATIONS = 25
+"""Rounds of expectation–maximisation for a registry without enough labelled records."""
+
+FITTED = ("apellidos", "nombre", "fecha", "edo_nac", "lugar")
+"""Comparisons whose m expectation–maximisation fits (the CURP's and sex's are set by hand)."""
+
+
+def _random_pairs(frame: pl.DataFrame, count: int) -> pl.DataFrame:
+    rng = np.random.default_rng(2016)
+    drawn = pl.DataFrame(
+        {"i": rng.integers(0, frame.height, count), "j": rng.integers(0, frame.height, count)},
+        schema={"i": pl.UInt32, "j": pl.UInt32},
+    )
+    return drawn.filter(pl.col("i") != pl.col("j"))
+
+
+def _unlabelled(frame: pl.DataFrame, population: int) -> Model:
+    """m and u without labelled pairs (a roster without CURPs), as Splink does: u on random
+    pairs (almost all of them different people), m by expectation–maximisation over the
+    candidate pairs, starting from :data:`DEFAULT_MODEL`; the prior from the matches it finds.
+    Too few records or pairs: :data:`DEFAULT_MODEL`."""
+    if frame.height < 2:
+        return DEFAULT_MODEL.for_population(population)
+    frame = frame.drop("i").with_row_index("i")
+    pairs = candidate_pairs(frame, frame["i"])
+    if pairs.height < MIN_LABELLED_MATCHES:
+        return DEFAULT_MODEL.for_population(population)
+    random = compare(frame, _random_pairs(frame, RANDOM_PAIRS), labelled=True)
+    u = {name: dict(DEFAULT_MODEL.u[name]) for name in LEVELS}
+    for name in FITTED:
+        u[name] = dict(
+            zip(LEVELS[name], _rates(random[name], len(LEVELS[name])).values(), strict=True)
+        )
+    u["sexo"] = dict(zip(LEVELS["sexo"], _rates(random["sexo"], 2).values(), strict=True))
+    levels = compare(frame, pairs, labelled=True).select(*FITTED, "sexo")
+    m = {name: dict(DEFAULT_MODEL.m[name]) for name in LEVELS}
+    share = 0.1
+    for _ in range(EM_ITERATIONS):
+        bits = pl.sum_horizontal(
+            pl.col(name)
+            .replace_strict(
+                list(range(len(LEVELS[name]))),
+                [math.log2(m[name][lv] / u[name][lv]) for lv in LEVELS[name]],
+                default=0.0,
+                return_dtype=pl.Float64,
+            )
+            .fill_null(0.0)
+            for name in (*FITTED, "sexo")
+        )
+        odds = share / (1 - share)
+        posterior = levels.select(p=1 / (1 + 1 / (odds * 2.0**bits)))["p"]
+        share = min(0.5, max(1e-6, float(posterior.mean())))  # type: ignore[arg-type]
+        for name in FITTED:
+            weighted = (
+                pl.DataFrame({"nivel": levels[name], "p": posterior})
+                .drop_nulls("nivel")
+                .group_by("nivel")
+                .agg(pl.col("p").sum())
+            )
+            total = float(weighted["p"].sum()) + len(LEVELS[name])
+            found = dict(zip(weighted["nivel"].to_list(), weighted["p"].to_list(), strict=True))
+            m[name] = {lv: (found.get(k, 0.0) + 1) / total for k, lv in enumerate(LEVELS[name])}
+    matches = share * pairs.height
+    return Model(
+        prior=0.0,
+        m=m,
+        u=u,
+        pares_etiquetados=0,
+        coincidencias_etiquetadas=0,
+        por_registro=2 * matches / frame.height,
     ).for_population(population)
 
 

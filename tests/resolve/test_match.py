@@ -5,6 +5,7 @@ its decisions, and stable ids."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 import pytest
@@ -211,6 +212,9 @@ LEVEL_CASES = [
      {"apellidos": "uno_igual"}),
     ("particles and a married name", {"primer_ap_norm": "DE LA CRUZ", "segundo_ap_norm": "DIAZ"},
      {"primer_ap_norm": "CRUZ", "segundo_ap_norm": "DIAZ VDA DE PEREZ"}, {"apellidos": "iguales"}),
+    ("the given name written as the first surname, and the other way round", {},
+     {"primer_ap_norm": "ROSA", "nombre_norm": "LOPES"},
+     {"apellidos": "parecidos", "nombre": "igual"}),
     ("ISABEL/IASBEL", {"nombre_norm": "ISABEL"}, {"nombre_norm": "IASBEL"},
      {"nombre": "parecido"}),
     ("MA. for MARIA", {"nombre_norm": "MARIA GUADALUPE"}, {"nombre_norm": "GUADALUPE"},
@@ -391,9 +395,9 @@ def test_a_rare_name_is_stronger_evidence_than_a_common_one_given_enough_records
     assert weights(scale=0) == pytest.approx([plain_rare, plain_common])  # no records: no change
 
 
-def test_a_registry_whose_labelled_pairs_all_match_falls_back_to_the_default_model() -> None:
-    """One CURP listed many times gives matching pairs only: u cannot be counted, and a prior of
-    1 made ``padron resolve`` divide by zero."""
+def test_a_registry_whose_labelled_pairs_all_match_still_gets_a_usable_model() -> None:
+    """One CURP listed many times gives matching pairs only: u cannot be counted on them, and a
+    prior of 1 made ``padron resolve`` divide by zero."""
     listed = curp.build("LOPEZ", "DIAZ", "ROSA", BORN, "M", "20")
     records = pl.DataFrame(
         [
@@ -416,4 +420,6 @@ def test_a_registry_whose_labelled_pairs_all_match_falls_back_to_the_default_mod
         ],
         schema=match.RECORD_SCHEMA,
     )
-    assert match.estimate_model(match.prepare(records)) == match.DEFAULT_MODEL.for_population(40)
+    model = match.estimate_model(match.prepare(records))
+    assert 0 < model.prior <= 0.5 and math.isfinite(model.prior_bits())
+    assert all(math.isfinite(w) for levels in model.weights().values() for w in levels.values())
