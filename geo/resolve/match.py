@@ -732,10 +732,11 @@ def score(levels: pl.DataFrame, model: Model, detail: bool = False) -> pl.DataFr
     """Add ``peso``: log2 odds of the same person (prior plus each comparison's bits; exactly
     equal given names or surnames weighed by their frequency when :func:`compare` carried
     them, see :class:`NameFrequencies`), and
-    ``nombres_distintos``: given names or surnames that do not resemble at all, and
-    ``otro_apellido``: one surname equal and the other plainly different (both present), which
-    :func:`decide` never matches automatically. ``detail`` keeps each comparison's bits as
-    ``peso_<comparison>`` (for the review queue)."""
+    ``nombres_distintos``: both surnames, or one of two, the same and given names that do not
+    resemble at all (twins, siblings, cousins), and ``otro_apellido``: one surname equal and
+    the other plainly different (both present), which :func:`decide` never matches
+    automatically. ``detail`` keeps each comparison's bits as ``peso_<comparison>`` (for the
+    review queue)."""
     weights = model.weights()
     terms = {
         name: pl.col(name).replace_strict(
@@ -756,9 +757,10 @@ def score(levels: pl.DataFrame, model: Model, detail: bool = False) -> pl.DataFr
                 .then(adjusted)
                 .otherwise(terms[name])
             )
-    unlike_names = (pl.col("nombre") == len(LEVELS["nombre"]) - 1) | (
-        pl.col("apellidos") == len(LEVELS["apellidos"]) - 1
+    family = pl.col("apellidos").is_in(
+        [LEVELS["apellidos"].index(lv) for lv in ("iguales", "invertidos", "uno_igual")]
     )
+    unlike_names = (pl.col("nombre") == LEVELS["nombre"].index("distinto")) & family
     kept = {f"peso_{name}": term for name, term in terms.items()} if detail else {}
     return levels.with_columns(
         peso=pl.sum_horizontal(list(terms.values())) + model.prior_bits(),
@@ -1060,13 +1062,16 @@ def decide(
 
 
 def _capped(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
-    """``(i, j, peso)`` with doubtful names held below a decision, whatever the rest says.
+    """``(i, j, peso)`` with the look of relatives held below a decision, whatever the rest
+    says.
 
-    Unlike names are never matched automatically: only a CURP one character away makes them
-    worth a human's look (a whole name mistyped), otherwise they are different people (twins).
-    A surname plainly different from the other record's (both present) goes to review at most:
-    sisters, cousins and a mother's or a husband's surname look like that, unless the CURP
-    agrees.
+    The same surnames (both, or one of two) with unlike given names, born the same day in the
+    same place, are twins or cousins: never matched automatically; only a CURP one character
+    away makes them worth a human's look (a whole name mistyped). A surname plainly different
+    from the other record's (both present: a sister, a cousin, a mother's surname) goes to
+    review at most, unless the CURP agrees. Other unlike names are weighed as the model says:
+    with m counted on the registry's own labelled pairs, a surname replaced by another one
+    costs about 15 bits.
     """
     curp_supports = pl.col("curp").is_in([0, 1]).fill_null(False)
     below_match = thresholds.match_bits - 1e-9
