@@ -22,7 +22,7 @@ that lacks them. Blocking (:func:`blocks`) does not need a birth date or sex.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -41,7 +41,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "fecha": ("igual", "parecida", "lejana", "distinta"),
     "sexo": ("igual", "distinto"),
     "edo_nac": ("igual", "distinto"),
-    "lugar": ("localidad", "municipio", "codigo_postal", "distinto"),
+    "lugar": ("localidad", "municipio", "codigo_postal", "otro_codigo_postal", "distinto"),
 }  # fmt: skip
 """Comparison levels, most to least similar. A missing value on either side gives no level (no
 evidence either way).
@@ -60,7 +60,7 @@ evidence either way).
 - ``fecha``: equal; one edit apart on ``yyyymmdd`` (a digit, two adjacent digits swapped) or day
   and month swapped; two edits or less than a year apart; different.
 - ``lugar``: same locality; same municipality (both placed); when either is not placed, the
-  same postal code; different.
+  same postal code, or another one; different municipalities.
 """
 
 SIMILAR_LENGTH = 6
@@ -188,10 +188,11 @@ def _default_model() -> Model:
         "sexo": SEX_M,
         "edo_nac": {"igual": 0.99997, "distinto": 3.4144e-05},
         "lugar": {
-            "localidad": 0.93704,
-            "municipio": 3.4141e-05,
-            "codigo_postal": 0.034927,
-            "distinto": 0.027996,
+            "localidad": 0.93701,
+            "municipio": 3.414e-05,
+            "codigo_postal": 0.034925,
+            "otro_codigo_postal": 0.027995,
+            "distinto": 3.414e-05,
         },
     }
     u = {
@@ -202,14 +203,14 @@ def _default_model() -> Model:
             "falta_uno": 0.000602,
             "parecidos": 5e-05,
             "lejanos": 0.00011,
-            "uno_igual": 0.052,
-            "distintos": 0.94692,
+            "uno_igual": 0.052002,
+            "distintos": 0.94691,
         },
         "nombre": {
             "igual": 0.009638,
             "nucleo": 0.001396,
             "contenido": 0.010992,
-            "parecido": 0.001584,
+            "parecido": 0.001586,
             "lejano": 0.001736,
             "distinto": 0.97465,
         },
@@ -220,7 +221,8 @@ def _default_model() -> Model:
             "localidad": 0.008464,
             "municipio": 0.005298,
             "codigo_postal": 0.00021,
-            "distinto": 0.98603,
+            "otro_codigo_postal": 0.061844,
+            "distinto": 0.92418,
         },
     }
     return Model(prior=0.0, m=m, u=u, por_registro=0.3912).for_population(191_091)
@@ -638,12 +640,19 @@ def _given_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
         [
             _eq(a["nom_c"], b["nom_c"]),
             _eq(a["nucleo_c"], b["nucleo_c"]),
-            _distinct_pairs(a["nombre_norm"], b["nombre_norm"], _contained),
+            _words_contained(a["nombre_norm"], b["nombre_norm"]),
             (close == 1) & ~gender,
             (close == 2) & ~gender,
         ],
         a["nombre_norm"].is_null() | b["nombre_norm"].is_null(),
     )
+
+
+def _words_contained(a: pl.Series, b: pl.Series) -> pl.Series:
+    """:func:`_contained` for the pairs where one side has several words (one word each is
+    equal or not: no containment to find)."""
+    several = (a.str.contains(" ") | b.str.contains(" ")).fill_null(False)
+    return _distinct_pairs(a.set(~several, None), b, _contained).fill_null(False)
 
 
 def _contained(a: list[str], b: list[str]) -> pl.Series:
@@ -678,20 +687,33 @@ def _gender_pair(a: pl.Series, b: pl.Series) -> pl.Series:
 
 def _date_level(a: pl.Series, b: pl.Series) -> pl.Series:
     """Digits of ``yyyymmdd`` compared position by position (an equal-length string: an edit is
-    a changed digit), two adjacent digits swapped counting as one."""
-    dates = pl.DataFrame({"a": a.dt.strftime("%Y%m%d"), "b": b.dt.strftime("%Y%m%d")})
-    differ = [pl.col("a").str.slice(k, 1) != pl.col("b").str.slice(k, 1) for k in range(8)]
-    swapped_digits = pl.any_horizontal(
-        differ[k]
-        & (pl.col("a").str.slice(k, 1) == pl.col("b").str.slice(k + 1, 1))
-        & (pl.col("a").str.slice(k + 1, 1) == pl.col("b").str.slice(k, 1))
-        for k in range(7)
-    )
-    digits = dates.select(
-        changed=pl.sum_horizontal(d.cast(pl.UInt8) for d in differ), swapped=swapped_digits
-    )
-    changed, swapped_pair = digits["changed"], digits["swapped"]
-    one_edit = (changed == 1) | ((changed == 2) & swapped_pair)
+    a changed digit), two adjacent digits swapped counting as one; worked out only for the
+    pairs whose dates differ (most blocked pairs share theirs)."""
+    different = (a != b).fill_null(False)
+    one_edit = pl.Series([False] * len(a))
+    changed = pl.Series([None] * len(a), dtype=pl.UInt8)
+    if different.any():
+        where = different.arg_true()
+        dates = pl.DataFrame(
+            {
+                "a": a.gather(where).dt.strftime("%Y%m%d"),
+                "b": b.gather(where).dt.strftime("%Y%m%d"),
+            }
+        )
+        differ = [pl.col("a").str.slice(k, 1) != pl.col("b").str.slice(k, 1) for k in range(8)]
+        swapped = pl.any_horizontal(
+            differ[k]
+            & (pl.col("a").str.slice(k, 1) == pl.col("b").str.slice(k + 1, 1))
+            & (pl.col("a").str.slice(k + 1, 1) == pl.col("b").str.slice(k, 1))
+            for k in range(7)
+        )
+        digits = dates.select(
+            changed=pl.sum_horizontal(d.cast(pl.UInt8) for d in differ), swapped=swapped
+        )
+        changed = changed.scatter(where, digits["changed"])
+        one_edit = one_edit.scatter(
+            where, (digits["changed"] == 1) | ((digits["changed"] == 2) & digits["swapped"])
+        )
     day_month = (
         (a.dt.year() == b.dt.year()) & (a.dt.month() == b.dt.day()) & (a.dt.day() == b.dt.month())
     )
@@ -711,7 +733,7 @@ def _place_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
     same_mun = a["cve_mun"] == b["cve_mun"]
     same_cp = ~placed & (a["cp"] == b["cp"])
     return _levels(
-        [same_mun & (a["cve_loc"] == b["cve_loc"]), same_mun, same_cp],
+        [same_mun & (a["cve_loc"] == b["cve_loc"]), same_mun, same_cp, ~placed],
         ~placed & (a["cp"].is_null() | b["cp"].is_null()),
     )
 
@@ -843,30 +865,60 @@ def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
     if drawn.height < MIN_LABELLED_MATCHES:  # no other people to count u on
         return _unlabelled(frame, population)
     matching = compare(sampled, same, labelled=True)
-    random = compare(sampled, drawn, labelled=True)
     m: dict[str, dict[str, float]] = {"curp": dict(CURP_M), "sexo": dict(SEX_M)}
-    u: dict[str, dict[str, float]] = {"curp": dict(CURP_U)}
     for name, lv in LEVELS.items():
         if name not in m:
             m[name] = dict(zip(lv, _rates(matching[name], len(lv)).values(), strict=True))
-        if name not in u:
-            u[name] = dict(zip(lv, _rates(random[name], len(lv)).values(), strict=True))
+    u = {"curp": dict(CURP_U)} | _random_rates(
+        sampled, drawn, [name for name in LEVELS if name != "curp"]
+    )
     per_record = 2 * same.height / sampled.height
     return Model(
         prior=0.0,
         m=m,
         u=u,
-        pares_etiquetados=same.height + random.height,
+        pares_etiquetados=same.height + drawn.height,
         coincidencias_etiquetadas=same.height,
         por_registro=per_record,
     ).for_population(population)
 
+
+HELD_BITS = 0.05
+"""A pair held back from a match scores this far below the match threshold: a probability
+that reads below it once rounded (0.9895 for 0.99)."""
 
 EM_ITERATIONS = 25
 """Rounds of expectation–maximisation for a registry without enough labelled records."""
 
 FITTED = ("apellidos", "nombre", "fecha", "edo_nac", "lugar")
 """Comparisons whose m expectation–maximisation fits (the CURP's and sex's are set by hand)."""
+
+
+RANDOM_CHUNK = 100_000
+"""Random pairs compared at a time: u is counted chunk by chunk, so that counting it costs
+little memory."""
+
+MIN_EM_PAIRS = 100
+"""Fewer candidate pairs than this and expectation–maximisation is not tried."""
+
+
+def _random_rates(
+    frame: pl.DataFrame, pairs: pl.DataFrame, names: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """u: each level's share (Laplace-smoothed) among random ``pairs``, counted in chunks."""
+    counts = {name: [0] * len(LEVELS[name]) for name in names}
+    for start in range(0, pairs.height, RANDOM_CHUNK):
+        levels = compare(frame, pairs.slice(start, RANDOM_CHUNK), labelled=True)
+        for name in names:
+            for level, n in levels[name].drop_nulls().value_counts().iter_rows():
+                counts[name][level] += n
+    return {
+        name: {
+            lv: (counts[name][k] + 1) / (sum(counts[name]) + len(LEVELS[name]))
+            for k, lv in enumerate(LEVELS[name])
+        }
+        for name in names
+    }
 
 
 def _random_pairs(frame: pl.DataFrame, count: int) -> pl.DataFrame:
@@ -887,15 +939,10 @@ def _unlabelled(frame: pl.DataFrame, population: int) -> Model:
         return DEFAULT_MODEL.for_population(population)
     frame = frame.drop("i").with_row_index("i")
     pairs = candidate_pairs(frame, frame["i"])
-    if pairs.height < MIN_LABELLED_MATCHES:
+    if pairs.height < MIN_EM_PAIRS:
         return DEFAULT_MODEL.for_population(population)
-    random = compare(frame, _random_pairs(frame, RANDOM_PAIRS), labelled=True)
     u = {name: dict(DEFAULT_MODEL.u[name]) for name in LEVELS}
-    for name in FITTED:
-        u[name] = dict(
-            zip(LEVELS[name], _rates(random[name], len(LEVELS[name])).values(), strict=True)
-        )
-    u["sexo"] = dict(zip(LEVELS["sexo"], _rates(random["sexo"], 2).values(), strict=True))
+    u |= _random_rates(frame, _random_pairs(frame, RANDOM_PAIRS), (*FITTED, "sexo"))
     levels = compare(frame, pairs, labelled=True).select(*FITTED, "sexo")
     m = {name: dict(DEFAULT_MODEL.m[name]) for name in LEVELS}
     share = 0.1
@@ -1074,7 +1121,7 @@ def _capped(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
     costs about 15 bits.
     """
     curp_supports = pl.col("curp").is_in([0, 1]).fill_null(False)
-    below_match = thresholds.match_bits - 1e-9
+    below_match = thresholds.match_bits - HELD_BITS
     cap = pl.when(curp_supports).then(below_match).otherwise(thresholds.review_bits - 1e-9)
     return scored.select(
         "i",
