@@ -690,7 +690,7 @@ def _date_level(a: pl.Series, b: pl.Series) -> pl.Series:
     a changed digit), two adjacent digits swapped counting as one; worked out only for the
     pairs whose dates differ (most blocked pairs share theirs)."""
     different = (a != b).fill_null(False)
-    one_edit = pl.Series([False] * len(a))
+    one_edit = pl.Series([False] * len(a), dtype=pl.Boolean)
     changed = pl.Series([None] * len(a), dtype=pl.UInt8)
     if different.any():
         where = different.arg_true()
