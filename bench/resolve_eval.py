@@ -1,7 +1,7 @@
 """Resolution accuracy on rosters the resolver was not built against, beside Splink.
 
-    uv run python -m bench.resolve_eval [--scale 0.04] [--conjuntos estandar,dificil,febrl1,...]
-                                        [--sin-splink]
+    uv run --group bench python -m bench.resolve_eval [--scale 0.04] [--sin-splink]
+        [--conjuntos estandar,dificil,febrl1,febrl2,febrl3,febrl4]
 
 Sets (each in its own throwaway database, both methods on the same records):
 
