@@ -1,7 +1,15 @@
 """One measured resolution run, in its own process (see ``bench/resolve.py``).
 
 python -m bench.resolve_child padron DATABASE_URL
-python -m bench.resolve_child splink RECORDS.parquet CLUSTERS.parquet
+python -m bench.resolve_child splink RECORDS.parquet CLUSTERS.parquet [SETUP] [THRESHOLDS]
+
+``SETUP``: ``semilla`` (default), designed for the seed-size benchmark (its blocks need the
+birth date and sex); or ``evaluacion`` (``bench/resolve_eval.py``), which blocks as
+``../shared/DOMAIN.md`` says without needing sex — birth date; first surname and given names;
+the CURP's first ten characters — so that rosters without sex (FEBRL) or with it missing are
+compared, and adds the postal code to the place. ``THRESHOLDS``: comma-separated match
+probabilities; the clusters file gets a ``cluster_<t>`` column for each (``cluster_id`` is the
+first).
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ def padron(url: str) -> dict[str, object]:
             "en_revision": report.en_revision}  # fmt: skip
 
 
-def splink(records: str, clusters: str) -> dict[str, object]:
+def splink(
+    records: str, clusters: str, setup: str = "semilla", thresholds: str = "0.999"
+) -> dict[str, object]:
     import duckdb
     import splink.comparison_library as cl
     from splink import Linker, SettingsCreator, block_on
@@ -40,14 +50,40 @@ def splink(records: str, clusters: str) -> dict[str, object]:
     db_api = DuckDBAPI(connection=con)
     # Only pairs where a record lacks a valid CURP are scored; same valid CURP = linked below.
     not_both_valid = "(NOT l.curp_valida OR NOT r.curp_valida)"
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[
+    if setup == "semilla":
+        rules = [
             f"l.fecha_nacimiento = r.fecha_nacimiento AND l.sexo = r.sexo AND {not_both_valid}",
             "substr(l.fecha_nacimiento, 1, 4) = substr(r.fecha_nacimiento, 1, 4)"
             f" AND l.primer_ap_norm = r.primer_ap_norm AND l.nombre_norm = r.nombre_norm"
             f" AND {not_both_valid}",
-        ],
+        ]
+        training = [block_on("fecha_nacimiento", "sexo"), block_on("primer_ap_norm", "nombre_norm")]
+    else:
+        rules = [
+            f"l.fecha_nacimiento = r.fecha_nacimiento AND {not_both_valid}",
+            f"l.primer_ap_norm = r.primer_ap_norm AND l.nombre_norm = r.nombre_norm"
+            f" AND {not_both_valid}",
+            f"substr(l.curp, 1, 10) = substr(r.curp, 1, 10) AND {not_both_valid}",
+        ]
+        training = [block_on("fecha_nacimiento"), block_on("primer_ap_norm", "nombre_norm")]
+    place_levels = [
+        {"sql_condition": "(cve_mun_l IS NULL OR cve_mun_r IS NULL)"
+                          " AND (cp_l IS NULL OR cp_r IS NULL)", "is_null_level": True},
+        {"sql_condition": "cve_mun_l = cve_mun_r AND cve_loc_l = cve_loc_r",
+         "label_for_charts": "localidad"},
+        {"sql_condition": "cve_mun_l = cve_mun_r", "label_for_charts": "municipio"},
+        {"sql_condition": "cp_l = cp_r", "label_for_charts": "código postal"},
+        {"sql_condition": "ELSE", "label_for_charts": "distinto"},
+    ]  # fmt: skip
+    if setup == "semilla":
+        place_levels = [
+            {"sql_condition": "cve_mun_l IS NULL OR cve_mun_r IS NULL", "is_null_level": True},
+            *place_levels[1:3],
+            place_levels[4],
+        ]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=rules,
         comparisons=[
             cl.CustomComparison(
                 output_column_name="curp",
@@ -69,41 +105,46 @@ def splink(records: str, clusters: str) -> dict[str, object]:
             cl.DateOfBirthComparison("fecha_nacimiento", input_is_string=True),
             cl.ExactMatch("sexo"),
             cl.ExactMatch("edo_nac"),
-            cl.CustomComparison(
-                output_column_name="lugar",
-                comparison_levels=[
-                    {"sql_condition": "cve_mun_l IS NULL OR cve_mun_r IS NULL",
-                     "is_null_level": True},
-                    {"sql_condition": "cve_mun_l = cve_mun_r AND cve_loc_l = cve_loc_r",
-                     "label_for_charts": "localidad"},
-                    {"sql_condition": "cve_mun_l = cve_mun_r", "label_for_charts": "municipio"},
-                    {"sql_condition": "ELSE", "label_for_charts": "distinto"},
-                ],
-            ),
+            cl.CustomComparison(output_column_name="lugar", comparison_levels=place_levels),
         ],
         retain_intermediate_calculation_columns=False,
     )  # fmt: skip
     table = db_api.register("registros")
     linker = Linker(table, settings)
-    linker.training.estimate_probability_two_random_records_match([block_on("curp")], recall=0.9)
+    ((with_curp,),) = con.sql("SELECT count(*) FROM registros WHERE curp_valida").fetchall()
+    deterministic = (
+        [block_on("curp")]
+        if with_curp
+        else [block_on("primer_ap_norm", "nombre_norm", "fecha_nacimiento")]
+    )
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.9)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=2016)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("fecha_nacimiento", "sexo")
+    for rule in training:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    levels = [float(t) for t in thresholds.split(",")]
+    predictions = linker.inference.predict(threshold_match_probability=min(levels))
+    con.register(
+        "edges_splink",
+        predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r, match_probability"),
     )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("primer_ap_norm", "nombre_norm")
-    )
-    predictions = linker.inference.predict(threshold_match_probability=0.999)
-    edges = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r")
-    con.register("edges_splink", edges)
-    # CURP-exact shortcut: each record links to the first record with its valid CURP.
-    con.execute(
-        "CREATE TABLE enlaces AS SELECT unique_id_l, unique_id_r FROM edges_splink UNION ALL "
-        "SELECT unique_id, min(unique_id) OVER (PARTITION BY curp) FROM registros WHERE curp_valida"
-    )
-    components = connected_components(con)
-    components.write_parquet(clusters)
-    return {"personas": components["cluster_id"].n_unique()}
+    import polars as pl
+
+    result = con.sql("SELECT unique_id FROM registros").pl()
+    for index, level in enumerate(levels):
+        # CURP-exact shortcut: each record links to the first record with its valid CURP.
+        con.execute("DROP TABLE IF EXISTS enlaces")
+        con.execute(
+            "CREATE TABLE enlaces AS SELECT unique_id_l, unique_id_r FROM edges_splink"
+            " WHERE match_probability >= ? UNION ALL SELECT unique_id, min(unique_id)"
+            " OVER (PARTITION BY curp) FROM registros WHERE curp_valida",
+            [level],
+        )
+        components = connected_components(con).rename({"cluster_id": f"cluster_{level}"})
+        result = result.join(components, on="unique_id", how="left")
+        if index == 0:
+            result = result.with_columns(cluster_id=pl.col(f"cluster_{level}"))
+    result.write_parquet(clusters)
+    return {"personas": result["cluster_id"].n_unique()}
 
 
 def connected_components(con: object) -> object:

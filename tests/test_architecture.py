@@ -33,7 +33,6 @@ def test_every_import_contract_is_kept(
 LIBRARY = ("geo", "boundaries", "api", "cli", "devtools")
 
 NOT_YET = {
-    "geo/resolve": "its statements are being moved by their own change",
     "geo/publish/transparency.py": "rewritten by its own issue",
     "geo/publish/panel.py": "rewritten by its own issue",
     "devtools/cluster.py": "psql administration statements of the development cluster",

@@ -52,7 +52,25 @@ class RegistroEnRevision(Model):
     cve_mun: str | None = Field(description="Clave INEGI del municipio declarado (3 dígitos).")
     cve_loc: str | None = Field(description="Clave INEGI de la localidad declarada (4 dígitos).")
     nom_loc: str | None = Field(description="Nombre de la localidad declarada.")
+    cp: str | None = Field(description="Código postal declarado.")
     persona_id: int | None = Field(description="Persona asignada (nula si no la tiene).")
+
+
+class ComparacionEnRevision(Model):
+    """Una comparación del par, lado a lado: lo que dice cada registro, su nivel y su peso."""
+
+    comparacion: Literal["curp", "apellidos", "nombre", "fecha", "sexo", "edo_nac", "lugar"] = (
+        Field(description="Qué se compara.")
+    )
+    registro: str | None = Field(description="Los campos comparados del registro retenido.")
+    candidato: str | None = Field(description="Los mismos campos del candidato.")
+    nivel: str | None = Field(
+        description="Nivel de semejanza (p. ej. iguales, parecidos, falta_uno); nulo si falta "
+        "el dato en alguno de los dos."
+    )
+    peso: float = Field(
+        description="Evidencia en bits: positiva a favor de que sean la misma persona."
+    )
 
 
 class ParEnRevision(Model):
@@ -63,6 +81,10 @@ class ParEnRevision(Model):
     registro: RegistroEnRevision = Field(description="El registro retenido.")
     candidato: RegistroEnRevision = Field(description="El candidato, con su persona.")
     decision: str | None = Field(description="Decisión tomada (nula mientras está pendiente).")
+    comparaciones: list[ComparacionEnRevision] = Field(
+        description="Cada comparación lado a lado, con su nivel y su peso (vacía para pares "
+        "encolados antes de guardarse el detalle)."
+    )
 
 
 class Decision(BaseModel):

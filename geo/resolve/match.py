@@ -1,50 +1,90 @@
 """Probabilistic matching of records without a usable CURP (Fellegi–Sunter), in Polars.
 
-Why not Splink here: Splink (on DuckDB) is the reference and ``bench/resolve.py`` runs it side by
-side on the same records; this module does the same kind of scoring with what the CURP gives for
-free. Records with a valid CURP are labelled pairs (same CURP = same person), so the m and u
-probabilities are *counted* on a sample of them instead of estimated by EM, and only records
-without a person are compared (incremental, linear in the new records times the block size).
+Why not Splink here: Splink (on DuckDB) is the reference and ``bench/resolve.py`` and
+``bench/resolve_eval.py`` run it side by side on the same records; this module does the same
+kind of scoring with what the CURP gives for free. Records with a valid CURP are labelled pairs
+(same CURP = same person), so the m and u probabilities are *counted* on a sample of them
+instead of estimated by EM, and only records without a person are compared (incremental, linear
+in the new records times the block size).
 
-Comparisons, each a few levels (``LEVELS``), names with Mexican rules (``geo.kernel.names``):
-surnames as a pair that may be swapped or lack the second one, particles and married-name additions
-dropped; given names spelled out (MA. → MARIA) and without a leading MARIA/JOSE; a one-letter
-difference in a given name that turns Francisco into Francisca (O/A at the end) is a different
-name. Blocking (:func:`blocks`): the same birth date and sex with a shared surname, given-name
-core or CURP part; or the same birth year, first surname and given names as written.
+Comparisons, each a few levels (``LEVELS``), fit how people mistype: edit distances count a
+transposition of adjacent letters as one edit (optimal string alignment, the restricted
+Damerau–Levenshtein distance: BARRIOS/BARRISO, ISABEL/IASBEL), and names of six letters or more
+have a level two edits away or truncated. Names follow Mexican rules (``geo.kernel.names``):
+surnames as a pair that may be swapped or lack the second one (its own level), particles and
+married-name additions dropped; given names spelled out (MA. → MARIA), abbreviated to an initial,
+and without a leading MARIA/JOSE; a one-letter difference that turns Francisco into Francisca
+(O/A at the end) is a different name. A CURP that is not valid is compared by its parts (name
+letters, birth date, sex, state, differentiator) and lends its birth date and sex to a record
+that lacks them. Blocking (:func:`blocks`) does not need a birth date or sex.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import polars as pl
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from geo.kernel import names
 
 LEVELS: dict[str, tuple[str, ...]] = {
-    "curp": ("igual", "un_caracter", "dos_caracteres", "distinta"),
-    "apellidos": ("iguales", "invertidos", "falta_uno", "parecidos", "uno_igual", "distintos"),
-    "nombre": ("igual", "nucleo", "contenido", "parecido", "distinto"),
-    "fecha": ("igual", "parecida", "distinta"),
+    "curp": ("igual", "un_caracter", "partes", "distinta"),
+    "apellidos": (
+        "iguales", "invertidos", "falta_uno", "parecidos", "lejanos", "uno_igual", "distintos",
+    ),
+    "nombre": ("igual", "nucleo", "contenido", "parecido", "lejano", "distinto"),
+    "fecha": ("igual", "parecida", "lejana", "distinta"),
     "sexo": ("igual", "distinto"),
     "edo_nac": ("igual", "distinto"),
-    "lugar": ("localidad", "municipio", "distinto"),
-}
+    "lugar": ("localidad", "municipio", "codigo_postal", "otro_codigo_postal", "distinto"),
+}  # fmt: skip
 """Comparison levels, most to least similar. A missing value on either side gives no level (no
-evidence either way)."""
+evidence either way).
 
-CURP_M = {"igual": 0.10, "un_caracter": 0.80, "dos_caracteres": 0.07, "distinta": 0.03}
-"""P(level | same person) for the CURP when one of the two is not valid. Labelled pairs cannot
-count this (both of their CURPs are valid), so it is set by hand: a CURP that fails its check
-digit is most often one mistyped character (``padron synth`` models exactly that)."""
+- ``curp`` (only when one of the two is not valid): equal; one edit apart (a typo, adjacent
+  characters swapped); ``partes``: the same birth date, sex, state and differentiator with at
+  most two of the seven name letters different (a CURP typed twice wrong, or built from a name
+  variant); different.
+- ``apellidos``: both equal; swapped; a second surname on one record only, the first equal;
+  ``parecidos``: each within one edit (straight or swapped; or the one present, when a second
+  is missing); ``lejanos``: each within two edits or one a truncation of the other; one of them
+  equal; different.
+- ``nombre``: equal; equal without a leading MARIA/JOSE; one's words contained in the other's,
+  initials standing for words (JOSE L. ⊂ JOSE LUIS); within one edit; within two edits or
+  truncated; different (FRANCISCO/FRANCISCA is always different).
+- ``fecha``: equal; one edit apart on ``yyyymmdd`` (a digit, two adjacent digits swapped) or day
+  and month swapped; two edits or less than a year apart; different.
+- ``lugar``: same locality; same municipality (both placed); when either is not placed, the
+  same postal code, or another one; different municipalities.
+"""
+
+SIMILAR_LENGTH = 6
+"""Names at least this long may be two edits apart and still be ``lejanos``/``lejano``."""
+
+TRUNCATED_LENGTH = 3
+"""A name cut to its first letters (at least this many) is ``lejano`` to the whole name."""
+
+CURP_M = {"igual": 0.10, "un_caracter": 0.80, "partes": 0.05, "distinta": 0.05}
+CURP_U = {"igual": 1e-10, "un_caracter": 1e-9, "partes": 1e-8, "distinta": 1 - 1.1e-8}
+"""P(level | same person) and P(level | different persons) for the CURP when one of the two is
+not valid. Labelled pairs cannot count them (both of their CURPs are valid), so they are set by
+hand: a CURP that fails its check digit is most often one mistyped character (RENAPO's check
+digit exists to catch exactly that); ``partes`` keeps the date, sex, state and differentiator,
+which two different people share only as homonyms, whose differentiators differ. u is for two
+records taken at random (see :class:`Model`): two CURPs of different people one character
+apart are homonyms whose check digits happen to agree, about one pair in a billion."""
 
 MIN_LABELLED_MATCHES = 500
 """Fewer labelled matching pairs than this and :data:`DEFAULT_MODEL` is used instead."""
+
+RANDOM_PAIRS = 500_000
+"""Random pairs of labelled records on which u is counted (half of Splink's default ``max_pairs``:
+at seed size a million took 12 s of the run)."""
 
 LABELLED_SAMPLE = 300_000
 """Records with a valid CURP sampled (by CURP, so a person's records stay together) to count m
@@ -53,13 +93,27 @@ and u: enough for stable rates, small enough for the seed-size roster."""
 
 @dataclass(frozen=True)
 class Model:
-    """Prior match probability among blocked pairs and m/u per comparison level."""
+    """Prior match probability of two records taken at random and m/u per comparison level.
+
+    ``u`` is counted on random pairs, not on blocked ones (as Splink does): a pair's weight then
+    does not depend on which block found it. Counted among blocked pairs, where most share the
+    birth date, a different birth date looked like weak evidence against a match and homonyms
+    of one place born years apart were joined.
+    """
 
     prior: float
     m: dict[str, dict[str, float]]
     u: dict[str, dict[str, float]]
     pares_etiquetados: int = 0
     coincidencias_etiquetadas: int = 0
+    por_registro: float = 0.0
+    """Other records of the same person per record: the prior is this over the population."""
+
+    def for_population(self, records: int) -> Model:
+        """The same model with the prior of a registry of ``records`` records."""
+        if self.por_registro <= 0 or records < 2:
+            return self
+        return replace(self, prior=min(0.5, self.por_registro / (records - 1)))
 
     def weights(self) -> dict[str, dict[str, float]]:
         """log2(m/u) for each level: the evidence it adds, in bits."""
@@ -98,41 +152,86 @@ class Thresholds:
 
 
 SEX_M = {"igual": 0.999, "distinto": 0.001}
-SEX_U = {"igual": 0.99, "distinto": 0.01}
-"""Sex, set by hand: both blocks nearly always pair records of the same sex, so counted rates
-would say nothing (or, smoothed, that a disagreement is evidence *for* a match). A different
-sex costs log2(0.001/0.01) ≈ -3.3 bits: FRANCISCO and FRANCISCA are different people."""
+"""P(sex level | same person), set by hand: rosters miscode sex now and then, which labelled
+pairs of a clean registry would not show (a smoothed zero there made one wrong sex cost 15
+bits). u is counted."""
 
 
 def _default_model() -> Model:
-    # Counted by ``estimate_model`` on ``padron synth --escala 0.05`` (seed 2016, 190,000
-    # records, 145,543 labelled pairs of which 11,978 matches), rounded.
+    # Counted by ``estimate_model`` on ``padron synth --escala 0.05`` (seed 2016, 191,091
+    # records; 29,286 labelled matching pairs, u on random pairs), rounded.
     m = {
         "curp": CURP_M,
-        "apellidos": {"iguales": 0.8756, "invertidos": 0.0204, "falta_uno": 0.0235,
-                      "parecidos": 0.0784, "uno_igual": 0.0018, "distintos": 0.0003},
-        "nombre": {"igual": 0.9601, "nucleo": 0.0021, "contenido": 0.0001, "parecido": 0.0366,
-                   "distinto": 0.0012},
-        "fecha": {"igual": 0.9998, "parecida": 0.0001, "distinta": 0.0001},
+        "apellidos": {
+            "iguales": 0.87977,
+            "invertidos": 0.022531,
+            "falta_uno": 0.023419,
+            "parecidos": 0.072918,
+            "lejanos": 0.00037552,
+            "uno_igual": 0.00095586,
+            "distintos": 3.4138e-05,
+        },
+        "nombre": {
+            "igual": 0.95818,
+            "nucleo": 0.0020825,
+            "contenido": 3.4139e-05,
+            "parecido": 0.038441,
+            "lejano": 0.00013656,
+            "distinto": 0.0011266,
+        },
+        "fecha": {
+            "igual": 0.9999,
+            "parecida": 3.4141e-05,
+            "lejana": 3.4141e-05,
+            "distinta": 3.4141e-05,
+        },
         "sexo": SEX_M,
-        "edo_nac": {"igual": 0.9999, "distinto": 0.0001},
-        "lugar": {"localidad": 0.9998, "municipio": 0.0001, "distinto": 0.0001},
-    }  # fmt: skip
+        "edo_nac": {"igual": 0.99997, "distinto": 3.4144e-05},
+        "lugar": {
+            "localidad": 0.93701,
+            "municipio": 3.414e-05,
+            "codigo_postal": 0.034925,
+            "otro_codigo_postal": 0.027995,
+            "distinto": 3.414e-05,
+        },
+    }
     u = {
-        "curp": {"igual": 1e-6, "un_caracter": 1e-4, "dos_caracteres": 1e-3, "distinta": 0.999},
-        "apellidos": {"iguales": 0.00148, "invertidos": 0.00022, "falta_uno": 0.00222,
-                      "parecidos": 0.00013, "uno_igual": 0.10329, "distintos": 0.89267},
-        "nombre": {"igual": 0.07926, "nucleo": 0.00165, "contenido": 0.01981,
-                   "parecido": 0.00076, "distinto": 0.89853},
-        "fecha": {"igual": 0.93818, "parecida": 0.00267, "distinta": 0.05915},
-        "sexo": SEX_U,
-        "edo_nac": {"igual": 0.90244, "distinto": 0.09756},
-        "lugar": {"localidad": 0.00684, "municipio": 0.00485, "distinto": 0.98831},
-    }  # fmt: skip
-    return Model(prior=0.0823, m=m, u=u)
+        "curp": CURP_U,
+        "apellidos": {
+            "iguales": 0.000178,
+            "invertidos": 0.000144,
+            "falta_uno": 0.000602,
+            "parecidos": 5e-05,
+            "lejanos": 0.00011,
+            "uno_igual": 0.052002,
+            "distintos": 0.94691,
+        },
+        "nombre": {
+            "igual": 0.009638,
+            "nucleo": 0.001396,
+            "contenido": 0.010992,
+            "parecido": 0.001586,
+            "lejano": 0.001736,
+            "distinto": 0.97465,
+        },
+        "fecha": {"igual": 4.2e-05, "parecida": 0.001118, "lejana": 0.03689, "distinta": 0.96195},
+        "sexo": {"igual": 0.53039, "distinto": 0.46961},
+        "edo_nac": {"igual": 0.90093, "distinto": 0.099075},
+        "lugar": {
+            "localidad": 0.008464,
+            "municipio": 0.005298,
+            "codigo_postal": 0.00021,
+            "otro_codigo_postal": 0.061844,
+            "distinto": 0.92418,
+        },
+    }
+    return Model(prior=0.0, m=m, u=u, por_registro=0.3912).for_population(191_091)
 
 
 DEFAULT_MODEL = _default_model()
+"""Where expectation–maximisation starts without enough labelled records (a roster without
+CURPs), and the model of a registry too small for it; its prior is for the registry it was
+counted on (use :meth:`Model.for_population`)."""
 
 RECORD_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64(),
@@ -147,8 +246,10 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "edo_nac": pl.String(),
     "cve_mun": pl.String(),
     "cve_loc": pl.String(),
+    "cp": pl.String(),
 }
-"""What matching reads of each record (``padron.registro`` columns)."""
+"""What matching reads of each record (``padron.registro`` columns; ``cve_mun``/``cve_loc`` as
+geocoded, so a record without keys placed by its place names has them)."""
 
 
 @dataclass(frozen=True)
@@ -178,9 +279,12 @@ def prepare(records: pl.DataFrame, frequencies: NameFrequencies | None = None) -
     with ``frequencies`` each record's name frequencies (``p_nombre``, ``p_apellidos``, with the
     totals they are shares of).
 
-    Codes are shared by both surnames (so swapped surnames compare equal) and computed once per
-    distinct name.
+    A record without a birth date or sex takes them from its own CURP when it has one of the
+    CURP's shape (valid or not): the CURP's parts stand for the missing fields. Codes are shared
+    by surnames and given names (so swapped surnames, or a given name written as a surname,
+    compare equal) and computed once per distinct name.
     """
+    records = _fields_from_curp(records)
     if frequencies is not None:
         records = _with_frequencies(records, frequencies)
     frame = records.with_columns(
@@ -188,15 +292,40 @@ def prepare(records: pl.DataFrame, frequencies: NameFrequencies | None = None) -
         _core(pl.col("segundo_ap_norm"), names.surname_core).alias("ap2"),
         _core(pl.col("nombre_norm"), names.given_names_core).alias("nom_nucleo"),
     )
-    surnames = pl.concat([frame["ap1"], frame["ap2"]]).drop_nulls().unique().sort()
-    given = pl.concat([frame["nombre_norm"], frame["nom_nucleo"]]).drop_nulls().unique().sort()
+    words = pl.concat([frame["ap1"], frame["ap2"], frame["nombre_norm"], frame["nom_nucleo"]])
+    vocabulary = words.drop_nulls().unique().sort()
     return frame.with_columns(
-        ap1_c=_code(pl.col("ap1"), surnames),
-        ap2_c=_code(pl.col("ap2"), surnames),
-        nom_c=_code(pl.col("nombre_norm"), given),
-        nucleo_c=_code(pl.col("nom_nucleo"), given),
+        ap1_c=_code(pl.col("ap1"), vocabulary),
+        ap2_c=_code(pl.col("ap2"), vocabulary),
+        nom_c=_code(pl.col("nombre_norm"), vocabulary),
+        nucleo_c=_code(pl.col("nom_nucleo"), vocabulary),
         anio=pl.col("fecha_nacimiento").dt.year(),
+        sitio=pl.coalesce(pl.col("cve_mun"), pl.lit("cp") + pl.col("cp")),
     ).with_row_index("i")
+
+
+def _fields_from_curp(records: pl.DataFrame) -> pl.DataFrame:
+    """``fecha_curp``: the birth date written in the record's own CURP (valid or not, when it
+    has the CURP's shape and a real date); it fills a missing ``fecha_nacimiento``, and its sex
+    a missing ``sexo``."""
+    value = pl.col("curp")
+    shaped = value.str.contains(r"^[A-Z]{4}[0-9]{6}[HM][A-Z]{5}[0-9A-Z][0-9]$").fill_null(False)
+    century = pl.when(value.str.slice(16, 1).str.contains("[0-9]")).then(pl.lit("19"))
+    written = pl.concat_str(
+        century.otherwise(pl.lit("20")), value.str.slice(4, 2), pl.lit("-"),
+        value.str.slice(6, 2), pl.lit("-"), value.str.slice(8, 2),
+    )  # fmt: skip
+    return (
+        records.with_columns(
+            fecha_curp=pl.when(shaped).then(written.str.to_date("%Y-%m-%d", strict=False)),
+            sexo_curp=pl.when(shaped).then(value.str.slice(10, 1)),
+        )
+        .with_columns(
+            fecha_nacimiento=pl.coalesce("fecha_nacimiento", "fecha_curp"),
+            sexo=pl.coalesce("sexo", "sexo_curp"),
+        )
+        .drop("sexo_curp")
+    )
 
 
 def _with_frequencies(records: pl.DataFrame, frequencies: NameFrequencies) -> pl.DataFrame:
@@ -235,42 +364,74 @@ def _code(column: pl.Expr, vocabulary: pl.Series) -> pl.Expr:
     )
 
 
+NO_SURNAME = 2**32 - 1
+"""Stands for a missing second surname in a block key (a null key matches nothing)."""
+
+ONLY = "_solo"
+"""A block frame's optional boolean column: the rule pairs only records of which at least one
+has it true (a rule meant for records lacking some field must not pair everyone else)."""
+
+
+def _day(frame: pl.DataFrame, **columns: str | pl.Expr) -> pl.DataFrame:
+    """Birth date and sex with the other ``columns``. A record without sex is keyed under both
+    (it is compared with men and women born that day); a record whose CURP gives another birth
+    date than its own is keyed under both dates (one of the two is mistyped)."""
+    both = (
+        pl.when(pl.col("sexo").is_null()).then(pl.lit(["H", "M"])).otherwise(pl.concat_list("sexo"))
+    )
+    dates = (
+        pl.when(
+            pl.col("fecha_curp").is_null() | (pl.col("fecha_curp") == pl.col("fecha_nacimiento"))
+        )
+        .then(pl.concat_list("fecha_nacimiento"))
+        .otherwise(pl.concat_list("fecha_nacimiento", "fecha_curp"))
+    )
+    return frame.select("i", fecha=dates, sexo=both, **columns).explode("fecha").explode("sexo")
+
+
 def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     """Blocking keys, one frame ``(i, key...)`` per rule: a pair is compared if it shares a key
     of one rule. A record may have several keys in a rule (either surname, either part of the
-    CURP).
+    CURP, either sex when it has none, both birth dates).
 
-    Born the same day, of the same sex, and sharing a surname (in either position: swapped or
-    missing surnames), the given names' core, or a part of the CURP (a CURP one character away
-    keeps one of its two parts: the whole-name typo that only a CURP reveals); or born the same
-    year with the same first surname and given names as written (a mistyped birth date).
-    Blocking on (birth date, sex) alone compared everyone born that day: 29 M pairs and 7.5 GB
-    at 3.8 M records. Of the pairs it found and these do not, a pair with no surname and no
-    given-name core in common is scored as unlike names, never matched automatically
-    (:func:`decide`); only a pair with both surnames *and* the given names mistyped is lost.
+    1. Born the same day (the record's date or its CURP's), of the same sex (a record without
+    sex: either), and sharing a name: a surname in either position (swapped or missing
+    surnames) or the given names' core, in any field (a given name written as a surname).
+    Blocking on (birth date, sex) alone compared everyone born that day: 29 M pairs and
+    7.5 GB at 3.8 M records.
+    2. Born the same day in the same municipality (or postal code): every name mistyped.
+    3. Half of the CURP: its first or its last nine characters (a CURP one character away
+    keeps one of them: the whole-name typo that only a CURP reveals), whatever the record's
+    birth date or sex.
+    4. Born the same year with the same first surname and given names as written (a mistyped
+    birth date).
+    5. Placed in the same municipality (or, unplaced, the same postal code) with the same
+    surnames (in either order) and given names' core, whatever the birth date: a date mistyped
+    beyond the year, or missing. (One surname in common instead made three times the pairs of
+    rules 1–4 together.)
+    6. Neither a birth date nor a place: the same surnames (in either order) and given names'
+    core (only pairs with such a record).
+
+    Of the pairs (birth date, sex) alone would add, a pair with no surname and no given-name
+    core in common is scored as unlike names, never matched automatically (:func:`decide`).
     """
-    day = ("fecha_nacimiento", "sexo")
-    curp_parts = pl.concat_list(
-        pl.col("curp").str.slice(0, 4), pl.lit("·") + pl.col("curp").str.slice(10, 6)
+    curp_halves = pl.concat_list(pl.col("curp").str.slice(0, 9), pl.col("curp").str.slice(9))
+    any_name = pl.concat_list("ap1_c", "ap2_c", "nucleo_c")
+    surnames = (  # both, in either order
+        pl.min_horizontal("ap1_c", "ap2_c").alias("ap_a"),
+        pl.when(pl.col("ap2_c").is_null())
+        .then(NO_SURNAME)
+        .otherwise(pl.max_horizontal("ap1_c", "ap2_c"))
+        .alias("ap_b"),
     )
+    nowhere = pl.col("fecha_nacimiento").is_null() & pl.col("sitio").is_null()
     return [
-        frame.select("i", *day, clave=pl.concat_list("ap1_c", "ap2_c")).explode("clave"),
-        frame.select("i", *day, clave="nucleo_c"),
-        frame.select("i", *day, clave=curp_parts).explode("clave"),
+        _day(frame, clave=any_name).explode("clave"),
+        _day(frame, sitio="sitio").drop("sexo"),
+        frame.select("i", clave=curp_halves).explode("clave"),
         frame.select("i", "anio", "primer_ap_norm", "nombre_norm"),
-    ]
-
-
-def model_blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
-    """The pairs m, u and the prior refer to: born the same day with the same sex, or the same
-    year with the same first surname and given names. :func:`blocks` compares a subset of them
-    (the rest would score as unlike names), so the model stays calibrated for the pairs it
-    scores; counting it on the narrower blocks themselves made identical names and birth dates
-    without a place only 94 % likely the same person at 3.8 M records, and sent 13,900 of them
-    to review."""
-    return [
-        frame.select("i", "fecha_nacimiento", "sexo"),
-        frame.select("i", "anio", "primer_ap_norm", "nombre_norm"),
+        frame.select("i", "sitio", "nucleo_c", *surnames),
+        frame.select("i", "nucleo_c", *surnames, **{ONLY: nowhere}),
     ]
 
 
@@ -285,14 +446,32 @@ def candidate_pairs(
     is_left = frame["i"].is_in(left.implode())
     out = []
     for keyed in rules(frame):
-        keyed = keyed.drop_nulls().unique()
+        only = keyed[ONLY] if ONLY in keyed.columns else None
+        keyed = keyed.drop(ONLY, strict=False)
         key = [c for c in keyed.columns if c != "i"]
+        keyed = keyed.with_columns(_only=only if only is not None else pl.lit(True))
+        keyed = keyed.drop_nulls(key).unique()
         lefts = keyed.filter(is_left.gather(keyed["i"]))
-        pairs = lefts.join(keyed, on=key, suffix="_j").select("i", j="i_j")
-        out.append(pairs)
+        if only is None:
+            pairs = lefts.join(keyed, on=key, suffix="_j")
+        else:
+            pairs = pl.concat(
+                [
+                    lefts.filter("_only").join(keyed, on=key, suffix="_j"),
+                    lefts.join(keyed.filter("_only"), on=key, suffix="_j"),
+                ]
+            )
+        out.append(pairs.select("i", j="i_j"))
     pairs = pl.concat(out).unique()
     j_is_left = is_left.gather(pairs["j"])
     return pairs.filter((pairs["i"] != pairs["j"]) & (~j_is_left | (pairs["i"] < pairs["j"])))
+
+
+_COMPARED = [
+    "curp", "curp_valida", "ap1", "ap2", "ap1_c", "nombre_norm", "nom_nucleo", "nom_c", "nucleo_c",
+    "fecha_nacimiento", "sexo", "edo_nac", "cve_mun", "cve_loc", "cp",
+]  # fmt: skip
+_FREQUENCIES = ["p_nombre", "n_nombres", "p_apellidos", "n_apellidos"]
 
 
 def compare(frame: pl.DataFrame, pairs: pl.DataFrame, labelled: bool = False) -> pl.DataFrame:
@@ -301,16 +480,23 @@ def compare(frame: pl.DataFrame, pairs: pl.DataFrame, labelled: bool = False) ->
     Pairs of two different valid CURPs (homonyms) are dropped: they are never the same person.
     ``labelled`` keeps them (and gives no CURP level): the pairs that count m and u.
     """
-    a = frame[pairs["i"]]
-    b = frame[pairs["j"]]
+    compared = frame.select(_COMPARED + [c for c in _FREQUENCIES if c in frame.columns])
+    a = compared[pairs["i"]]
+    b = compared[pairs["j"]]
     if not labelled:
         both_valid = a["curp_valida"] & b["curp_valida"]
         keep = ~(both_valid & (a["curp"] != b["curp"])).fill_null(False)
         pairs, a, b = pairs.filter(keep), a.filter(keep), b.filter(keep)
     if "p_nombre" in frame.columns:  # frequencies of the left record's names (see score)
         pairs = pairs.with_columns(a.select("p_nombre", "n_nombres", "p_apellidos", "n_apellidos"))
+    b = _given_name_put_back(a, b)
+    curp_level = (
+        pl.repeat(None, len(a), dtype=pl.UInt8, eager=True)
+        if labelled
+        else _curp_level(a["curp"], b["curp"])
+    )
     return pairs.with_columns(
-        curp=_curp_level(a["curp"], b["curp"]),
+        curp=curp_level,
         apellidos=_surname_level(a, b),
         nombre=_given_level(a, b),
         fecha=_date_level(a["fecha_nacimiento"], b["fecha_nacimiento"]),
@@ -320,15 +506,72 @@ def compare(frame: pl.DataFrame, pairs: pl.DataFrame, labelled: bool = False) ->
     )
 
 
-def _distance(left: pl.Series, right: pl.Series) -> pl.Series:
-    """Levenshtein distance, computed once per distinct pair of values (rapidfuzz)."""
+def _given_name_put_back(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
+    """``b`` with its first surname and given names exchanged where they were written in each
+    other's field (the given name of one record within an edit of the other's first surname,
+    and the other way round): compared as they should have been captured."""
+    crossed = (
+        (_closeness(a["ap1"], b["nom_nucleo"]) <= 1)
+        & (_closeness(a["nom_nucleo"], b["ap1"]) <= 1)
+        & (a["ap1"] != b["ap1"])
+    ).fill_null(False)
+    if not crossed.any():
+        return b
+    swap = {"ap1": "nom_nucleo", "nom_nucleo": "ap1", "nombre_norm": "ap1", "ap1_c": "nucleo_c",
+            "nucleo_c": "ap1_c", "nom_c": "ap1_c"}  # fmt: skip
+    return b.with_columns(
+        pl.when(crossed).then(pl.col(source)).otherwise(pl.col(target)).alias(target)
+        for target, source in swap.items()
+        if target in b.columns
+    )
+
+
+def _distinct_pairs(
+    left: pl.Series, right: pl.Series, function: Callable[[list[str], list[str]], pl.Series]
+) -> pl.Series:
+    """``function`` over the distinct non-null pairs of values, mapped back to every pair."""
     pairs = pl.DataFrame({"a": left, "b": right})
     distinct = pairs.drop_nulls().unique()
-    distances = process.cpdist(
-        distinct["a"].to_list(), distinct["b"].to_list(), scorer=Levenshtein.distance, workers=-1
-    )
-    distinct = distinct.with_columns(d=pl.Series(distances, dtype=pl.Int32))
-    return pairs.join(distinct, on=["a", "b"], how="left", maintain_order="left")["d"]
+    values = function(distinct["a"].to_list(), distinct["b"].to_list())
+    distinct = distinct.with_columns(values.alias("v"))
+    return pairs.join(distinct, on=["a", "b"], how="left", maintain_order="left")["v"]
+
+
+def _osa(a: list[str], b: list[str]) -> pl.Series:
+    distances = process.cpdist(a, b, scorer=OSA.distance, workers=-1)
+    return pl.Series(distances, dtype=pl.Int32)
+
+
+def _distance(left: pl.Series, right: pl.Series) -> pl.Series:
+    """Optimal string alignment distance (an adjacent transposition is one edit), computed once
+    per distinct pair of values (rapidfuzz)."""
+    return _distinct_pairs(left, right, _osa)
+
+
+def _closeness(left: pl.Series, right: pl.Series) -> pl.Series:
+    """0 equal, 1 one edit apart, 2 two edits apart (both at least :data:`SIMILAR_LENGTH`
+    long, with the same initial: ALBERTO/ROBERTO are different names) or one cut from the
+    other (at least :data:`TRUNCATED_LENGTH` letters), 3 otherwise; null when either is
+    missing."""
+
+    def level(a: list[str], b: list[str]) -> pl.Series:
+        frame = pl.DataFrame({"a": a, "b": b}, schema={"a": pl.String, "b": pl.String})
+        d = _osa(a, b)
+        short = pl.min_horizontal(pl.col("a").str.len_chars(), pl.col("b").str.len_chars())
+        same_initial = pl.col("a").str.slice(0, 1) == pl.col("b").str.slice(0, 1)
+        truncated = (short >= TRUNCATED_LENGTH) & (
+            pl.col("a").str.starts_with(pl.col("b")) | pl.col("b").str.starts_with(pl.col("a"))
+        )
+        return frame.with_columns(d=d).select(
+            pl.when(pl.col("d") == 0).then(0)
+            .when(pl.col("d") == 1).then(1)
+            .when(((pl.col("d") == 2) & (short >= SIMILAR_LENGTH) & same_initial) | truncated)
+            .then(2)
+            .otherwise(3)
+            .cast(pl.UInt8)
+        ).to_series()  # fmt: skip
+
+    return _distinct_pairs(left, right, level)
 
 
 def _levels(conditions: list[pl.Series], missing: pl.Series) -> pl.Series:
@@ -344,25 +587,46 @@ def _levels(conditions: list[pl.Series], missing: pl.Series) -> pl.Series:
 
 def _curp_level(a: pl.Series, b: pl.Series) -> pl.Series:
     d = _distance(a, b)
-    return _levels([d == 0, d == 1, d == 2], a.is_null() | b.is_null())
+    letters = pl.DataFrame(
+        {"a": a.str.slice(0, 4) + a.str.slice(13, 3), "b": b.str.slice(0, 4) + b.str.slice(13, 3)}
+    )
+    different_letters = letters.select(
+        pl.sum_horizontal(
+            (pl.col("a").str.slice(k, 1) != pl.col("b").str.slice(k, 1)).cast(pl.UInt8)
+            for k in range(7)
+        )
+    ).to_series()
+    same_parts = (
+        (a.str.slice(4, 9) == b.str.slice(4, 9))  # birth date, sex, state
+        & (a.str.slice(16, 1) == b.str.slice(16, 1))  # homonym differentiator
+        & (different_letters <= 2)
+    )
+    return _levels([d == 0, d == 1, same_parts], a.is_null() | b.is_null())
 
 
 def _surname_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
-    a1, a2, b1, b2 = a["ap1_c"], a["ap2_c"], b["ap1_c"], b["ap2_c"]
-    eq = _eq
-    one_missing = a2.is_null() | b2.is_null()
-    the_present_one_agrees = (
-        eq(a1, b1) | (a2.is_null() & eq(a1, b2)) | (b2.is_null() & eq(a2, b1))
-    ) & one_missing
-    close = _close(a["ap1"], b["ap1"]) & _close(a["ap2"], b["ap2"])
-    close_swapped = _close(a["ap1"], b["ap2"]) & _close(a["ap2"], b["ap1"])
+    a1, a2, b1, b2 = a["ap1"], a["ap2"], b["ap1"], b["ap2"]
+    c = pl.DataFrame(
+        {
+            "c11": _closeness(a1, b1),
+            "c22": _closeness(a2, b2),
+            "c12": _closeness(a1, b2),
+            "c21": _closeness(a2, b1),
+        }
+    ).fill_null(3)
+    worst, best = pl.max_horizontal, pl.min_horizontal
+    both = a2.is_not_null() & b2.is_not_null()
+    pair = c.select(best(worst("c11", "c22"), worst("c12", "c21"))).to_series()
+    present = c.select(best("c11", "c12", "c21")).to_series()  # a second missing: the first
+    one_equal = c.select(best("c11", "c22", "c12", "c21") == 0).to_series()
     return _levels(
         [
-            eq(a1, b1) & eq(a2, b2),
-            eq(a1, b2) & eq(a2, b1),
-            the_present_one_agrees,
-            close | close_swapped,
-            eq(a1, b1) | eq(a1, b2) | eq(a2, b1) | eq(a2, b2),
+            both & (c["c11"] == 0) & (c["c22"] == 0),
+            both & (c["c12"] == 0) & (c["c21"] == 0),
+            ~both & (present == 0),
+            (both & (pair == 1)) | (~both & (present == 1)),
+            (both & (pair == 2)) | (~both & (present == 2)),
+            both & one_equal,
         ],
         a1.is_null() | b1.is_null(),
     )
@@ -370,20 +634,48 @@ def _surname_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
 
 def _given_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
     core_a, core_b = a["nom_nucleo"], b["nom_nucleo"]
-    words_a = a["nombre_norm"].str.split(" ")
-    words_b = b["nombre_norm"].str.split(" ")
-    contained = (
-        words_a.list.set_difference(words_b).list.len() == 0
-    ) | (words_b.list.set_difference(words_a).list.len() == 0)  # fmt: skip
+    close = _closeness(core_a, core_b)
+    gender = _gender_pair(core_a, core_b)
     return _levels(
         [
             _eq(a["nom_c"], b["nom_c"]),
             _eq(a["nucleo_c"], b["nucleo_c"]),
-            contained,
-            _close(core_a, core_b) & ~_gender_pair(core_a, core_b),
+            _words_contained(a["nombre_norm"], b["nombre_norm"]),
+            (close == 1) & ~gender,
+            (close == 2) & ~gender,
         ],
         a["nombre_norm"].is_null() | b["nombre_norm"].is_null(),
     )
+
+
+def _words_contained(a: pl.Series, b: pl.Series) -> pl.Series:
+    """:func:`_contained` for the pairs where one side has several words (one word each is
+    equal or not: no containment to find)."""
+    several = (a.str.contains(" ") | b.str.contains(" ")).fill_null(False)
+    return _distinct_pairs(a.set(~several, None), b, _contained).fill_null(False)
+
+
+def _contained(a: list[str], b: list[str]) -> pl.Series:
+    """Whether the words of one are among the other's, a one-letter word standing for any word
+    with that initial (MARIA G ⊂ MARIA GUADALUPE, J LUIS ⊂ JOSE LUIS). Hand-written: no library
+    compares name words with initials."""
+
+    def inside(short: list[str], long: list[str]) -> bool:
+        rest = list(long)
+        for word in short:
+            found = next(
+                (w for w in rest if w == word or (len(word) == 1 and w.startswith(word))), None
+            )
+            if found is None:
+                return False
+            rest.remove(found)
+        return True
+
+    out = []
+    for x, y in zip(a, b, strict=True):
+        wx, wy = x.split(), y.split()
+        out.append(inside(wx, wy) or inside(wy, wx))
+    return pl.Series(out, dtype=pl.Boolean)
 
 
 def _gender_pair(a: pl.Series, b: pl.Series) -> pl.Series:
@@ -394,15 +686,42 @@ def _gender_pair(a: pl.Series, b: pl.Series) -> pl.Series:
 
 
 def _date_level(a: pl.Series, b: pl.Series) -> pl.Series:
-    text_a, text_b = a.dt.strftime("%Y%m%d"), b.dt.strftime("%Y%m%d")
-    swapped = (
+    """Digits of ``yyyymmdd`` compared position by position (an equal-length string: an edit is
+    a changed digit), two adjacent digits swapped counting as one; worked out only for the
+    pairs whose dates differ (most blocked pairs share theirs)."""
+    different = (a != b).fill_null(False)
+    one_edit = pl.Series([False] * len(a), dtype=pl.Boolean)
+    changed = pl.Series([None] * len(a), dtype=pl.UInt8)
+    if different.any():
+        where = different.arg_true()
+        dates = pl.DataFrame(
+            {
+                "a": a.gather(where).dt.strftime("%Y%m%d"),
+                "b": b.gather(where).dt.strftime("%Y%m%d"),
+            }
+        )
+        differ = [pl.col("a").str.slice(k, 1) != pl.col("b").str.slice(k, 1) for k in range(8)]
+        swapped = pl.any_horizontal(
+            differ[k]
+            & (pl.col("a").str.slice(k, 1) == pl.col("b").str.slice(k + 1, 1))
+            & (pl.col("a").str.slice(k + 1, 1) == pl.col("b").str.slice(k, 1))
+            for k in range(7)
+        )
+        digits = dates.select(
+            changed=pl.sum_horizontal(d.cast(pl.UInt8) for d in differ), swapped=swapped
+        )
+        changed = changed.scatter(where, digits["changed"])
+        one_edit = one_edit.scatter(
+            where, (digits["changed"] == 1) | ((digits["changed"] == 2) & digits["swapped"])
+        )
+    day_month = (
         (a.dt.year() == b.dt.year()) & (a.dt.month() == b.dt.day()) & (a.dt.day() == b.dt.month())
     )
-    different = a != b
-    close = pl.Series([False] * len(a), dtype=pl.Boolean)
-    if different.any():
-        close = (_distance(text_a.set(~different, None), text_b) == 1).fill_null(False)
-    return _levels([a == b, close | swapped], a.is_null() | b.is_null())
+    days = (a - b).dt.total_days().abs()
+    return _levels(
+        [a == b, one_edit | day_month, (changed == 2) | (days <= 365)],
+        a.is_null() | b.is_null(),
+    )
 
 
 def _equal_level(a: pl.Series, b: pl.Series) -> pl.Series:
@@ -410,20 +729,17 @@ def _equal_level(a: pl.Series, b: pl.Series) -> pl.Series:
 
 
 def _place_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
+    placed = a["cve_mun"].is_not_null() & b["cve_mun"].is_not_null()
     same_mun = a["cve_mun"] == b["cve_mun"]
+    same_cp = ~placed & (a["cp"] == b["cp"])
     return _levels(
-        [same_mun & (a["cve_loc"] == b["cve_loc"]), same_mun],
-        a["cve_mun"].is_null() | b["cve_mun"].is_null(),
+        [same_mun & (a["cve_loc"] == b["cve_loc"]), same_mun, same_cp, ~placed],
+        ~placed & (a["cp"].is_null() | b["cp"].is_null()),
     )
 
 
 def _eq(a: pl.Series, b: pl.Series) -> pl.Series:
     return (a == b).fill_null(False)
-
-
-def _close(a: pl.Series, b: pl.Series) -> pl.Series:
-    """At most one edit apart (a typo, Ñ written NI)."""
-    return (_distance(a, b) <= 1).fill_null(False)
 
 
 _EXACT_NAME_LEVELS = (
@@ -434,12 +750,15 @@ _EXACT_NAME_LEVELS = (
 """Levels weighed by name frequency: (comparison, level, frequency column, its total)."""
 
 
-def score(levels: pl.DataFrame, model: Model) -> pl.DataFrame:
+def score(levels: pl.DataFrame, model: Model, detail: bool = False) -> pl.DataFrame:
     """Add ``peso``: log2 odds of the same person (prior plus each comparison's bits; exactly
     equal given names or surnames weighed by their frequency when :func:`compare` carried
     them, see :class:`NameFrequencies`), and
-    ``nombres_distintos``: given names or surnames that do not resemble at all, which
-    :func:`decide` never matches automatically."""
+    ``nombres_distintos``: both surnames, or one of two, the same and given names that do not
+    resemble at all (twins, siblings, cousins), and ``otro_apellido``: one surname equal and
+    the other plainly different (both present), which :func:`decide` never matches
+    automatically. ``detail`` keeps each comparison's bits as ``peso_<comparison>`` (for the
+    review queue)."""
     weights = model.weights()
     terms = {
         name: pl.col(name).replace_strict(
@@ -460,13 +779,44 @@ def score(levels: pl.DataFrame, model: Model) -> pl.DataFrame:
                 .then(adjusted)
                 .otherwise(terms[name])
             )
-    unlike_names = (pl.col("nombre") == len(LEVELS["nombre"]) - 1) | (
-        pl.col("apellidos") == len(LEVELS["apellidos"]) - 1
+    family = pl.col("apellidos").is_in(
+        [LEVELS["apellidos"].index(lv) for lv in ("iguales", "invertidos", "uno_igual")]
     )
+    unlike_names = (pl.col("nombre") == LEVELS["nombre"].index("distinto")) & family
+    kept = {f"peso_{name}": term for name, term in terms.items()} if detail else {}
     return levels.with_columns(
         peso=pl.sum_horizontal(list(terms.values())) + model.prior_bits(),
         nombres_distintos=unlike_names.fill_null(False),
+        otro_apellido=(pl.col("apellidos") == LEVELS["apellidos"].index("uno_igual")).fill_null(
+            False
+        ),
+        **kept,
     )
+
+
+def explain(
+    frame: pl.DataFrame, pairs: list[tuple[int, int]], model: Model
+) -> dict[tuple[int, int], dict[str, object]]:
+    """Why each pair (row numbers) scores what it does, for a reviewer: the prior, the total and
+    each comparison's level and bits (``padron.revision.detalle``)."""
+    if not pairs:
+        return {}
+    asked = pl.DataFrame(pairs, schema={"i": pl.UInt32, "j": pl.UInt32}, orient="row")
+    scored = score(compare(frame, asked), model, detail=True)
+    out: dict[tuple[int, int], dict[str, object]] = {}
+    for row in scored.iter_rows(named=True):
+        out[(row["i"], row["j"])] = {
+            "peso_previo": round(model.prior_bits(), 2),
+            "peso_total": round(row["peso"], 2),
+            "comparaciones": {
+                name: {
+                    "nivel": None if row[name] is None else LEVELS[name][row[name]],
+                    "peso": round(row[f"peso_{name}"], 2),
+                }
+                for name in LEVELS
+            },
+        }
+    return out
 
 
 def probability(bits: float) -> float:
@@ -474,43 +824,162 @@ def probability(bits: float) -> float:
     return 1.0 if bits == math.inf else 1 / (1 + 2 ** (-bits))
 
 
-def estimate_model(frame: pl.DataFrame) -> Model:
-    """Count m and u on labelled pairs: records with a valid CURP, sampled by CURP.
+def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
+    """Count m and u on labelled records: those with a valid CURP, sampled by CURP.
 
-    Sampling whole CURPs keeps every matching pair of a sampled person (m exact) and a uniform
-    sample of the others (u unbiased); the prior is corrected for the sampling fraction.
+    m on every pair of sampled records sharing a CURP (sampling whole CURPs keeps all of a
+    person's pairs), u on :data:`RANDOM_PAIRS` random pairs of sampled records with different
+    CURPs; the prior is the other records of the same person per record over ``population``
+    (the registry's records; default the frame's). The CURP comparison and the m of sex are set
+    by hand (:data:`CURP_M`, :data:`SEX_M`): labelled pairs cannot count them. Fewer than
+    :data:`MIN_LABELLED_MATCHES` labelled matching pairs: fitted without labels
+    (:func:`_unlabelled`).
     """
+    population = population or frame.height
     valid = frame.filter(pl.col("curp_valida")).drop("i")
-    if valid.height == 0:
-        return DEFAULT_MODEL
+    if valid.height < 2:
+        return _unlabelled(frame, population)
     fraction = min(1.0, LABELLED_SAMPLE / valid.height)
     buckets = 1_000_000
     sampled = valid.filter(
         pl.col("curp").hash(seed=2016) % buckets < int(fraction * buckets)
     ).with_row_index("i")
-    pairs = candidate_pairs(sampled, sampled["i"], model_blocks).filter(pl.col("i") < pl.col("j"))
-    levels = compare(sampled, pairs, labelled=True)
-    same = sampled["curp"].gather(levels["i"]) == sampled["curp"].gather(levels["j"])
-    matches = int(same.sum())
-    if matches < MIN_LABELLED_MATCHES or matches == levels.height:
-        return DEFAULT_MODEL  # too few matches for m, or no non-matches at all for u and prior
+    keyed = sampled.select("i", "curp")
+    same = (
+        keyed.join(keyed, on="curp", suffix="_j")
+        .filter(pl.col("i") < pl.col("i_j"))
+        .select("i", j="i_j")
+    )
+    if same.height < MIN_LABELLED_MATCHES:
+        return _unlabelled(frame, population)
+    rng = np.random.default_rng(2016)
+    drawn = pl.DataFrame(
+        {
+            "i": rng.integers(0, sampled.height, RANDOM_PAIRS),
+            "j": rng.integers(0, sampled.height, RANDOM_PAIRS),
+        },
+        schema={"i": pl.UInt32, "j": pl.UInt32},
+    )
+    curps = sampled["curp"]
+    drawn = drawn.filter(curps.gather(drawn["i"]) != curps.gather(drawn["j"]))
+    if drawn.height < MIN_LABELLED_MATCHES:  # no other people to count u on
+        return _unlabelled(frame, population)
+    matching = compare(sampled, same, labelled=True)
     m: dict[str, dict[str, float]] = {"curp": dict(CURP_M), "sexo": dict(SEX_M)}
-    u: dict[str, dict[str, float]] = {"curp": dict(DEFAULT_MODEL.u["curp"]), "sexo": dict(SEX_U)}
     for name, lv in LEVELS.items():
-        if name in m:
-            continue
-        m[name] = _rates(levels[name].filter(same), len(lv))
-        u[name] = _rates(levels[name].filter(~same), len(lv))
-        m[name] = dict(zip(lv, m[name].values(), strict=True))
-        u[name] = dict(zip(lv, u[name].values(), strict=True))
-    non_matches = (levels.height - matches) / fraction
+        if name not in m:
+            m[name] = dict(zip(lv, _rates(matching[name], len(lv)).values(), strict=True))
+    u = {"curp": dict(CURP_U)} | _random_rates(
+        sampled, drawn, [name for name in LEVELS if name != "curp"]
+    )
+    per_record = 2 * same.height / sampled.height
     return Model(
-        prior=matches / (matches + non_matches),
+        prior=0.0,
         m=m,
         u=u,
-        pares_etiquetados=levels.height,
-        coincidencias_etiquetadas=matches,
+        pares_etiquetados=same.height + drawn.height,
+        coincidencias_etiquetadas=same.height,
+        por_registro=per_record,
+    ).for_population(population)
+
+
+HELD_BITS = 0.05
+"""A pair held back from a match scores this far below the match threshold: a probability
+that reads below it once rounded (0.9895 for 0.99)."""
+
+EM_ITERATIONS = 25
+"""Rounds of expectation–maximisation for a registry without enough labelled records."""
+
+FITTED = ("apellidos", "nombre", "fecha", "edo_nac", "lugar")
+"""Comparisons whose m expectation–maximisation fits (the CURP's and sex's are set by hand)."""
+
+
+RANDOM_CHUNK = 100_000
+"""Random pairs compared at a time: u is counted chunk by chunk, so that counting it costs
+little memory."""
+
+MIN_EM_PAIRS = 100
+"""Fewer candidate pairs than this and expectation–maximisation is not tried."""
+
+
+def _random_rates(
+    frame: pl.DataFrame, pairs: pl.DataFrame, names: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """u: each level's share (Laplace-smoothed) among random ``pairs``, counted in chunks."""
+    counts = {name: [0] * len(LEVELS[name]) for name in names}
+    for start in range(0, pairs.height, RANDOM_CHUNK):
+        levels = compare(frame, pairs.slice(start, RANDOM_CHUNK), labelled=True)
+        for name in names:
+            for level, n in levels[name].drop_nulls().value_counts().iter_rows():
+                counts[name][level] += n
+    return {
+        name: {
+            lv: (counts[name][k] + 1) / (sum(counts[name]) + len(LEVELS[name]))
+            for k, lv in enumerate(LEVELS[name])
+        }
+        for name in names
+    }
+
+
+def _random_pairs(frame: pl.DataFrame, count: int) -> pl.DataFrame:
+    rng = np.random.default_rng(2016)
+    drawn = pl.DataFrame(
+        {"i": rng.integers(0, frame.height, count), "j": rng.integers(0, frame.height, count)},
+        schema={"i": pl.UInt32, "j": pl.UInt32},
     )
+    return drawn.filter(pl.col("i") != pl.col("j"))
+
+
+def _unlabelled(frame: pl.DataFrame, population: int) -> Model:
+    """m and u without labelled pairs (a roster without CURPs), as Splink does: u on random
+    pairs (almost all of them different people), m by expectation–maximisation over the
+    candidate pairs, starting from :data:`DEFAULT_MODEL`; the prior from the matches it finds.
+    Too few records or pairs: :data:`DEFAULT_MODEL`."""
+    if frame.height < 2:
+        return DEFAULT_MODEL.for_population(population)
+    frame = frame.drop("i").with_row_index("i")
+    pairs = candidate_pairs(frame, frame["i"])
+    if pairs.height < MIN_EM_PAIRS:
+        return DEFAULT_MODEL.for_population(population)
+    u = {name: dict(DEFAULT_MODEL.u[name]) for name in LEVELS}
+    u |= _random_rates(frame, _random_pairs(frame, RANDOM_PAIRS), (*FITTED, "sexo"))
+    levels = compare(frame, pairs, labelled=True).select(*FITTED, "sexo")
+    m = {name: dict(DEFAULT_MODEL.m[name]) for name in LEVELS}
+    share = 0.1
+    for _ in range(EM_ITERATIONS):
+        bits = pl.sum_horizontal(
+            pl.col(name)
+            .replace_strict(
+                list(range(len(LEVELS[name]))),
+                [math.log2(m[name][lv] / u[name][lv]) for lv in LEVELS[name]],
+                default=0.0,
+                return_dtype=pl.Float64,
+            )
+            .fill_null(0.0)
+            for name in (*FITTED, "sexo")
+        )
+        odds = share / (1 - share)
+        posterior = levels.select(p=1 / (1 + 1 / (odds * 2.0**bits)))["p"]
+        share = min(0.5, max(1e-6, float(posterior.mean())))  # type: ignore[arg-type]
+        for name in FITTED:
+            weighted = (
+                pl.DataFrame({"nivel": levels[name], "p": posterior})
+                .drop_nulls("nivel")
+                .group_by("nivel")
+                .agg(pl.col("p").sum())
+            )
+            total = float(weighted["p"].sum()) + len(LEVELS[name])
+            found = dict(zip(weighted["nivel"].to_list(), weighted["p"].to_list(), strict=True))
+            m[name] = {lv: (found.get(k, 0.0) + 1) / total for k, lv in enumerate(LEVELS[name])}
+    matches = share * pairs.height
+    return Model(
+        prior=0.0,
+        m=m,
+        u=u,
+        pares_etiquetados=0,
+        coincidencias_etiquetadas=0,
+        por_registro=2 * matches / frame.height,
+    ).for_population(population)
 
 
 def _rates(level: pl.Series, count: int) -> dict[str, float]:
@@ -539,27 +1008,17 @@ def decide(
     thresholds: Thresholds,
     same: list[tuple[int, int]] = [],  # noqa: B006 - read only
     different: list[tuple[int, int]] = [],  # noqa: B006 - read only
+    model: Model = DEFAULT_MODEL,
 ) -> Decisions:
     """Turn scored pairs into joins, new persons and review items.
 
     ``same``/``different`` are human decisions (row numbers): a "same" pair is a certain match, a
     "different" one keeps the record away from the candidate's person (or the candidate itself).
+    ``model`` weighs the pairs inside a group that were not scored (:func:`_split_chains`).
     """
     person = frame["persona_id"]
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
-    # Unlike names are never matched automatically: only a CURP one character away makes them
-    # worth a human's look (a whole name mistyped); otherwise they are different people (twins).
-    curp_supports = pl.col("curp").is_in([0, 1]).fill_null(False)
-    cap = (
-        pl.when(curp_supports)
-        .then(thresholds.match_bits - 1e-9)
-        .otherwise(thresholds.review_bits - 1e-9)
-    )
-    pairs = scored.select(
-        "i",
-        "j",
-        peso=pl.when("nombres_distintos").then(pl.min_horizontal("peso", cap)).otherwise("peso"),
-    )
+    pairs = _capped(scored, thresholds)
     if same:
         forced = pl.DataFrame(
             {"i": [p for p, _ in same], "j": [q for _, q in same]},
@@ -596,14 +1055,21 @@ def decide(
             held.add(i)
             result.review.append((i, j, probability(best)))
 
-    # 2. Records without a known person: strong links between them make groups.
-    strong = pairs.filter(
-        pl.col("persona").is_null() & (pl.col("peso") >= thresholds.match_bits)
-    ).select("i", "j")
+    # 2. Records without a known person: strong links between them make groups, never through
+    # a chain whose ends are unlike each other.
+    strong = [
+        (i, j, w)
+        for i, j, w in pairs.filter(
+            pl.col("persona").is_null() & (pl.col("peso") >= thresholds.match_bits)
+        )
+        .select("i", "j", "peso")
+        .iter_rows()
+        if i not in held and j not in held
+    ]
     groups = _components(
-        [i for i in pending.to_list() if i not in held],
-        [(i, j) for i, j in strong.iter_rows() if i not in held and j not in held],
+        [i for i in pending.to_list() if i not in held], [(i, j) for i, j, _ in strong]
     )
+    groups = _split_chains(frame, groups, strong, thresholds, model)
     alone: set[int] = set()
     for group in groups:
         persons = {result.join[i] for i in group if i in result.join}
@@ -640,6 +1106,76 @@ def decide(
             result.review.append((later, earlier, probability(weight)))
     result.new = [g for g in result.new if not (len(g) == 1 and g[0] in held)]
     return result
+
+
+def _capped(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
+    """``(i, j, peso)`` with the look of relatives held below a decision, whatever the rest
+    says.
+
+    The same surnames (both, or one of two) with unlike given names, born the same day in the
+    same place, are twins or cousins: never matched automatically; only a CURP one character
+    away makes them worth a human's look (a whole name mistyped). A surname plainly different
+    from the other record's (both present: a sister, a cousin, a mother's surname) goes to
+    review at most, unless the CURP agrees. Other unlike names are weighed as the model says:
+    with m counted on the registry's own labelled pairs, a surname replaced by another one
+    costs about 15 bits.
+    """
+    curp_supports = pl.col("curp").is_in([0, 1]).fill_null(False)
+    below_match = thresholds.match_bits - HELD_BITS
+    cap = pl.when(curp_supports).then(below_match).otherwise(thresholds.review_bits - 1e-9)
+    return scored.select(
+        "i",
+        "j",
+        peso=pl.when("nombres_distintos")
+        .then(pl.min_horizontal("peso", cap))
+        .when(pl.col("otro_apellido") & ~curp_supports)
+        .then(pl.min_horizontal("peso", below_match))
+        .otherwise("peso"),
+    )
+
+
+def _split_chains(
+    frame: pl.DataFrame,
+    groups: list[list[int]],
+    strong: list[tuple[int, int, float]],
+    thresholds: Thresholds,
+    model: Model,
+) -> list[list[int]]:
+    """Groups rebuilt so that no two records of a group score below the review threshold
+    against each other.
+
+    Connected components join A and C through B when A–B and B–C are strong links, even if A
+    and C are plainly different people (a common name without CURP linking two homonyms). Every
+    pair inside a group of three or more is scored, then the group is rebuilt from its strong
+    links, strongest first, merging two parts only if every pair across them reaches the review
+    threshold (complete linkage). Two records with different valid CURPs never do.
+    """
+    big = [sorted(g) for g in groups if len(g) > 2]
+    if not big:
+        return groups
+    inside = [(g[x], g[y]) for g in big for x in range(len(g)) for y in range(x + 1, len(g))]
+    pairs = pl.DataFrame(inside, schema={"i": pl.UInt32, "j": pl.UInt32}, orient="row")
+    weighed = _capped(score(compare(frame, pairs), model), thresholds)
+    weight = {(i, j): w for i, j, w in weighed.iter_rows()}
+    weight |= {(min(i, j), max(i, j)): w for i, j, w in strong}
+    edges = sorted(strong, key=lambda e: (-e[2], e[0], e[1]))
+    out = [g for g in groups if len(g) <= 2]
+    for group in big:
+        members = set(group)
+        part = {n: frozenset([n]) for n in group}
+        for i, j, _ in edges:
+            if i not in members or j not in members or part[i] is part[j]:
+                continue
+            a, b = part[i], part[j]
+            if all(
+                weight.get((min(x, y), max(x, y)), -math.inf) >= thresholds.review_bits
+                for x in a
+                for y in b
+            ):
+                merged = a | b
+                part.update(dict.fromkeys(merged, merged))
+        out.extend(sorted(p) for p in dict.fromkeys(part.values()))
+    return out
 
 
 def _components(nodes: list[int], edges: list[tuple[int, int]]) -> list[list[int]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, func, select
 
 from geo.ingest.tables import registro
+from geo.kernel.db import query
 from geo.resolve.tables import asignacion
 
 
@@ -48,76 +49,13 @@ class DuplicatedSupport:
         }
 
 
-_RESOLVED = """
-resuelto AS NOT MATERIALIZED (
-    SELECT r.id, r.programa, r.periodo, r.importe, r.cve_ent, r.cve_mun, a.persona_id
-    FROM padron.registro r JOIN padron.asignacion a ON a.registro_id = r.id
-)"""
-"""Resolved records with their person (a CTE for the report's SQL)."""
-
-_UNIQUE = f"""
-WITH {_RESOLVED}
-SELECT programa, count(DISTINCT persona_id) FROM resuelto GROUP BY programa
-"""  # noqa: S608 (constant fragments)
-
-_PAIRS = f"""
-WITH {_RESOLVED}
-SELECT x.programa, y.programa, count(DISTINCT x.persona_id)
-FROM resuelto x
-JOIN resuelto y ON y.persona_id = x.persona_id AND x.programa < y.programa
- AND x.periodo IS NOT DISTINCT FROM y.periodo
-GROUP BY 1, 2
-"""  # noqa: S608 (constant fragments)
-
-_WITHIN = f"""
-WITH {_RESOLVED}
-SELECT programa, sum(veces - 1)
-FROM (SELECT programa, periodo, persona_id, count(*) AS veces
-      FROM resuelto GROUP BY programa, periodo, persona_id) listado
-WHERE veces > 1
-GROUP BY programa
-"""  # noqa: S608 (constant fragments)
-
-_SEVERAL_PROGRAMS = f"""
-WITH {_RESOLVED},
-varios AS (
-    SELECT periodo, persona_id FROM resuelto
-    GROUP BY periodo, persona_id HAVING count(DISTINCT programa) > 1
-)
-SELECT r.cve_ent || r.cve_mun AS municipio, count(DISTINCT r.persona_id) AS personas
-FROM resuelto r
-JOIN varios v ON v.persona_id = r.persona_id AND v.periodo IS NOT DISTINCT FROM r.periodo
-WHERE r.cve_ent IS NOT NULL AND r.cve_mun IS NOT NULL
-GROUP BY 1
-"""  # noqa: S608 (constant fragments)
-
-_MONEY = f"""
-WITH {_RESOLVED},
-repetida AS (
-    SELECT periodo, persona_id, count(DISTINCT programa) > 1 AS varios
-    FROM resuelto
-    GROUP BY periodo, persona_id HAVING count(*) > 1
-), listado AS (
-    SELECT r.importe, p.varios,
-           row_number() OVER (PARTITION BY r.programa, r.periodo, r.persona_id ORDER BY r.id) > 1
-               AS extra
-    FROM resuelto r
-    JOIN repetida p ON p.persona_id = r.persona_id AND p.periodo IS NOT DISTINCT FROM r.periodo
-)
-SELECT coalesce(sum(importe) FILTER (WHERE varios), 0),
-       coalesce(sum(importe) FILTER (WHERE extra), 0),
-       coalesce(sum(importe), 0)
-FROM listado
-"""  # noqa: S608 (constant fragments)
-
-
 def duplicated_support(conn: Connection) -> DuplicatedSupport:
     """Counts over resolved records (see :class:`DuplicatedSupport`)."""
-    unique = conn.execute(text(_UNIQUE)).all()
-    pairs = conn.execute(text(_PAIRS)).all()
-    within = conn.execute(text(_WITHIN)).all()
-    by_municipality = conn.execute(text(_SEVERAL_PROGRAMS)).all()
-    several, extra, repeated = conn.execute(text(_MONEY)).one()
+    unique = conn.execute(query("geo.resolve", "duplicados_personas.sql")).all()
+    pairs = conn.execute(query("geo.resolve", "duplicados_pares.sql")).all()
+    within = conn.execute(query("geo.resolve", "duplicados_en_programa.sql")).all()
+    by_municipality = conn.execute(query("geo.resolve", "duplicados_por_municipio.sql")).all()
+    several, extra, repeated = conn.execute(query("geo.resolve", "duplicados_importes.sql")).one()
     records = conn.execute(select(func.count()).select_from(registro)).scalar_one()
     resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
     return DuplicatedSupport(

@@ -12,11 +12,12 @@ are applied on every run.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import polars as pl
 from psycopg import sql
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select
 
 from geo.ingest.tables import registro
 from geo.kernel.db import (
@@ -24,7 +25,9 @@ from geo.kernel.db import (
     copy_out_frame,
     csv_for_copy,
     psycopg_connection,
+    query,
     run_sql_file,
+    sql_text,
 )
 from geo.kernel.progress import Progress, silent
 from geo.resolve import match
@@ -54,13 +57,13 @@ def resolve(
 
     ``model`` defaults to m/u counted on the records with a valid CURP
     (:func:`geo.resolve.match.estimate_model`), or :data:`geo.resolve.match.DEFAULT_MODEL` if
-    they are too few. ``progress`` is told its three steps: CURP rules, matching, counts.
+    they are too few; its prior is set for the registry's size (``Model.for_population``).
+    ``progress`` is told its three steps: CURP rules, matching, counts.
     """
     tell = progress or silent
     tell("Personas", 0, 3, "pasos")
     with engine.begin() as conn:
-        # One run at a time: two would assign the same records.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('padron.resolve'))"))
+        conn.execute(query("geo.resolve", "lock.sql"))
         run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
         tell("Personas", 1, 3, "pasos")
         _match_pending(conn, model, thresholds or match.Thresholds())
@@ -78,47 +81,20 @@ def resolve(
     )
 
 
-_LOAD = """
-WITH pendiente AS (
-    SELECT fecha_nacimiento, sexo, primer_ap_norm, nombre_norm
-    FROM padron.registro r
-    WHERE NOT EXISTS (SELECT FROM padron.asignacion a WHERE a.registro_id = r.id)
-)
-SELECT r.id, r.carga_id, {columns}
-FROM padron.registro r LEFT JOIN padron.asignacion a ON a.registro_id = r.id
-WHERE a.persona_id IS NULL
-   OR (r.fecha_nacimiento, r.sexo) IN (SELECT fecha_nacimiento, sexo FROM pendiente)
-   OR (date_part('year', r.fecha_nacimiento), r.primer_ap_norm, r.nombre_norm) IN (
-        SELECT date_part('year', fecha_nacimiento), primer_ap_norm, nombre_norm FROM pendiente)
-   OR r.id IN (SELECT candidato_id FROM padron.revision WHERE decision IS NOT NULL)
-"""
-
-
 def load_for_matching(conn: Connection) -> pl.DataFrame:
-    """Records without a person and every record sharing a block with one (COPY, then Polars)."""
-    special = {"curp_valida": "r.curp_valida::text", "persona_id": "a.persona_id"}
-    columns = ", ".join(special.get(c, f"r.{c}") for c in match.RECORD_SCHEMA if c != "id")
+    """Records without a person and every record sharing a block with one (COPY, then Polars),
+    in the order of their ids, so that ties are broken alike on every run."""
     schema = {"id": pl.Int64(), "carga_id": pl.Int64()} | {
         k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"
     }
-    return copy_out_frame(conn, sql.SQL(_LOAD.format(columns=columns)), schema)
+    statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql"))
+    return copy_out_frame(conn, statement, schema).sort("id")
 
 
 def name_frequencies(conn: Connection) -> match.NameFrequencies:
     """Given names (by sex) and surnames counted over every record of the registry."""
-    given = conn.execute(
-        text(
-            "SELECT sexo, nombre_norm, count(*) FROM padron.registro"
-            " WHERE sexo IS NOT NULL AND nombre_norm IS NOT NULL GROUP BY 1, 2"
-        )
-    ).all()
-    surnames = conn.execute(
-        text(
-            "SELECT apellido, count(*) FROM padron.registro,"
-            " unnest(ARRAY[primer_ap_norm, segundo_ap_norm]) AS apellido"
-            " WHERE apellido IS NOT NULL GROUP BY 1"
-        )
-    ).all()
+    given = conn.execute(query("geo.resolve", "nombres_frecuencia.sql")).all()
+    surnames = conn.execute(query("geo.resolve", "apellidos_frecuencia.sql")).all()
     return match.NameFrequencies(
         nombres=pl.DataFrame(
             given, schema={"sexo": pl.String, "nombre_norm": pl.String, "n": pl.Int64}, orient="row"
@@ -137,7 +113,8 @@ def _match_pending(
         return
     frame = match.prepare(records, name_frequencies(conn))
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
-    model = model or match.estimate_model(frame)
+    population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+    model = (model or match.estimate_model(frame)).for_population(population)
     scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)
     row = dict(zip(frame["id"].to_list(), frame["i"].to_list(), strict=True))
     pending_ids = set(frame.filter(pl.col("persona_id").is_null())["id"].to_list())
@@ -152,27 +129,20 @@ def _match_pending(
     different = [
         (row[a], row[b]) for a, b, d in decided if d == "distinta" and a in pending_ids and b in row
     ]
-    decisions = match.decide(frame, scored, thresholds, same, different)
-    _write(conn, frame, decisions)
+    decisions = match.decide(frame, scored, thresholds, same, different, model)
+    _write(conn, frame, decisions, model)
 
 
-def _write(conn: Connection, frame: pl.DataFrame, decisions: match.Decisions) -> None:
+def _write(
+    conn: Connection, frame: pl.DataFrame, decisions: match.Decisions, model: match.Model
+) -> None:
     """New persons, record → person assignments and review items, in the open transaction."""
-    new_ids = (
-        conn.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence('padron.persona', 'id'))"
-                " FROM generate_series(1, :n)"
-            ),
-            {"n": len(decisions.new)},
-        )
-        .scalars()
-        .all()
-    )
-    if new_ids:
-        conn.execute(
-            text("INSERT INTO padron.persona (id) SELECT unnest(CAST(:ids AS bigint[]))"),
-            {"ids": list(new_ids)},
+    new_ids: list[int] = []
+    if decisions.new:
+        new_ids = list(
+            conn.execute(query("geo.resolve", "nuevas_personas.sql"), {"n": len(decisions.new)})
+            .scalars()
+            .all()
         )
     rows = list(decisions.join.items()) + [
         (i, persona) for group, persona in zip(decisions.new, new_ids, strict=True) for i in group
@@ -194,14 +164,12 @@ def _write(conn: Connection, frame: pl.DataFrame, decisions: match.Decisions) ->
         )
     if decisions.review:
         ids = frame["id"]
+        details = match.explain(frame, [(i, j) for i, j, _ in decisions.review], model)
         conn.execute(
-            text(
-                "INSERT INTO padron.revision (registro_id, candidato_id, probabilidad)"
-                " VALUES (:registro, :candidato, :probabilidad)"
-                " ON CONFLICT (registro_id, candidato_id) DO NOTHING"
-            ),
+            query("geo.resolve", "revision_insertar.sql"),
             [
-                {"registro": ids[i], "candidato": ids[j], "probabilidad": p}
+                {"registro": ids[i], "candidato": ids[j], "probabilidad": p,
+                 "detalle": json.dumps(details.get((i, j)))}
                 for i, j, p in decisions.review
             ],
-        )
+        )  # fmt: skip

@@ -13,9 +13,20 @@ from geo.resolve.tables import asignacion, revision
 
 REVIEW_FIELDS = (
     "id", "programa", "periodo", "folio", "curp", "primer_ap", "segundo_ap", "nombre",
-    "fecha_nacimiento", "sexo", "edo_nac", "cve_mun", "cve_loc", "nom_loc", "persona_id",
+    "fecha_nacimiento", "sexo", "edo_nac", "cve_mun", "cve_loc", "nom_loc", "cp", "persona_id",
 )  # fmt: skip
 """What a reviewer sees of each record of a pair (personal data: planners and admins, audited)."""
+
+COMPARED_FIELDS: dict[str, tuple[str, ...]] = {
+    "curp": ("curp",),
+    "apellidos": ("primer_ap", "segundo_ap"),
+    "nombre": ("nombre",),
+    "fecha": ("fecha_nacimiento",),
+    "sexo": ("sexo",),
+    "edo_nac": ("edo_nac",),
+    "lugar": ("cve_mun", "cve_loc", "nom_loc", "cp"),
+}
+"""The fields each comparison of ``geo.resolve.match.LEVELS`` reads, as a reviewer sees them."""
 
 DECISIONS = ("misma", "distinta")
 
@@ -29,6 +40,10 @@ class ReviewItem:
     registro: dict[str, Any]
     candidato: dict[str, Any]
     decision: str | None
+    comparaciones: list[dict[str, Any]]
+    """Side by side, per comparison: ``comparacion``, the ``registro`` and ``candidato`` values
+    (the fields it reads, joined), its ``nivel`` and ``peso`` (bits of evidence, + for the same
+    person); empty for pairs queued before the detail was kept."""
 
 
 def review_queue(conn: Connection, limit: int = 100, offset: int = 0) -> list[ReviewItem]:
@@ -40,7 +55,15 @@ def review_queue(conn: Connection, limit: int = 100, offset: int = 0) -> list[Re
     candidate_person = asg.alias("candidato_asignado")
     held = ~select(asg.c.registro_id).where(asg.c.registro_id == a.c.id).exists()
     rows = conn.execute(
-        select(q.c.id, q.c.probabilidad, q.c.decision, a, b, candidate_person.c.persona_id)
+        select(
+            q.c.id,
+            q.c.probabilidad,
+            q.c.decision,
+            q.c.detalle,
+            a,
+            b,
+            candidate_person.c.persona_id,
+        )
         .join(a, a.c.id == q.c.registro_id)
         .join(b, b.c.id == q.c.candidato_id)
         .outerjoin(candidate_person, candidate_person.c.registro_id == b.c.id)
@@ -52,7 +75,7 @@ def review_queue(conn: Connection, limit: int = 100, offset: int = 0) -> list[Re
     keys = registro.columns.keys()
     width = len(keys)
     items = []
-    for item_id, probability_, decision, *values in rows:
+    for item_id, probability_, decision, detail, *values in rows:
         first = dict(zip(keys, values[:width], strict=True)) | {"persona_id": None}
         second = dict(zip(keys, values[width : 2 * width], strict=True))
         second["persona_id"] = values[-1]
@@ -63,6 +86,7 @@ def review_queue(conn: Connection, limit: int = 100, offset: int = 0) -> list[Re
                 registro={k: _plain(first[k]) for k in REVIEW_FIELDS},
                 candidato={k: _plain(second[k]) for k in REVIEW_FIELDS},
                 decision=decision,
+                comparaciones=_side_by_side(first, second, detail),
             )
         )
     return items
@@ -80,6 +104,32 @@ def decide_review(conn: Connection, item_id: int, decision: str, usuario: str | 
     ).rowcount
     if not updated:
         raise NotFound(f"No existe el par {item_id} en la cola de revisión.")
+
+
+def _side_by_side(
+    first: dict[str, Any], second: dict[str, Any], detail: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    if not detail:
+        return []
+    compared = detail.get("comparaciones", {})
+    out = []
+    for name, fields in COMPARED_FIELDS.items():
+        level = compared.get(name, {})
+
+        def shown(record: dict[str, Any], fields: tuple[str, ...] = fields) -> str | None:
+            values = [str(_plain(record[f])) for f in fields if record[f] not in (None, "")]
+            return " · ".join(values) or None
+
+        out.append(
+            {
+                "comparacion": name,
+                "registro": shown(first),
+                "candidato": shown(second),
+                "nivel": level.get("nivel"),
+                "peso": level.get("peso", 0.0),
+            }
+        )
+    return out
 
 
 def _plain(value: object) -> object:

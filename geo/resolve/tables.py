@@ -1,6 +1,7 @@
 """The resolution step's tables: persons, record → person assignments and the review queue."""
 
 from sqlalchemy import BigInteger, Column, DateTime, Float, String, Table, Text
+from sqlalchemy.dialects.postgresql import JSONB
 
 from geo.ingest.tables import metadata
 
@@ -37,7 +38,9 @@ revision = Table(
     Column("decision", Text),
     Column("decidida_en", DateTime(timezone=True)),
     Column("decidida_por", Text),
+    Column("detalle", JSONB),
 )
 """A candidate pair for a human: ``registro_id`` (a record without a person, held until decided)
 may be the same person as ``candidato_id``. ``decision`` is ``misma`` or ``distinta``; later runs
-of ``padron resolve`` respect it."""
+of ``padron resolve`` respect it. ``detalle``: each comparison's level and weight when the pair
+was queued (``geo.resolve.review``)."""

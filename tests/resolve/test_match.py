@@ -5,6 +5,7 @@ its decisions, and stable ids."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 import pytest
@@ -160,66 +161,197 @@ def test_a_same_decision_joins(engine: Engine, write_roster: RosterWriter) -> No
         assert all(i.id != item.id for i in review_queue(conn))
 
 
-def test_levels_of_hand_made_pairs() -> None:
-    records = pl.DataFrame(
-        {
-            "id": [1, 2, 3, 4],
-            "persona_id": [None, 10, None, 11],
-            "curp": [None, "AAAA310709MOCXXX00", "AAAA310709MOCXXY07", "AAAA310709MOCXXY01"],
-            "curp_valida": [False, True, False, True],
-            "primer_ap_norm": ["LOPEZ", "LOPEZ", "DE LA CRUZ", "CRUZ"],
-            "segundo_ap_norm": ["DIAZ", None, "LOPEZ", "LOPES"],
-            "nombre_norm": ["MARIA GUADALUPE", "GUADALUPE", "MARIO", "MARIA"],
-            "fecha_nacimiento": [BORN] * 4,
-            "sexo": ["M", "M", "H", "M"],
-            "edo_nac": ["OC", None, "OC", "OC"],
-            "cve_mun": ["067", "067", None, "067"],
-            "cve_loc": ["0001", "0002", None, "0001"],
-        },
-        schema=match.RECORD_SCHEMA,
+def record(n: int = 0, **fields: object) -> dict[str, object]:
+    """A record as matching reads it; each test states only what matters."""
+    base: dict[str, object] = {
+        "id": n, "persona_id": None, "curp": None, "curp_valida": False,
+        "primer_ap_norm": "LOPEZ", "segundo_ap_norm": "DIAZ", "nombre_norm": "ROSA",
+        "fecha_nacimiento": BORN, "sexo": "M", "edo_nac": "OC", "cve_mun": "067",
+        "cve_loc": "0001", "cp": "68000",
+    }  # fmt: skip
+    return base | fields
+
+
+def levels_of(a: dict[str, object], b: dict[str, object]) -> dict[str, str | None]:
+    """The level of each comparison for one hand-made pair."""
+    frame = match.prepare(pl.DataFrame([a, b | {"id": 1}], schema=match.RECORD_SCHEMA))
+    pair = pl.DataFrame({"i": [0], "j": [1]}, schema={"i": pl.UInt32, "j": pl.UInt32})
+    row = match.compare(frame, pair).row(0, named=True)
+    return {c: None if row[c] is None else match.LEVELS[c][row[c]] for c in match.LEVELS}
+
+
+VALID = curp.build("LOPEZ", "DIAZ", "ROSA", BORN, "M", "20")
+"""LODR310709MOCPZS0 + its check digit."""
+
+
+def mistyped(value: str, position: int, char: str) -> str:
+    """``value`` with one character replaced; its check digit no longer fits."""
+    typed = value[:position] + char + value[position + 1 :]
+    assert "curp_check_digit" in curp.validate(typed).flags
+    return typed
+
+
+LEVEL_CASES = [
+    # (case, changes to the first record, changes to the second, {comparison: level})
+    ("iguales", {}, {}, {"apellidos": "iguales", "nombre": "igual", "fecha": "igual",
+                         "sexo": "igual", "edo_nac": "igual", "lugar": "localidad", "curp": None}),
+    ("invertidos", {}, {"primer_ap_norm": "DIAZ", "segundo_ap_norm": "LOPEZ"},
+     {"apellidos": "invertidos"}),
+    ("second surname on one side only", {}, {"segundo_ap_norm": None}, {"apellidos": "falta_uno"}),
+    ("BARRIOS/BARRISO: a transposition is one edit",
+     {"segundo_ap_norm": "BARRIOS"}, {"segundo_ap_norm": "BARRISO"}, {"apellidos": "parecidos"}),
+    ("a letter dropped", {"primer_ap_norm": "HERNANDEZ"}, {"primer_ap_norm": "HERNADEZ"},
+     {"apellidos": "parecidos"}),
+    ("second missing and a typo in the first", {}, {"primer_ap_norm": "LOPES", "segundo_ap_norm": None},
+     {"apellidos": "parecidos"}),
+    ("two edits on a long surname", {"primer_ap_norm": "HERNANDEZ"},
+     {"primer_ap_norm": "HRENANDES"}, {"apellidos": "lejanos"}),
+    ("a truncated surname", {"segundo_ap_norm": "CARRASCO"}, {"segundo_ap_norm": "CARRA"},
+     {"apellidos": "lejanos"}),
+    ("two edits on a short surname", {"primer_ap_norm": "RUIZ"}, {"primer_ap_norm": "RUSA"},
+     {"apellidos": "uno_igual"}),
+    ("particles and a married name", {"primer_ap_norm": "DE LA CRUZ", "segundo_ap_norm": "DIAZ"},
+     {"primer_ap_norm": "CRUZ", "segundo_ap_norm": "DIAZ VDA DE PEREZ"}, {"apellidos": "iguales"}),
+    ("the given name written as the first surname, and the other way round", {},
+     {"primer_ap_norm": "ROSA", "nombre_norm": "LOPES"},
+     {"apellidos": "parecidos", "nombre": "igual"}),
+    ("ISABEL/IASBEL", {"nombre_norm": "ISABEL"}, {"nombre_norm": "IASBEL"},
+     {"nombre": "parecido"}),
+    ("MA. for MARIA", {"nombre_norm": "MARIA GUADALUPE"}, {"nombre_norm": "GUADALUPE"},
+     {"nombre": "nucleo"}),
+    ("an initial for a name", {"nombre_norm": "JOSE LUIS", "sexo": "H"},
+     {"nombre_norm": "JOSE L", "sexo": "H"}, {"nombre": "contenido"}),
+    ("two edits on a long given name", {"nombre_norm": "GUADALUPE"}, {"nombre_norm": "GAUDALPE"},
+     {"nombre": "lejano"}),
+    ("ALBERTO/ROBERTO are different names", {"nombre_norm": "ALBERTO", "sexo": "H"},
+     {"nombre_norm": "ROBERTO", "sexo": "H"}, {"nombre": "distinto"}),
+    ("FRANCISCO/FRANCISCA are different names", {"nombre_norm": "FRANCISCO", "sexo": "H"},
+     {"nombre_norm": "FRANCISCA"}, {"nombre": "distinto", "sexo": "distinto"}),
+    ("a digit", {}, {"fecha_nacimiento": dt.date(1931, 7, 8)}, {"fecha": "parecida"}),
+    ("two digits swapped", {}, {"fecha_nacimiento": dt.date(1913, 7, 9)}, {"fecha": "parecida"}),
+    ("day and month swapped", {}, {"fecha_nacimiento": dt.date(1931, 9, 7)}, {"fecha": "parecida"}),
+    ("months apart", {}, {"fecha_nacimiento": dt.date(1930, 12, 24)}, {"fecha": "lejana"}),
+    ("another date", {}, {"fecha_nacimiento": dt.date(1958, 2, 3)}, {"fecha": "distinta"}),
+    ("no date, no sex: no evidence", {}, {"fecha_nacimiento": None, "sexo": None},
+     {"fecha": None, "sexo": None}),
+    ("same municipality", {}, {"cve_loc": "0002"}, {"lugar": "municipio"}),
+    ("not placed: the postal code", {}, {"cve_mun": None, "cve_loc": None},
+     {"lugar": "codigo_postal"}),
+    ("not placed, other postal code", {}, {"cve_mun": None, "cp": "68050"},
+     {"lugar": "otro_codigo_postal"}),
+    ("another municipality", {}, {"cve_mun": "390"}, {"lugar": "distinto"}),
+    ("a CURP one character off", {"curp": VALID, "curp_valida": True},
+     {"curp": mistyped(VALID, 9, "8")}, {"curp": "un_caracter"}),
+    ("a CURP with two characters swapped", {"curp": VALID, "curp_valida": True},
+     {"curp": VALID[:5] + VALID[6] + VALID[5] + VALID[7:]}, {"curp": "un_caracter"}),
+    ("a CURP with two name letters wrong: compared by its parts",
+     {"curp": VALID, "curp_valida": True}, {"curp": "LUDS" + VALID[4:]}, {"curp": "partes"}),
+    ("a homonym's CURP with a typo: another differentiator",
+     {"curp": VALID, "curp_valida": True}, {"curp": mistyped(VALID[:16] + "1" + VALID[17], 0, "K")},
+     {"curp": "distinta"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [case[1:] for case in LEVEL_CASES],
+    ids=[case[0] for case in LEVEL_CASES],
+)
+def test_comparison_levels_of_hand_made_pairs(
+    first: dict[str, object], second: dict[str, object], expected: dict[str, str | None]
+) -> None:
+    found = levels_of(record(0, **first), record(1, **second))
+    assert {c: found[c] for c in expected} == expected
+
+
+def test_a_broken_curp_lends_its_birth_date_and_sex_to_a_record_without_them() -> None:
+    broken = mistyped(VALID, 17, "0" if VALID[17] != "0" else "1")
+    found = levels_of(
+        record(0), record(1, curp=broken, fecha_nacimiento=None, sexo=None, cve_mun=None)
     )
-    frame = match.prepare(records)
-    pairs = pl.DataFrame({"i": [0, 2], "j": [1, 3]}, schema={"i": pl.UInt32, "j": pl.UInt32})
-    levels = match.compare(frame, pairs)
-
-    def named(column: str) -> list[str | None]:
-        return [None if v is None else match.LEVELS[column][v] for v in levels[column]]
-
-    assert named("curp") == [None, "un_caracter"]
-    assert named("apellidos") == ["falta_uno", "parecidos"]
-    assert named("nombre") == ["nucleo", "distinto"]  # MARIO/MARIA: not "parecido"
-    assert named("sexo") == ["igual", "distinto"]
-    assert named("edo_nac") == [None, "igual"]
-    assert named("lugar") == ["municipio", None]
+    assert (found["fecha"], found["sexo"]) == ("igual", "igual")
 
 
-def test_blocks_keep_every_pair_that_could_match_and_drop_strangers_born_the_same_day() -> None:
-    def record(
-        n: int, first: str, second: str | None, given: str, curp: str | None = None
-    ) -> dict[str, object]:
-        return {"id": n, "persona_id": None, "curp": curp, "curp_valida": False,
-                "primer_ap_norm": first, "segundo_ap_norm": second, "nombre_norm": given,
-                "fecha_nacimiento": BORN, "sexo": "M", "edo_nac": "OC", "cve_mun": "067",
-                "cve_loc": "0001"}  # fmt: skip
-
+def test_blocks_compare_records_without_birth_date_or_sex_and_drop_strangers() -> None:
+    elsewhere = {"cve_mun": "390", "cp": "71000"}
     records = pl.DataFrame(
         [
-            record(0, "LOPEZ", "DIAZ", "ROSA"),
-            record(1, "DIAZ", "LOPEZ", "ROSA"),  # swapped surnames
-            record(2, "LOPES", None, "ROSA"),  # surname typo, no second surname: same name
-            record(3, "DIAS", "LOPEX", "ROSALBA"),  # both surnames and the name mistyped: lost
-            record(4, "RUIZ", "CANO", "ELSA"),  # a stranger born the same day
-            record(5, "RUIZ", "CANO", "ELSA", curp="RUCE310709MOCZNL01"),
-            record(6, "PEREZ", "MORA", "ANA", curp="RUCE310709MOCZNL02"),  # whole name mistyped
+            record(0),
+            record(1, primer_ap_norm="DIAZ", segundo_ap_norm="LOPEZ"),  # swapped surnames
+            record(2, primer_ap_norm="LOPES", segundo_ap_norm=None),  # typo, no second surname
+            record(3, primer_ap_norm="DIAS", segundo_ap_norm="LOPEX", nombre_norm="ROSALBA"),
+            record(4, primer_ap_norm="RUIZ", segundo_ap_norm="CANO", nombre_norm="ELSA",
+                   **elsewhere),
+            record(5, primer_ap_norm="RUIZ", segundo_ap_norm="CANO", nombre_norm="ELSA",
+                   curp="RUCE310709MOCZNL01", cve_mun="500"),
+            record(6, primer_ap_norm="PEREZ", segundo_ap_norm="MORA", nombre_norm="ANA",
+                   curp="RUCE310709MOCZNL02", fecha_nacimiento=None, sexo=None,
+                   cve_mun="501"),  # whole name mistyped; only the CURP is left
+            record(7, sexo=None),  # no sex: compared with men and women born that day
+            record(8, fecha_nacimiento=dt.date(1962, 4, 1)),  # another date, same place and name
+            record(9, fecha_nacimiento=None, cve_mun=None, cp=None),  # neither date nor place
+            record(10, primer_ap_norm="GARCIA", segundo_ap_norm="LUNA", nombre_norm="IRMA",
+                   **elsewhere),  # a stranger born the same day
+        ],
+        schema=match.RECORD_SCHEMA,
+    )  # fmt: skip
+    frame = match.prepare(records)
+    found = {tuple(sorted(p)) for p in match.candidate_pairs(frame, frame["i"]).iter_rows()}
+    same_day_and_place = [0, 1, 2, 3, 7]
+    expected = (
+        {(x, y) for x in same_day_and_place for y in same_day_and_place if x < y}
+        | {(0, 8), (1, 8), (7, 8), (0, 9), (1, 9), (7, 9), (8, 9)}
+        | {(4, 5), (5, 6), (4, 10)}
+    )
+    # 3 has every name mistyped: found because it was born the same day in the same place.
+    # 8 was born decades later and 9 has neither date nor place: found by the same surnames
+    # and given names, which the typo of 2 and the names of 3 do not have. 6 has only the
+    # CURP, one character away from 5's. 4 and 10 are strangers born the same day in the same
+    # town (compared, scored as unlike names); 10 and 5 were born in different towns.
+    assert found == expected
+
+
+def chain_records() -> pl.DataFrame:
+    """Twins (same surnames, birth date and home, different given names) and a listing of one
+    of them without given names: A–B and B–C are strong links, A–C are different people."""
+    return pl.DataFrame(
+        [
+            record(0, nombre_norm="HILARIO", sexo="H"),
+            record(1, nombre_norm=None, sexo="H"),
+            record(2, nombre_norm="HUGO", sexo="H"),
         ],
         schema=match.RECORD_SCHEMA,
     )
-    frame = match.prepare(records)
-    pairs = match.candidate_pairs(frame, frame["i"])
-    found = {tuple(sorted(p)) for p in pairs.iter_rows()}
-    assert found == {(0, 1), (0, 2), (1, 2), (4, 5), (5, 6)}
-    everyone_that_day = match.candidate_pairs(frame, frame["i"], match.model_blocks)
-    assert everyone_that_day.height == 7 * 6 // 2
+
+
+def test_a_group_is_never_joined_through_a_chain_whose_ends_are_unlike() -> None:
+    frame = match.prepare(chain_records())
+    model = match.DEFAULT_MODEL.for_population(3_000)
+    thresholds = match.Thresholds()
+    scored = match.score(match.compare(frame, match.candidate_pairs(frame, frame["i"])), model)
+    weight = {(i, j): w for i, j, w in scored.select("i", "j", "peso").iter_rows()}
+    assert weight[(0, 1)] >= thresholds.match_bits and weight[(1, 2)] >= thresholds.match_bits
+    unlike = scored.filter((pl.col("i") == 0) & (pl.col("j") == 2))["nombres_distintos"]
+    assert unlike.to_list() == [True]  # never above the review threshold (match.decide)
+    decisions = match.decide(frame, scored, thresholds, model=model)
+    assert sorted(map(sorted, decisions.new)) == [[0, 1], [2]]
+
+
+def test_the_chain_is_split_end_to_end(engine: Engine, write_roster: RosterWriter) -> None:
+    born = "1927-03-15"
+    base = {"FH_NACIMIENTO": born, "CVE_MUN": "067", "CVE_LOC": "0001", "NB_CURP": "",
+            "NB_PRIMER_AP": "Olivera", "NB_SEGUNDO_AP": "Matus", "CD_SEXO": "H"}  # fmt: skip
+    rows = [
+        {**base, "ID_REGISTRO": "C1", "NB_NOMBRE": "Hilario"},
+        {**base, "ID_REGISTRO": "C2", "NB_NOMBRE": ""},
+        {**base, "ID_REGISTRO": "C3", "NB_NOMBRE": "Hugo"},
+    ]
+    ingest_file(engine, write_roster(rows, name="cadena.csv"), "MATC")
+    resolve(engine, model=match.DEFAULT_MODEL)
+    after = current(engine)
+    assert after["C1"] is not None and after["C3"] is not None
+    assert after["C1"] != after["C3"]
+    assert after["C2"] in (after["C1"], after["C3"])
 
 
 def test_a_rare_name_is_stronger_evidence_than_a_common_one_given_enough_records() -> None:
@@ -227,7 +359,7 @@ def test_a_rare_name_is_stronger_evidence_than_a_common_one_given_enough_records
         return {"id": n, "persona_id": None, "curp": None, "curp_valida": False,
                 "primer_ap_norm": first, "segundo_ap_norm": second, "nombre_norm": given,
                 "fecha_nacimiento": BORN, "sexo": "M", "edo_nac": "OC", "cve_mun": None,
-                "cve_loc": None}  # fmt: skip
+                "cve_loc": None, "cp": None}  # fmt: skip
 
     records = pl.DataFrame(
         [
@@ -265,9 +397,9 @@ def test_a_rare_name_is_stronger_evidence_than_a_common_one_given_enough_records
     assert weights(scale=0) == pytest.approx([plain_rare, plain_common])  # no records: no change
 
 
-def test_a_registry_whose_labelled_pairs_all_match_falls_back_to_the_default_model() -> None:
-    """One CURP listed many times gives matching pairs only: u cannot be counted, and a prior of
-    1 made ``padron resolve`` divide by zero."""
+def test_a_registry_whose_labelled_pairs_all_match_still_gets_a_usable_model() -> None:
+    """One CURP listed many times gives matching pairs only: u cannot be counted on them, and a
+    prior of 1 made ``padron resolve`` divide by zero."""
     listed = curp.build("LOPEZ", "DIAZ", "ROSA", BORN, "M", "20")
     records = pl.DataFrame(
         [
@@ -284,9 +416,12 @@ def test_a_registry_whose_labelled_pairs_all_match_falls_back_to_the_default_mod
                 "edo_nac": "OC",
                 "cve_mun": "067",
                 "cve_loc": "0001",
+                "cp": None,
             }
             for n in range(40)  # 780 matching pairs, more than MIN_LABELLED_MATCHES
         ],
         schema=match.RECORD_SCHEMA,
     )
-    assert match.estimate_model(match.prepare(records)) is match.DEFAULT_MODEL
+    model = match.estimate_model(match.prepare(records))
+    assert 0 < model.prior <= 0.5 and math.isfinite(model.prior_bits())
+    assert all(math.isfinite(w) for levels in model.weights().values() for w in levels.values())
