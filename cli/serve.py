@@ -31,11 +31,14 @@ def run_server(current: Settings, host: str | None, puerto: int | None) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.logs import log_config
 
     host = host or current.host
     puerto = puerto or current.port
     typer.echo(f"Mapa: http://{host}:{puerto}/mapa  ·  API: http://{host}:{puerto}/docs")
-    uvicorn.run(create_app(current), host=host, port=puerto, log_level="info")
+    uvicorn.run(
+        create_app(current), host=host, port=puerto, log_level="info", log_config=log_config()
+    )
 
 
 def synth(

@@ -59,6 +59,14 @@ LAYERS: dict[str, Layer] = {
         ("cvegeo", "nom_loc", "cvegeo_mun", "pobtot", "gm", "fuente"),
         min_zoom=5,
     ),
+    "localidades_poligonos": Layer(
+        "localidades_poligonos",
+        """SELECT p.cvegeo, p.nom_loc, p.cve_ent || p.cve_mun AS cvegeo_mun, p.ambito,
+                  p.pob_2020, p.viv_2020, p.geom
+           FROM boundaries.localidad_poligono p""",
+        ("cvegeo", "nom_loc", "cvegeo_mun", "ambito", "pob_2020", "viv_2020"),
+        min_zoom=8,
+    ),
     "cobertura_municipios": Layer(
         "cobertura_municipios",
         _coverage_source("municipio", "a.nombre AS nom_mun, a.distrito, a.region"),
