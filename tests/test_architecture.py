@@ -36,7 +36,6 @@ NOT_YET = {
     "geo/resolve": "its statements are being moved by their own change",
     "geo/publish/transparency.py": "rewritten by its own issue",
     "geo/publish/tiles.py": "rewritten by its own issue",
-    "geo/publish/panel.py": "rewritten by its own issue",
     "devtools/cluster.py": "psql administration statements of the development cluster",
 }
 """Modules that still hold SQL in Python strings, and why. Remove an entry when its module

@@ -288,7 +288,9 @@ def test_verified_point_carries_its_accuracy_and_outranks_geocoding(
         "verificado_campo ±8 m; antes: croquis",
     ]
     # A later poor fix neither replaces the verified point nor its record.
-    again = client.post(url, json={"lon": -96.7230, "lat": 17.0630, "precision_m": 120}, headers=oax)
+    again = client.post(
+        url, json={"lon": -96.7230, "lat": 17.0630, "precision_m": 120}, headers=oax
+    )
     assert again.json()["es_ubicacion"] is False
     assert _kept(engine, record) == ("verificado_campo", 8, "campo_oax")
     # Re-geocoding the batch (e.g. padron geocode --todas) keeps the verified point.
