@@ -20,6 +20,7 @@
   let mapa = null;
   let posicion = null; // the phone's latest fix
   let vigilancia = null;
+  let encuadre = null; // the record's points, until the view has been fitted to the phone too
   let enviando = false;
   let espera = 0; // retries of the queue so far (for the back-off)
 
@@ -80,6 +81,7 @@
     sesion = { token: cuerpo.access_token, expira: cuerpo.expira_en, usuario };
     localStorage.setItem(SESION, JSON.stringify(sesion));
     await kv.set("usuario", usuario, almacen);
+    evento.target.reset(); // the password leaves the screen with the form
     aviso(""); mostrar(); await cargarPlan(); procesarCola();
   });
 
@@ -252,8 +254,7 @@
 
   function estilo() {
     const teselas = (capa) => ({ type: "vector", tiles: [`${origen}/teselas/${capa}/{z}/{x}/{y}.pbf`],
-      minzoom: capa === "localidades_poligonos" ? 8 : 0, maxzoom: 16,
-      attribution: "INEGI, Marco Geoestadístico 2020" });
+      minzoom: capa === "localidades_poligonos" ? 8 : 0, maxzoom: 16 });
     const fuentes = {
       municipios: teselas("municipios"), localidades_poligonos: teselas("localidades_poligonos"),
       localidades: teselas("localidades"),
@@ -263,6 +264,7 @@
     const capas = [{ id: "fondo", type: "background", paint: { "background-color": "#eef2f5" } }];
     if (CONFIG.basemap) {
       fuentes.calles = { type: "raster", tiles: [CONFIG.basemap], tileSize: 256 };
+      $("fuente-calles").hidden = false;
       capas.push({ id: "calles", type: "raster", source: "calles" });
     }
     capas.push(
@@ -300,17 +302,32 @@
       for (const capa of ["localidad-declarada", "localidad-declarada-borde"]) {
         mapa.setFilter(capa, ["==", ["get", "cvegeo"], declarada]);
       }
-      mapa.jumpTo({ center: centro, zoom: puntos.length ? 16 : 12 });
+      encuadre = puntos;
       pintarPosicion();
+      encuadrar(puntos);
     };
     if (mapa) { if (mapa.isStyleLoaded()) pintar(); else mapa.once("load", pintar); return; }
     mapa = new maplibregl.Map({ container: "croquis", style: estilo(), center: centro, zoom: 16,
       fadeDuration: 0, attributionControl: false, maxZoom: 19 });
     mapa.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
     mapa.addControl(new maplibregl.ScaleControl({ unit: "metric", maxWidth: 120 }), "bottom-left");
-    mapa.addControl(new maplibregl.AttributionControl({ compact: true }), "bottom-right");
     mapa.once("load", pintar);
     window.padronCroquis = mapa;
+  }
+
+  function encuadrar(puntos) {
+    // The record's point, the phone and the declared locality's point, when they are near
+    // enough to be one walk (5 km); otherwise the record's point alone.
+    const lugares = puntos.map((p) => p.geometry.coordinates);
+    if (posicion) lugares.push([posicion.coords.longitude, posicion.coords.latitude]);
+    const cerca = lugares.filter((l) => distancia(lugares[0][0], lugares[0][1], l[0], l[1]) < 5000);
+    if (cerca.length < 2) {
+      mapa.jumpTo({ center: cerca.length ? cerca[0] : [-96.7266, 17.0606], zoom: cerca.length ? 16 : 12 });
+      return;
+    }
+    const lons = cerca.map((l) => l[0]); const lats = cerca.map((l) => l[1]);
+    mapa.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]],
+      { padding: 48, maxZoom: 17, animate: false });
   }
 
   function pintarPosicion() {
@@ -322,6 +339,7 @@
     const { longitude: lon, latitude: lat, accuracy } = posicion.coords;
     mapa.getSource("telefono").setData({ type: "FeatureCollection", features: [punto(lon, lat, "telefono")] });
     mapa.getSource("precision").setData({ type: "FeatureCollection", features: [circulo(lon, lat, accuracy)] });
+    if (encuadre) { encuadrar(encuadre); encuadre = null; }
     const r = actual && actual.datos;
     const lejos = r && r.lon != null ? `, a ${numero.format(distancia(r.lon, r.lat, lon, lat))} m del punto del registro` : "";
     $("posicion").textContent = `Su posición: precisión ±${numero.format(accuracy)} m${lejos}.`;
