@@ -2,7 +2,8 @@
 // with the token, which it keeps in localStorage until the token expires (closing the tab does
 // not log out). For work without signal it keeps, in IndexedDB, the visit plan (households of
 // the chosen localities, for a working day) and a queue of points and photos taken offline,
-// sent when the signal returns. Logging out, or the token expiring, wipes all of it.
+// sent when the signal returns. Logging out, or another user logging in, wipes all of it; the
+// token expiring wipes the plan and keeps the user's unsent work for their next login.
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
@@ -47,9 +48,15 @@
     $("mensaje").classList.toggle("bien", bien);
   }
   async function vencida() {
-    // The token expired or was revoked: what this phone kept for it goes with it.
-    await olvidarTodo(); mostrar(); pintarPendientes([]); resumenPlan(null);
-    aviso("Su sesión terminó: entre de nuevo.");
+    // The token expired or was revoked: the plan (everyone's data of the localities) goes with
+    // it; the user's own unsent positions and photos stay for their next login.
+    localStorage.removeItem(SESION);
+    sesion = null;
+    await kv.del("plan", almacen);
+    mostrar(); pintarPendientes([]); resumenPlan(null);
+    const pendientes = (await cola()).length;
+    aviso(pendientes ? `Su sesión terminó: entre de nuevo para enviar ${pendientes} pendiente(s).`
+      : "Su sesión terminó: entre de nuevo.");
   }
 
   class Rechazo extends Error {}
@@ -658,7 +665,7 @@
   }
   (async () => {
     sesion = leerSesion();
-    if (!sesion && localStorage.getItem(SESION)) await olvidarTodo(); // expired while away
+    if (!sesion && localStorage.getItem(SESION)) await vencida(); // expired while away
     mostrar(); red();
     if (sesion) { await cargarPlan(); pintarPendientes(await cola()); procesarCola(); }
     document.body.dataset.listo = "1";

@@ -468,3 +468,51 @@ def test_work_without_signal_then_send_on_return(
     assert kept == {"claves": [], "sesion": None}
     assert errors == []
     context.close()
+
+
+def test_unsent_work_outlives_an_expired_token_but_not_the_plan(
+    browser: Any, field_url: str, households: dict[str, int], engine: Engine
+) -> None:
+    context = phone(browser)
+    page = context.new_page()
+    log_in(page, field_url)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.click("#plan summary")
+    page.wait_for_selector("#plan-localidades input[value='200670001']", timeout=10_000)
+    page.check("#plan-localidades input[value='200670001']")
+    page.click("#plan-descargar")
+    page.wait_for_function(
+        "() => document.getElementById('mensaje').textContent.includes('Plan guardado')"
+    )
+    search(page, "Rosalba Hernández")
+    open_first(page)
+    context.set_offline(True)
+    context.set_geolocation({"longitude": -96.72125, "latitude": 17.06515, "accuracy": 4})
+    page.wait_for_function("() => document.getElementById('posicion').textContent.includes('±4')")
+    page.click("#usar-gps")
+    page.wait_for_selector("#confirmar[open]")
+    page.click("#confirmar button[value=si]")
+    page.wait_for_selector("#pendientes li")
+    # The working day ends offline: the token expires before the signal returns.
+    page.evaluate(
+        """() => { const s = JSON.parse(localStorage.getItem('padronSesion'));
+                   s.expira = new Date(Date.now() - 1000).toISOString();
+                   localStorage.setItem('padronSesion', JSON.stringify(s)); }"""
+    )
+    page.reload()
+    page.wait_for_selector("#entrar:not([hidden])")
+    context.set_offline(False)
+    assert "entre de nuevo para enviar 1 pendiente(s)" in page.inner_text("#mensaje")
+    stored = page.evaluate(
+        "async () => await idbKeyval.keys(idbKeyval.createStore('padron-campo', 'datos'))"
+    )
+    assert "plan" not in stored and any(key.startswith("cola:") for key in stored)
+    assert _kept(engine, households["rosalba"]) is None
+    page.fill("input[name=username]", "campo_oax")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#entrar button")
+    page.wait_for_function(
+        "() => document.getElementById('mensaje').textContent.includes('Punto verificado')"
+    )
+    assert _kept(engine, households["rosalba"]) == ("verificado_campo", 4)
+    context.close()
