@@ -61,7 +61,7 @@ class Busqueda(BaseModel):
 
 
 class Coincidencia(Model):
-    """Un registro que coincide con el folio o la CURP buscados."""
+    """Un registro que coincide con el folio, la CURP o el nombre buscados."""
 
     registro_id: int = Field(
         description="Id del registro; su ficha está en `/campo/registros/{id}`."

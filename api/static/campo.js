@@ -640,23 +640,23 @@
   });
 
   function guardarTeselas(plan) {
-    // Ask for the tiles around the plan's households once, while there is signal: the service
-    // worker keeps them, so the croquis has its basemap in the field. Bounded to 400 tiles.
+    // Ask for the tiles each household's croquis will need, once, while there is signal: the
+    // service worker keeps them, so the croquis has its basemap in the field. For each point,
+    // the tile that holds it at the croquis' zooms; for the whole plan, its overview.
     const puntos = plan.registros.filter((r) => r.lon != null);
     if (!puntos.length || !navigator.serviceWorker || !navigator.serviceWorker.controller) return;
-    const lons = puntos.map((r) => r.lon); const lats = puntos.map((r) => r.lat);
-    const caja = [Math.min(...lons) - 0.005, Math.min(...lats) - 0.005, Math.max(...lons) + 0.005, Math.max(...lats) + 0.005];
     const tx = (lon, z) => Math.floor(((lon + 180) / 360) * 2 ** z);
     const ty = (lat, z) => Math.floor(((1 - Math.log(Math.tan(lat * Math.PI / 180) + 1 / Math.cos(lat * Math.PI / 180)) / Math.PI) / 2) * 2 ** z);
-    const urls = [];
-    for (let z = 10; z <= 16; z += 1) {
-      for (let x = tx(caja[0], z); x <= tx(caja[2], z); x += 1) {
-        for (let y = ty(caja[3], z); y <= ty(caja[1], z); y += 1) {
-          for (const capa of ["municipios", "localidades_poligonos", "localidades"]) urls.push(`/teselas/${capa}/${z}/${x}/${y}.pbf`);
-        }
-      }
+    const teselas = new Set();
+    for (const z of [10, 12, 16, 15, 14]) {
+      for (const r of puntos) teselas.add(`${z}/${tx(r.lon, z)}/${ty(r.lat, z)}`);
     }
-    (async () => { for (const url of urls.slice(0, 400)) await fetch(url).catch(() => null); })();
+    const urls = [...teselas].flatMap((t) => ["municipios", "localidades_poligonos", "localidades"]
+      .map((capa) => `/teselas/${capa}/${t}.pbf`));
+    (async () => {
+      for (const url of urls.slice(0, 1500)) await fetch(url).catch(() => null);
+      document.body.dataset.teselas = "1";
+    })();
   }
 
   // -- start --------------------------------------------------------------------------------

@@ -114,6 +114,15 @@ def open_first(page: Any) -> None:
 
 
 def croquis_ready(page: Any) -> None:
+    """The croquis has drawn everything it asked for: an ``idle`` after a forced repaint (a view
+    just changed may not have requested its tiles yet), then the record's point is on it."""
+    page.wait_for_function(
+        "() => window.padronCroquis && window.padronCroquis.loaded()", timeout=30_000
+    )
+    page.evaluate(
+        "() => new Promise((ok) => { const m = window.padronCroquis; m.once('idle', ok); "
+        "m.triggerRepaint(); })"
+    )
     page.wait_for_function(
         "() => window.padronCroquis && window.padronCroquis.loaded() && "
         "window.padronCroquis.areTilesLoaded() && "
@@ -405,6 +414,7 @@ def test_work_without_signal_then_send_on_return(
         "() => document.getElementById('mensaje').textContent.includes('Plan guardado')"
     )
     assert "Teodora Ruiz Matías" in page.inner_text("#resultados")
+    page.wait_for_selector("body[data-teselas='1']", timeout=60_000)  # the plan's tiles are kept
 
     context.set_offline(True)
     page.reload()  # the page itself now comes from the service worker
@@ -419,6 +429,8 @@ def test_work_without_signal_then_send_on_return(
     open_first(page)
     assert page.locator("#ficha-origen").is_visible()
     assert "CAMPO-2024-000003" in page.inner_text("#ficha-datos")
+    croquis_ready(page)
+    assert rendered(page, "localidades-area") > 0  # the basemap without signal
     context.set_geolocation({"longitude": -96.7260, "latitude": 17.0610, "accuracy": 9})
     page.wait_for_function("() => document.getElementById('posicion').textContent.includes('±9')")
     page.click("#usar-gps")

@@ -165,6 +165,13 @@ def admin_page(browser: Any, base: str, data: AccessData) -> Any:
 
 def map_ready(page: Any) -> None:
     page.wait_for_function(
+        "() => window.padronPanelMapa && window.padronPanelMapa.loaded()", timeout=30_000
+    )
+    page.evaluate(
+        "() => new Promise((ok) => { const m = window.padronPanelMapa; m.once('idle', ok); "
+        "m.triggerRepaint(); })"
+    )
+    page.wait_for_function(
         "() => window.padronPanelMapa && window.padronPanelMapa.loaded() && "
         "window.padronPanelMapa.areTilesLoaded() && "
         "window.padronPanelMapa.queryRenderedFeatures({layers: ['cobertura']}).length > 100",
