@@ -110,6 +110,24 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="The window of failed logins counted for lockout."
     )
+    campo_precision_max_m: float = Field(
+        default=30,
+        gt=0,
+        description="Accuracy radius (metres) up to which a phone fix is a verified point; a "
+        "poorer fix is kept as campo_impreciso.",
+    )
+    foto_lado_px: int = Field(
+        default=1600, ge=320, le=8000, description="Longest side a phone resizes photos to."
+    )
+    foto_max_kb: int = Field(
+        default=1000, ge=50, description="Size a phone compresses photos under before upload."
+    )
+    plan_horas: float = Field(
+        default=12, gt=0, le=72, description="How long a phone keeps a downloaded visit plan."
+    )
+    plan_max_registros: int = Field(
+        default=3000, ge=1, description="Most records one visit plan may hold."
+    )
     basemap_url: str | None = Field(
         default=None,
         description="Optional raster tile URL template for the map background (none: offline map).",

@@ -41,28 +41,28 @@ def run_server(current: Settings, host: str | None, puerto: int | None, procesos
     import uvicorn
 
     from api.app import create_app
+    from api.logs import log_config
     from api.settings import resolve_database_url
 
     host = host or current.host
     puerto = puerto or current.port
     typer.echo(f"Mapa: http://{host}:{puerto}/mapa  ·  API: http://{host}:{puerto}/docs")
+    # Each process of several imports the app and reads the same environment: the database is
+    # resolved once, here, so that they do not all start the local cluster at the same time.
+    app: object = create_app(current)
+    if procesos > 1:
+        os.environ["DATABASE_URL"] = resolve_database_url(current)
+        app = "api.main:app"
     # Forwarded headers are the app's to trust (PADRON_TRUSTED_PROXIES), never uvicorn's,
-    # whose default believes any client on 127.0.0.1.
-    if procesos == 1:
-        uvicorn.run(
-            create_app(current), host=host, port=puerto, log_level="info", proxy_headers=False
-        )
-        return
-    # Each process imports the app and reads the same environment; the database is resolved
-    # once, here, so that they do not all start the local cluster at the same time.
-    os.environ["DATABASE_URL"] = resolve_database_url(current)
+    # whose default believes any client on 127.0.0.1; the access log leaves query strings out.
     uvicorn.run(
-        "api.main:app",
+        app,  # type: ignore[arg-type]
         host=host,
         port=puerto,
         workers=procesos,
         log_level="info",
         proxy_headers=False,
+        log_config=log_config(),
     )
 
 

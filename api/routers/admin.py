@@ -85,14 +85,23 @@ def auditoria_csv(_: AdminUser, conn: ConnDep, filtros: AuditFilters) -> Respons
     "/panel/datos",
     response_model=Panel,
     summary="Panel de control (datos)",
-    description="Totales por programa, apoyos duplicados, cobertura, calidad de los datos y "
-    "las últimas cargas: solo agregados. Solo administración.",
+    description="Totales por programa, apoyos duplicados, personas en cada par de programas, "
+    "cobertura por región, programa y municipio de un periodo, calidad de los datos en total y "
+    "carga por carga, y las últimas cargas: cifras exactas, solo agregados. Solo "
+    "administración.",
     response_description="Los datos del panel.",
-    responses={**AUTH_ERRORS, **errors.responses(503)},
+    responses={**AUTH_ERRORS, **errors.responses(400, 422, 503)},
 )
-def panel_datos(_: AdminUser, conn: ConnDep) -> dict[str, Any]:
-    """Totals by program, duplicates, coverage, data quality and the latest ingests."""
-    return control_panel(conn)
+def panel_datos(
+    _: AdminUser,
+    conn: ConnDep,
+    periodo: Annotated[
+        str | None,
+        Query(max_length=20, description="Periodo de la cobertura (el más reciente si falta)."),
+    ] = None,
+) -> dict[str, Any]:
+    """Totals, overlap, coverage, data quality (overall and per batch) and the latest ingests."""
+    return control_panel(conn, periodo)
 
 
 @router.get(
@@ -100,8 +109,10 @@ def panel_datos(_: AdminUser, conn: ConnDep) -> dict[str, Any]:
     response_class=HTMLResponse,
     tags=["páginas"],
     summary="Página del panel de control",
-    description="La página no contiene datos: lee `/panel/datos` con el token de la sesión "
-    "iniciada en `/campo` (administración).",
+    description="Cifras con formato, gráficas de cobertura por región y programa, matriz de "
+    "programas que se traslapan, calidad por carga y un mapa de cobertura; cada gráfica se "
+    "descarga en CSV. La página no contiene datos: lee `/panel/datos` con el token de la "
+    "sesión iniciada en `/campo` (administración).",
     response_description="La página (HTML).",
 )
 def panel(request: Request) -> HTMLResponse:

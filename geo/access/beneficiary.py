@@ -14,21 +14,32 @@ import math
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps
 from sqlalchemy import Connection, delete, insert, select
 
-from geo.access.tables import foto, punto_verificado
+from geo.access.tables import auditoria, foto, punto_verificado
 from geo.access.users import User, record_event
 from geo.ingest.tables import registro
 from geo.kernel.db import query
 from geo.kernel.errors import InvalidParameter, NotFound
+from geo.kernel.names import normalize_given
 
 NOT_FOUND = "No se encontró el registro en su área."
 _FOLIO = re.compile(r"^[\w\-/. ]{1,60}$")
 _CURP = re.compile(r"^[A-Z0-9]{18}$")
+_LOCALITY = re.compile(r"^\d{9}$")
+_MUNICIPALITY = re.compile(r"^\d{5}$")
+
+VERIFIED, IMPRECISE = "verificado_campo", "campo_impreciso"
+"""Precision of a field point within the accuracy threshold, and of a poorer fix
+(``geo.geocode.PRECISIONS``)."""
+MAX_FIX_AGE = timedelta(days=3)
+"""A fix queued offline is accepted up to this old (a working day and a weekend)."""
+MAX_PLAN_LOCALITIES = 20
 
 PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 """Accepted photo formats, as Pillow recognises them by content (never by name or declared
@@ -57,23 +68,47 @@ def search(
     *,
     folio: str | None = None,
     curp: str | None = None,
+    nombre: str | None = None,
+    localidad: str | None = None,
     cliente: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Records with this folio or CURP inside the user's area (the search itself is audited)."""
-    if (folio is None) == (curp is None):
-        raise InvalidParameter("Indique un folio o una CURP (solo uno).")
+    """Records with this folio, CURP or name inside the user's area, optionally in one locality
+    (the search is audited, by criterion only: what was searched never reaches the log).
+
+    A name matches when every word of it (normalised as the rosters' names are: no accents,
+    ``MA.`` → ``MARIA``) is a whole word of the record's given names or surnames.
+    """
+    if sum(value is not None for value in (folio, curp, nombre)) != 1:
+        raise InvalidParameter("Indique un folio, una CURP o un nombre (solo uno).")
     if folio is not None and not _FOLIO.match(folio):
         raise InvalidParameter("Folio no válido: hasta 60 letras, dígitos, espacios o - / . _")
     if curp is not None:
         curp = curp.strip().upper()
         if not _CURP.match(curp):
             raise InvalidParameter("CURP no válida: deben ser 18 letras o dígitos.")
+    words = None
+    if nombre is not None:
+        words = normalize_given(nombre).split()
+        if len(words) < 2 or len(nombre) > 120:
+            raise InvalidParameter(
+                "Nombre no válido: escriba al menos dos palabras (un nombre y un apellido)."
+            )
+    if localidad is not None and not _LOCALITY.match(localidad):
+        raise InvalidParameter("Localidad no válida: la clave INEGI tiene 9 dígitos.")
     rows = conn.execute(
         query("geo.access", "search_records.sql"),
-        {"folio": folio, "curp": curp, "municipios": _area(user)},
+        {
+            "folio": folio,
+            "curp": curp,
+            "palabras": None if words is None else [f"% {w} %" for w in words],
+            "localidad": localidad,
+            "municipios": _area(user),
+        },
     ).mappings()
     found = [dict(row) for row in rows]
-    criterion = "folio" if folio is not None else "curp"
+    criterion = "folio" if folio is not None else "curp" if curp is not None else "nombre"
+    if localidad is not None:
+        criterion += f", localidad {localidad}"
     for row in found:
         record_event(
             conn, user, "buscar", registro_id=row["registro_id"], detalle=criterion, cliente=cliente
@@ -82,6 +117,62 @@ def search(
         record_event(conn, user, "buscar_sin_resultado", detalle=criterion, cliente=cliente)
         raise NotFound(NOT_FOUND)
     return found
+
+
+def area_municipalities(conn: Connection, user: User) -> list[dict[str, Any]]:
+    """The municipalities of the user's area (all of them for a user without an area)."""
+    rows = conn.execute(
+        query("geo.access", "area_municipalities.sql"), {"municipios": _area(user)}
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def area_localities(conn: Connection, user: User, municipio: str) -> list[dict[str, Any]]:
+    """Localities of one municipality of the user's area with the records placed in each (no
+    personal data: counts for choosing a visit plan)."""
+    if not _MUNICIPALITY.match(municipio):
+        raise InvalidParameter("Municipio no válido: la clave INEGI tiene 5 dígitos.")
+    if not user.covers(municipio):
+        raise InvalidParameter("El municipio no está en su área.")
+    rows = conn.execute(query("geo.access", "area_localities.sql"), {"municipio": municipio})
+    return [dict(row) for row in rows.mappings()]
+
+
+def visit_plan(
+    conn: Connection,
+    user: User,
+    localidades: list[str],
+    max_records: int,
+    cliente: str | None = None,
+) -> list[dict[str, Any]]:
+    """The households placed in these localities, inside the user's area, with what a visit
+    needs (names, CURP, folio, address, references, point). Every record handed out is
+    audited, as a search that found it would be."""
+    chosen = sorted(set(localidades))
+    if not chosen or len(chosen) > MAX_PLAN_LOCALITIES:
+        raise InvalidParameter(f"Elija de 1 a {MAX_PLAN_LOCALITIES} localidades.")
+    if bad := [loc for loc in chosen if not _LOCALITY.match(loc)]:
+        raise InvalidParameter(f"Localidad no válida: {bad[0][:20]!r} (clave INEGI de 9 dígitos).")
+    rows = conn.execute(
+        query("geo.access", "visit_plan.sql"),
+        {"localidades": chosen, "municipios": _area(user), "limite": max_records + 1},
+    ).mappings()
+    plan = [dict(row) for row in rows]
+    if len(plan) > max_records:
+        raise InvalidParameter(f"El plan pasa de {max_records} registros: elija menos localidades.")
+    if plan:
+        lines = [
+            {"usuario": user.nombre, "accion": "plan_de_visita", "registro_id": row["registro_id"],
+             "carga_id": row["carga_id"], "detalle": f"localidad {row['cvegeo_loc']}",
+             "cliente": cliente}
+            for row in plan
+        ]  # fmt: skip
+        conn.execute(insert(auditoria), lines)
+    else:
+        record_event(
+            conn, user, "plan_de_visita_vacio", detalle=", ".join(chosen)[:200], cliente=cliente
+        )
+    return plan
 
 
 def beneficiary(
@@ -127,34 +218,73 @@ def beneficiary(
     }
 
 
+@dataclass(frozen=True)
+class FieldFix:
+    """A position taken by a phone: where, how good (the accuracy radius it reports) and when."""
+
+    lon: float
+    lat: float
+    precision_m: float
+    medido_en: datetime | None = None
+
+
 def record_verified_point(
     conn: Connection,
     user: User,
     registro_id: int,
-    lon: float,
-    lat: float,
+    fix: FieldFix,
+    threshold_m: float,
     cliente: str | None = None,
 ) -> dict[str, Any]:
-    """Make a field-verified point the record's location (precision ``verificado_campo``)."""
+    """Keep a position measured in the field for a record and make it the record's location.
+
+    A fix whose accuracy radius is within ``threshold_m`` is ``verificado_campo`` and outranks
+    any geocoding; a poorer one is ``campo_impreciso``: kept and audited, but it replaces only
+    a locality's or municipality's point (never the household's own point or a verified one).
+    """
     record = _record(conn, user, registro_id, cliente)
+    lon, lat, accuracy = fix.lon, fix.lat, fix.precision_m
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
         raise InvalidParameter("Coordenadas no válidas: longitud y latitud en grados decimales.")
+    if not math.isfinite(accuracy) or accuracy <= 0:
+        raise InvalidParameter("precision_m no válida: el radio de precisión en metros, > 0.")
+    now = datetime.now(UTC)
+    if fix.medido_en is not None and not (
+        now - MAX_FIX_AGE <= fix.medido_en <= now + timedelta(minutes=5)
+    ):
+        raise InvalidParameter("medido_en no válida: la posición debe ser de los últimos 3 días.")
     mun = conn.scalar(query("geo.access", "point_municipality.sql"), {"lon": lon, "lat": lat})
     if mun is None:
         raise InvalidParameter("El punto está fuera de Oaxaca.")
     if not user.covers(mun):
         raise InvalidParameter("El punto está fuera de los municipios de su área.")
-    loc = conn.scalar(query("geo.access", "point_locality_polygon.sql"), {"lon": lon, "lat": lat})
-    params = {"registro_id": registro_id, "carga_id": record["carga_id"], "mun": mun, "loc": loc,
-              "lon": lon, "lat": lat, "usuario": user.nombre}  # fmt: skip
-    conn.execute(query("geo.access", "set_verified_point.sql"), params)
-    conn.execute(query("geo.access", "keep_verified_point.sql"), params)
+    precision = VERIFIED if accuracy <= threshold_m else IMPRECISE
+    distance = conn.scalar(
+        query("geo.access", "distance_from_location.sql"),
+        {"registro_id": registro_id, "lon": lon, "lat": lat},
+    )
+    params = {"registro_id": registro_id, "lon": lon, "lat": lat, "usuario": user.nombre,
+              "precision": precision, "precision_m": accuracy,
+              "medido_en": fix.medido_en}  # fmt: skip
+    kept = conn.execute(query("geo.access", "keep_verified_point.sql"), params).first()
+    placed = None
+    if kept is not None:
+        placed = conn.execute(
+            query("geo.geocode", "verified_points.sql"), {"carga": None, "registro_id": registro_id}
+        ).first()
     record_event(
         conn, user, "verificar_punto", registro_id=registro_id, carga_id=record["carga_id"],
-        detalle=f"antes: {record['precision'] or 'sin ubicación'}", cliente=cliente,
+        detalle=f"{precision} ±{accuracy:.0f} m; antes: {record['precision'] or 'sin ubicación'}"
+        + ("" if placed else "; no reemplaza la ubicación"),
+        cliente=cliente,
     )  # fmt: skip
-    return {"registro_id": registro_id, "precision": "verificado_campo", "cvegeo_mun": mun,
-            "cvegeo_loc": loc, "lon": lon, "lat": lat}  # fmt: skip
+    return {
+        "registro_id": registro_id, "precision": precision, "precision_m": accuracy,
+        "umbral_m": threshold_m, "es_ubicacion": placed is not None,
+        "distancia_m": None if distance is None else round(distance, 1),
+        "cvegeo_mun": mun, "cvegeo_loc": placed.cvegeo_loc if placed else record["cvegeo_loc"],
+        "lon": lon, "lat": lat, "medido_en": fix.medido_en,
+    }  # fmt: skip
 
 
 def reencode_photo(content: bytes, max_pixels: int = MAX_PHOTO_PIXELS) -> tuple[bytes, str, str]:

@@ -4,7 +4,18 @@ Created by ``migrations/versions/0008_acceso.py``.
 """
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData(schema="acceso")
@@ -68,5 +79,10 @@ punto_verificado = Table(
     Column("geom", Geometry("POINT", 4326, spatial_index=False), nullable=False),
     Column("usuario", Text, nullable=False),
     Column("en", DateTime(timezone=True)),
+    Column("precision", Text, nullable=False),
+    Column("precision_m", Float),
+    Column("medido_en", DateTime(timezone=True)),
 )
-"""The last point field staff recorded for a record; kept apart so re-geocoding cannot lose it."""
+"""The last point field staff recorded for a record, with the phone's accuracy radius
+(``precision_m``) and its precision (``verificado_campo`` or ``campo_impreciso``); kept apart so
+re-geocoding cannot lose it. Created by migrations 0008 and 0013."""

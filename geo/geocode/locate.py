@@ -23,8 +23,11 @@ PRECISIONS = (
     "municipio",
     "sin_ubicar",
     "verificado_campo",
+    "campo_impreciso",
 )
-"""How a record was placed, from most to least precise (``verificado_campo``: by field staff)."""
+"""How a record was placed: by geocoding, from most to least precise; then by field staff
+(``verificado_campo``: a phone fix within the accuracy threshold, which outranks geocoding;
+``campo_impreciso``: a poorer fix, which replaces only a locality's or municipality's point)."""
 
 RURAL_RADIUS_M = 2_000
 """A croquis point agrees with a point locality (rural) within this distance of INEGI's point."""
@@ -96,6 +99,8 @@ def geocode(
                 radio_rural=RURAL_RADIUS_M,
                 margen_urbano=URBAN_MARGIN_M,
             )
+            # Points measured in the field outrank (or, if poor, complete) the geocoding.
+            run_sql_file(conn, "geo.geocode", "verified_points.sql", carga=batch, registro_id=None)
         report.cargas.append(batch)
     if pending:
         tell("Ubicación", total, total, "registros")

@@ -213,20 +213,3 @@ LEFT JOIN boundaries.localidad l ON l.cvegeo = d.loc
 LEFT JOIN boundaries.localidad cab ON cab.cvegeo = d.mun || '0001'
 LEFT JOIN boundaries.municipio mu ON mu.cvegeo = d.mun
 CROSS JOIN LATERAL (SELECT a.q IS NOT NULL AND coalesce(a.cerca_loc, true) AS usa_croquis) u;
-
--- A point verified in the field (acceso.punto_verificado) outranks any geocoding: re-geocoding a
--- batch puts it back as the record's location.
-INSERT INTO padron.ubicacion (registro_id, carga_id, cvegeo_mun, cvegeo_loc, precision, confianza, banderas, geom)
-SELECT v.registro_id, r.carga_id, m.clave, p.cvegeo, 'verificado_campo', 1.0, '{}', v.geom
-FROM acceso.punto_verificado v
-JOIN padron.registro r ON r.id = v.registro_id AND r.carga_id = :carga
-LEFT JOIN LATERAL (
-    SELECT s.clave FROM boundaries.municipio_subdividido s WHERE ST_Covers(s.geom, v.geom) LIMIT 1
-) m ON true
-LEFT JOIN LATERAL (
-    SELECT lp.cvegeo FROM boundaries.localidad_poligono lp WHERE ST_Covers(lp.geom, v.geom) LIMIT 1
-) p ON true
-ON CONFLICT (registro_id) DO UPDATE SET
-    cvegeo_mun = EXCLUDED.cvegeo_mun,
-    cvegeo_loc = coalesce(EXCLUDED.cvegeo_loc, padron.ubicacion.cvegeo_loc),
-    precision = 'verificado_campo', confianza = 1.0, banderas = '{}', geom = EXCLUDED.geom;

@@ -54,7 +54,9 @@ def test_expired_and_deactivated_tokens_are_refused(engine: Engine, client: Test
         assert user_for_token(conn, live) is not None
         deactivate_user(conn, "temporal")
         assert user_for_token(conn, live) is None
-    refused = client.get("/campo/buscar?folio=F1", headers={"Authorization": f"Bearer {live}"})
+    refused = client.post(
+        "/campo/buscar", json={"folio": "F1"}, headers={"Authorization": f"Bearer {live}"}
+    )
     assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
 
 
@@ -67,7 +69,7 @@ def test_expired_and_deactivated_tokens_are_refused(engine: Engine, client: Test
         ("/auditoria", "jefa", 200),
         ("/panel/datos", "planea", 403),
         ("/panel/datos", "jefa", 200),
-        ("/campo/buscar?folio=F1", None, 401),
+        ("/campo/plan?localidad=200670001", None, 401),
         ("/cargas/1", "campo_oax", 403),
     ],
 )

@@ -111,7 +111,7 @@ def test_no_public_response_holds_personal_data(
     client = public_client
     client.post(
         f"/campo/registros/{access_data.maria_a}/punto",
-        json={"lon": -96.72431, "lat": 17.06127},
+        json={"lon": -96.72431, "lat": 17.06127, "precision_m": 8},
         headers={"Authorization": f"Bearer {access_data.tokens['jefa']}"},
     )
     with engine.connect() as conn:
@@ -120,7 +120,8 @@ def test_no_public_response_holds_personal_data(
             for lon, lat in conn.execute(
                 text(
                     "SELECT ST_X(geom), ST_Y(geom) FROM padron.ubicacion "
-                    "WHERE precision IN ('croquis', 'croquis_corregido', 'verificado_campo')"
+                    "WHERE precision IN ('croquis', 'croquis_corregido', 'verificado_campo', "
+                    "'campo_impreciso')"
                 )
             )
         } | {(round(lon, 5), round(lat, 5)) for lon, lat in access_data.exact_points}
