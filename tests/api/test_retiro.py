@@ -176,7 +176,9 @@ def test_a_withdrawn_batch_leaves_every_count_as_before(
         photo = beneficiary.add_photo(
             conn, staff, record, picture.getvalue(), configured.photo_dir, 1 << 20
         )
-        beneficiary.record_verified_point(conn, staff, record, -96.3, 16.9)
+        beneficiary.record_verified_point(
+            conn, staff, record, beneficiary.FieldFix(-96.3, 16.9, 5.0, None), 30.0
+        )
     during = snapshot(engine)
     assert all(
         during[t] != before[t]

@@ -57,7 +57,7 @@ def test_forwarded_for_is_believed_only_from_configured_proxies(
 ) -> None:
     forged = {"X-Forwarded-For": "203.0.113.9", **bearer(access_data, "planea")}
     with ContractClient(create_app(settings)) as direct:  # default: no proxy is trusted
-        direct.get("/campo/buscar", params={"folio": "F1"}, headers=forged)
+        direct.post("/campo/buscar", json={"folio": "F1"}, headers=forged)
     assert _audited_address(engine, "planea") == "testclient"
     limited = settings.model_copy(update={"public_requests_per_minute": 2})
     with ContractClient(create_app(limited)) as direct:
@@ -66,7 +66,7 @@ def test_forwarded_for_is_believed_only_from_configured_proxies(
     assert codes == [200, 200, 429]  # a new forged address each time does not reset the limit
     behind = settings.model_copy(update={"trusted_proxies": "testclient"})
     with ContractClient(create_app(behind)) as proxied:
-        proxied.get("/campo/buscar", params={"folio": "F1"}, headers=forged)
+        proxied.post("/campo/buscar", json={"folio": "F1"}, headers=forged)
     assert _audited_address(engine, "planea") == "203.0.113.9"
 
 
