@@ -23,9 +23,11 @@ def retirar(
         typer.Option("--usuario", help="Quién la retira (por omisión, el usuario del sistema)."),
     ] = None,
 ) -> None:
-    """Retira una carga: sus registros salen de todas las tablas (ubicación, personas,
-    cobertura) en una sola transacción; la carga queda marcada como retirada y su archivo
-    original se conserva (padron export original)."""
+    """Retira una carga: sus registros salen de todas las tablas en una sola transacción.
+
+    Ubicación, personas y cobertura quedan como antes de la carga; la carga queda marcada como
+    retirada y su archivo original se conserva (padron export original).
+    """
     from geo.coverage.rules import load_rules, target_groups
     from geo.pipeline import withdraw_batch
 

@@ -96,8 +96,11 @@ def demo(
     host: Host = None,
     puerto: Puerto = None,
 ) -> None:
-    """Trabajo principal: base local, geografía de Oaxaca, padrón de muestra (cargado, ubicado,
-    resuelto en personas y con cobertura), API y mapa."""
+    """Trabajo principal: base local, Oaxaca, padrón de muestra procesado, API y mapa.
+
+    La geografía de Oaxaca, un padrón sintético de muestra cargado, ubicado, resuelto en
+    personas y con cobertura, y el servicio con el mapa.
+    """
     current = settings()
     fill_demo(current, engine())
     run_server(current, host, puerto)

@@ -78,8 +78,11 @@ def geocode(
 
 
 def resolve() -> None:
-    """Agrupa los registros en personas: CURP exacta o con un carácter mal capturado, y sin CURP
-    utilizable por nombres, fecha, sexo, entidad de nacimiento y localidad."""
+    """Agrupa los registros en personas y deja los pares dudosos en revisión.
+
+    Primero la CURP exacta o con un carácter mal capturado; sin CURP utilizable, por nombres,
+    fecha, sexo, entidad de nacimiento y lugar.
+    """
     from cli.progress import progress_bars
     from geo.resolve import resolve as group_persons
 
