@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection
 
 from api.settings import Settings
+from geo.publish.publication import published_k
 
 
 def get_connection(request: Request) -> Iterator[Connection]:
@@ -35,3 +36,8 @@ Desplazamiento = Annotated[
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 """The Spanish pages (``api/templates``), shared by the routers that render them."""
+
+
+def threshold(conn: Connection, settings: Settings) -> int:
+    """The k the publication was built with (the configured one before the first build)."""
+    return published_k(conn) or settings.k_anonimato

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
@@ -49,6 +49,25 @@ def require_role(*roles: str) -> Callable[[User], User]:
 
 PersonalDataUser = Annotated[User, Depends(require_role("campo", "planeacion", "admin"))]
 AdminUser = Annotated[User, Depends(require_role("admin"))]
+
+
+def sees_exact_figures(request: Request, conn: ConnDep) -> bool:
+    """Whether the caller sees the publication's exact figures: planners and admins whose area
+    is the whole state. Anyone else, with or without a token, sees the suppressed figures; a
+    token that is sent must be valid. Read by hand, not through :data:`oauth2_scheme`, so that
+    the routes stay public in the OpenAPI document (see :data:`OPTIONAL_LOGIN`)."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        return False
+    user = user_for_token(conn, secret.strip())
+    if user is None:
+        raise HTTPException(401, "Se requiere un token de acceso válido y vigente.", UNAUTHORIZED)
+    return user.rol in ("planeacion", "admin") and user.municipios is None
+
+
+ExactFigures = Annotated[bool, Depends(sees_exact_figures)]
+OPTIONAL_LOGIN: dict[str, Any] = {"security": [{}, {"OAuth2PasswordBearer": []}]}
+"""``openapi_extra`` of a public route that shows exact figures to planners and admins."""
 
 
 def client_address(request: Request) -> str | None:

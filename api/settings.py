@@ -48,10 +48,10 @@ class Settings(BaseSettings):
         default=480, ge=1, description="Lifetime of an API token (a working day by default)."
     )
     k_anonimato: int = Field(
-        default=5, ge=2, description="Published counts below this many persons are suppressed."
-    )
-    transparency_cache_seconds: float = Field(
-        default=300, ge=0, description="How long published counts are reused before recounting."
+        default=5,
+        ge=2,
+        description="Published counts below this many persons are suppressed (applied when the "
+        "publication is rebuilt, after each coverage refresh).",
     )
     public_requests_per_minute: int = Field(
         default=120, ge=1, description="Per-client rate limit on public endpoints."

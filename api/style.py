@@ -38,11 +38,18 @@ GAP_THRESHOLD = 0.05
 
 _BY_GRADE: list[Any] = ["match", ["get", "gm"], *[v for pair in GRADES for v in pair], NO_DATA]
 _BY_COVERAGE: list[Any] = [
-    "step",
-    ["coalesce", ["get", "cobertura"], 0],
-    CLASSES[0][1],
-    *[v for limit, color, _ in CLASSES[1:] for v in (limit, color)],
+    "case",
+    ["has", "personas"],
+    [
+        "step",
+        ["coalesce", ["get", "cobertura"], 0],
+        CLASSES[0][1],
+        *[v for limit, color, _ in CLASSES[1:] for v in (limit, color)],
+    ],
+    NO_DATA,
 ]
+"""Coverage classes; an area whose figure the publication suppresses carries no ``personas`` and
+is drawn as "No publicada"."""
 _BY_POPULATION: list[Any] = [
     "interpolate", ["linear"], ["sqrt", ["get", "pobtot"]], 1, 2, 100, 6, 500, 14,
 ]  # fmt: skip

@@ -28,7 +28,7 @@ def retirar(
     Ubicación, personas y cobertura quedan como antes de la carga; la carga queda marcada como
     retirada y su archivo original se conserva (padron export original).
     """
-    from geo.coverage.rules import load_rules, target_groups
+    from geo.coverage.rules import load_rules
     from geo.pipeline import withdraw_batch
 
     current = settings()
@@ -37,8 +37,9 @@ def retirar(
         carga,
         usuario or getpass.getuser(),
         motivo,
-        target_groups(load_rules(current.reglas_dir)),
+        load_rules(current.reglas_dir),
         current.photo_dir,
+        k=current.k_anonimato,
     )
     typer.echo(
         f"Carga {report.carga_id} ({report.programa}) retirada: {report.registros:,} registros, "

@@ -37,16 +37,23 @@ def refrescar(
         bool, typer.Option("--areas", help="Reconstruir también las áreas (tras cargar geografía).")
     ] = False,
 ) -> None:
-    """Recalcula la cobertura solo de los programas y periodos cuyas cargas cambiaron."""
+    """Recalcula la cobertura de los periodos cuyas cargas cambiaron y rehace la publicación."""
     from cli.progress import progress_bars
-    from cli.steps import print_refresh
-    from geo.coverage.refresh import refresh
-    from geo.coverage.rules import load_rules, target_groups
+    from cli.steps import print_publication, print_refresh
+    from geo.coverage.rules import load_rules
+    from geo.pipeline import refresh_and_publish
 
-    groups = target_groups(load_rules(settings().reglas_dir))
+    current = settings()
     with progress_bars() as progress:
-        report = refresh(engine(), groups, rebuild_areas=areas, progress=progress)
-    print_refresh(report)
+        refreshed, published = refresh_and_publish(
+            engine(),
+            load_rules(current.reglas_dir),
+            k=current.k_anonimato,
+            rebuild_areas=areas,
+            progress=progress,
+        )
+    print_refresh(refreshed)
+    print_publication(published)
 
 
 @app.command("exportar")

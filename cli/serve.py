@@ -99,7 +99,7 @@ def demo(
     """Trabajo principal: base local, Oaxaca, padrón de muestra procesado, API y mapa.
 
     La geografía de Oaxaca, un padrón sintético de muestra cargado, ubicado, resuelto en
-    personas y con cobertura, y el servicio con el mapa.
+    personas, con cobertura y publicación, y el servicio con el mapa.
     """
     current = settings()
     fill_demo(current, engine())
@@ -119,7 +119,7 @@ def fill_demo(current: Settings, target: Engine, scale: float = DEMO_SCALE) -> N
     from cli.progress import progress_bars
     from cli.steps import print_ingest, print_pending
     from devtools.synth import SynthConfig, generate
-    from geo.coverage.rules import load_rules, target_groups
+    from geo.coverage.rules import load_rules
     from geo.kernel.db import upgrade
     from geo.pipeline import RosterFile, process_rosters
 
@@ -131,10 +131,11 @@ def fill_demo(current: Settings, target: Engine, scale: float = DEMO_SCALE) -> N
         with progress_bars() as progress:
             summary = generate(current.data_dir, sample, config, progress)
         print_synth(summary)
-    groups = target_groups(load_rules(current.reglas_dir))
     rosters = [RosterFile(sample / p.file_name, p.code, p.period) for p in config.programs]
     with progress_bars() as progress:
-        report = process_rosters(target, rosters, groups, progress)
+        report = process_rosters(
+            target, rosters, load_rules(current.reglas_dir), progress, k=current.k_anonimato
+        )
     for ingested in report.ingests:
         print_ingest(ingested)
     print_pending(report.pending)

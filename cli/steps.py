@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from geo.geocode import GeocodeReport
     from geo.ingest import IngestResult
     from geo.pipeline import PendingReport
+    from geo.publish.publication import PublicationReport
     from geo.resolve import ResolveReport
 
 
@@ -41,7 +42,7 @@ def ingest(
     Cada renglón queda cargado o rechazado con su motivo.
     """
     from cli.progress import progress_bars
-    from geo.coverage.rules import load_rules, target_groups
+    from geo.coverage.rules import load_rules
     from geo.ingest import load_layout
     from geo.kernel.db import upgrade
     from geo.pipeline import RosterFile, process_rosters
@@ -57,9 +58,10 @@ def ingest(
         limits=current.read_limits,
         periodo_atipico=periodo_atipico,
     )
-    groups = target_groups(load_rules(current.reglas_dir))
     with progress_bars() as progress:
-        report = process_rosters(target, [roster], groups, progress)
+        report = process_rosters(
+            target, [roster], load_rules(current.reglas_dir), progress, k=current.k_anonimato
+        )
     print_ingest(report.ingests[0])
     print_pending(report.pending)
 
@@ -136,6 +138,7 @@ def print_pending(report: PendingReport) -> None:
     print_geocode(report.geocode)
     print_resolve(report.resolve)
     print_refresh(report.refresh)
+    print_publication(report.publication)
 
 
 def print_geocode(report: GeocodeReport) -> None:
@@ -169,3 +172,15 @@ def print_refresh(report: RefreshReport) -> None:
         typer.echo(f"  sin cambios: {programa} {periodo or '(sin periodo)'}")
     if not report.refrescados:
         typer.echo("Nada que recalcular.")
+
+
+def print_publication(report: PublicationReport) -> None:
+    """What the publication holds after the refresh."""
+    if not report.construida:
+        typer.echo("Publicación sin cambios.")
+        return
+    typer.echo(
+        f"Publicación (k = {report.k}): {report.celdas:,} cifras de {report.periodos} periodos; "
+        f"{report.suprimidas:,} suprimidas ({report.primarias:,} con menos de {report.k} "
+        "personas y las necesarias para que no se deduzcan)."
+    )

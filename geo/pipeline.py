@@ -1,11 +1,14 @@
-"""Rosters through every step, in one order: ingest → geocode → resolve → coverage refresh.
+"""Rosters through every step, in one order: ingest → geocode → resolve → coverage refresh →
+publication.
 
 The CLI (``padron ingest``, ``padron demo``) and the API (``POST /cargas``) call this and nothing
 else, so every edge leaves the registry in the same state. Each later step works only on what is
 pending (batches not geocoded, records without a person, programs whose batches changed), so
 running it again after a crash, or for a file already loaded, finishes what was left and
 otherwise changes nothing. Coverage is refreshed after resolution, so it counts persons, not
-listings. Rosters that arrive together are all ingested before the later steps run once.
+listings; the publication (the only figures that leave the service without a login) is rebuilt
+from the refreshed coverage, so no edge can leave it behind. Rosters that arrive together are
+all ingested before the later steps run once.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from sqlalchemy import Engine
 
 from geo.access import beneficiary
 from geo.access.users import User, record_event
-from geo.coverage.groups import Group
 from geo.coverage.refresh import RefreshReport, refresh, refresh_in, tidy
+from geo.coverage.rules import ProgramRules, target_groups
 from geo.geocode import GeocodeReport, geocode
 from geo.geocode import locate as geocoding
 from geo.ingest import PUB, IngestResult, Layout, ingest_file
@@ -27,6 +30,7 @@ from geo.ingest import withdraw as ingest_withdraw
 from geo.ingest.reader import ReadLimits
 from geo.kernel.errors import InvalidParameter
 from geo.kernel.progress import Progress
+from geo.publish.publication import DEFAULT_K, PublicationReport, publish, publish_in
 from geo.resolve import ResolveReport, resolve
 from geo.resolve.forget import forget_batch as forget_resolution
 
@@ -55,6 +59,7 @@ class PendingReport:
     geocode: GeocodeReport
     resolve: ResolveReport
     refresh: RefreshReport
+    publication: PublicationReport
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,15 @@ class RostersReport:
 def process_rosters(
     engine: Engine,
     rosters: Sequence[RosterFile],
-    grupos: Mapping[str, Group] | None = None,
+    rules: Mapping[str, ProgramRules] | None = None,
     progress: Progress | None = None,
+    *,
+    k: int = DEFAULT_K,
 ) -> RostersReport:
     """Ingest each roster, then :func:`process_pending` once.
 
-    ``grupos`` maps a program to the census group it targets (its rules of operation);
-    ``progress`` is passed to every step.
+    ``rules`` are the programs' rules of operation (target groups, violations); ``progress`` is
+    passed to every step; ``k`` is the publication's suppression threshold.
     """
     ingests = [
         ingest_file(
@@ -91,19 +98,39 @@ def process_rosters(
         )
         for roster in rosters
     ]
-    return RostersReport(ingests, process_pending(engine, grupos, progress))
+    return RostersReport(ingests, process_pending(engine, rules, progress, k=k))
 
 
 def process_pending(
-    engine: Engine, grupos: Mapping[str, Group] | None = None, progress: Progress | None = None
+    engine: Engine,
+    rules: Mapping[str, ProgramRules] | None = None,
+    progress: Progress | None = None,
+    *,
+    k: int = DEFAULT_K,
 ) -> PendingReport:
-    """Geocode the batches not yet placed, resolve the records without a person, and refresh
-    the coverage of what changed (telling ``progress`` of each)."""
-    return PendingReport(
-        geocode=geocode(engine, progress=progress),
-        resolve=resolve(engine, progress=progress),
-        refresh=refresh(engine, grupos, progress=progress),
+    """Geocode the batches not yet placed, resolve the records without a person, refresh the
+    coverage of what changed and rebuild the publication (telling ``progress`` of each)."""
+    placed = geocode(engine, progress=progress)
+    resolved = resolve(engine, progress=progress)
+    refreshed, published = refresh_and_publish(engine, rules, k=k, progress=progress)
+    return PendingReport(placed, resolved, refreshed, published)
+
+
+def refresh_and_publish(
+    engine: Engine,
+    rules: Mapping[str, ProgramRules] | None = None,
+    *,
+    k: int = DEFAULT_K,
+    rebuild_areas: bool = False,
+    progress: Progress | None = None,
+) -> tuple[RefreshReport, PublicationReport]:
+    """The coverage refresh, then the publication built from it (a no-op when nothing it reads
+    changed): what every edge runs after the registry changes."""
+    rules = dict(rules or {})
+    refreshed = refresh(
+        engine, target_groups(rules), rebuild_areas=rebuild_areas, progress=progress
     )
+    return refreshed, publish(engine, k, rules)
 
 
 @dataclass(frozen=True)
@@ -121,6 +148,7 @@ class WithdrawalReport:
     fotos: int
     puntos_verificados: int
     refresh: RefreshReport
+    publication: PublicationReport
 
 
 def withdraw_batch(
@@ -128,14 +156,17 @@ def withdraw_batch(
     carga_id: int,
     usuario: str,
     motivo: str | None = None,
-    grupos: Mapping[str, Group] | None = None,
+    rules: Mapping[str, ProgramRules] | None = None,
     photo_dir: Path | None = None,
+    *,
+    k: int = DEFAULT_K,
 ) -> WithdrawalReport:
     """Take a batch back: the inverse of :func:`process_rosters`, in one transaction.
 
     Its records leave every table (places, assignments, review pairs, field photos and points,
     records, rejects); persons left without a record disappear; coverage is refreshed without
-    it, and with it whatever is derived from coverage. The withdrawal is audited. The batch row
+    it, and with it whatever is derived from coverage and the publication. The withdrawal is
+    audited. The batch row
     stays, marked withdrawn, with the file as received (``padron export original`` still
     works). Photo files in ``photo_dir`` are removed once the transaction has committed.
     """
@@ -147,7 +178,8 @@ def withdraw_batch(
         places = geocoding.forget_batch(conn, carga_id)
         resolution = forget_resolution(conn, carga_id)
         records, rejects = ingest_withdraw.withdraw_rows(conn, carga_id, usuario, motivo)
-        report = refresh_in(conn, grupos)
+        report = refresh_in(conn, target_groups(dict(rules or {})))
+        published = publish_in(conn, k, rules)
         record_event(
             conn, User(0, usuario, "admin", None), "retirar_carga", carga_id=carga_id,
             detalle=f"{records} registros; {motivo or 'sin motivo'}",
@@ -168,4 +200,5 @@ def withdraw_batch(
         fotos=len(files),
         puntos_verificados=points,
         refresh=report,
+        publication=published,
     )

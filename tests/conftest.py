@@ -1,7 +1,9 @@
-"""Shared fixtures: one throwaway PostGIS database per test session, migrated and loaded once.
+"""Shared fixtures: throwaway PostGIS databases, copies of one migrated and loaded once: the
+session's test database, and (for the public pages and the publication) one filled the way
+``scripts/demo`` fills it.
 
-With ``DATABASE_URL`` the database is created on that server; otherwise on the project's own test
-cluster (``.padron/test-db``), never the application's database.
+With ``DATABASE_URL`` the databases are created on that server; otherwise on the project's own
+test cluster (``.padron/test-db``), never the application's database.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 
@@ -47,46 +50,106 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """URL of a new, empty database, dropped afterwards."""
+def fresh_database(template: str | None = None) -> Iterator[str]:
+    """URL of a new database (empty, or a copy of database ``template``), dropped afterwards."""
+    server = (
+        os.environ.get("DATABASE_URL") or LocalCluster(REPO_ROOT / ".padron" / "test-db").start()
+    )
+    url = make_url(server)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
     name = f"padron_test_{uuid.uuid4().hex[:8]}"
-    server = os.environ.get("DATABASE_URL")
-    if server:
-        admin = make_url(server).set(drivername="postgresql", database="postgres")
-        conninfo = admin.render_as_string(hide_password=False)
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        yield (
-            make_url(server)
-            .set(drivername="postgresql+psycopg", database=name)
-            .render_as_string(hide_password=False)
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(create)
+    try:
+        yield url.set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
         )
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        cluster = LocalCluster(REPO_ROOT / ".padron" / "test-db")
-        cluster.start()
-        yield cluster.create_database(name)
-        cluster.drop_database(name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """URL of a fresh database, dropped at the end of the session."""
+def reference_database() -> Iterator[str]:
+    """A database migrated to head with Oaxaca's reference data, which no test writes: each test
+    database is a copy of it (``CREATE DATABASE ... TEMPLATE``)."""
     with fresh_database() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        report = load_state(engine, SourceFiles.discover(DATA_DIR), "20")
+        assert report.counts["municipio"] == 570
+        assert report.counts["localidad"] == 10_723
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(reference_database: str) -> Iterator[str]:
+    """URL of the session's test database, dropped at the end of the session."""
+    with fresh_database(template=make_url(reference_database).database) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
-    """Engine on the test database, migrated to head with Oaxaca's reference data loaded."""
+    """Engine on the test database (migrated, with Oaxaca's reference data loaded)."""
     engine = make_engine(database_url)
-    upgrade(engine)
-    report = load_state(engine, SourceFiles.discover(DATA_DIR), "20")
-    assert report.counts["municipio"] == 570
-    assert report.counts["localidad"] == 10_723
     yield engine
     engine.dispose()
+
+
+DEMO_SCALE = 0.003
+"""The demo database of the tests: the demo's sample rosters at 0.3 % of Oaxaca's real sizes
+(11,465 rows), so that it fills in about a minute."""
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(
+    reference_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of a database of its own, filled as ``padron demo`` fills one
+    (:func:`cli.serve.fill_demo`) at :data:`DEMO_SCALE`: Oaxaca's geography (copied from the
+    reference database, so the demo's load finds it done), and the synthetic rosters of two
+    programs ingested, geocoded, resolved into persons, with coverage and the publication. For
+    tests that read what the demo shows (notebooks, public figures and pages); none may write
+    figures to it."""
+    from cli.serve import fill_demo
+
+    with fresh_database(template=make_url(reference_database).database) as url:
+        demo = Settings(database_url=url, home=tmp_path_factory.mktemp("demo"), data_dir=DATA_DIR)
+        engine = make_engine(url)
+        try:
+            fill_demo(demo, engine, DEMO_SCALE)
+        finally:
+            engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_database_url: str) -> Iterator[Engine]:
+    """Engine on the demo-shaped database."""
+    engine = make_engine(demo_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_settings(demo_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of an app on the demo-shaped database (rate limits out of the way)."""
+    return Settings(
+        database_url=demo_database_url,
+        home=tmp_path_factory.mktemp("home-demo"),
+        data_dir=DATA_DIR,
+        public_requests_per_minute=1_000_000,
+        public_tiles_per_minute=1_000_000,
+    )
 
 
 @pytest.fixture
@@ -111,29 +174,6 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         login_failures_per_user=1_000_000,
         login_failures_per_address=1_000_000,
     )
-
-
-DEMO_SCALE = 0.001
-"""The demo database of the tests: the demo's sample rosters at 0.1 % of Oaxaca's real sizes
-(3,822 rows), so that it fills in about a minute."""
-
-
-@pytest.fixture(scope="session")
-def demo_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a database of its own, filled as ``padron demo`` fills one
-    (:func:`cli.serve.fill_demo`) at :data:`DEMO_SCALE`: Oaxaca's geography, and the synthetic
-    rosters of two programs ingested, geocoded, resolved into persons and with coverage. For
-    tests that read what the demo shows (notebooks, public figures); none may write to it."""
-    from cli.serve import fill_demo
-
-    with fresh_database() as url:
-        demo = Settings(database_url=url, home=tmp_path_factory.mktemp("demo"), data_dir=DATA_DIR)
-        engine = make_engine(url)
-        try:
-            fill_demo(demo, engine, DEMO_SCALE)
-        finally:
-            engine.dispose()
-        yield url
 
 
 @pytest.fixture

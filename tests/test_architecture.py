@@ -33,7 +33,6 @@ def test_every_import_contract_is_kept(
 LIBRARY = ("geo", "boundaries", "api", "cli", "devtools")
 
 NOT_YET = {
-    "geo/publish/transparency.py": "rewritten by its own issue",
     "devtools/cluster.py": "psql administration statements of the development cluster",
 }
 """Modules that still hold SQL in Python strings, and why. Remove an entry when its module

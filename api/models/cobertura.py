@@ -14,27 +14,31 @@ from api.models.geojson import Coleccion
 
 
 class FilaDeCobertura(Model):
-    """Personas únicas de un programa y periodo en un área, frente a su población objetivo."""
+    """Personas únicas de un programa y periodo en un área, frente a su población objetivo;
+    las cifras suprimidas son nulas."""
 
-    nivel: str = Field(description="localidad, municipio, distrito o region.")
-    clave: str = Field(description="Clave del área (CVEGEO, o nombre de distrito o región).")
-    nombre: str = Field(description="Nombre del área.")
+    nivel: str = Field(description="localidad, municipio, distrito, region o estado.")
+    clave: str = Field(
+        description="Clave del área (CVEGEO, o nombre de distrito o región); la clave del "
+        "municipio, en el nivel localidad, para sus personas ubicadas sin localidad."
+    )
+    nombre: str = Field(description="Nombre del área («Sin localidad» para esas personas).")
     cvegeo_mun: str | None = Field(description="Municipio del área (localidades y municipios).")
     nom_mun: str | None = Field(description="Nombre del municipio.")
     distrito: str | None = Field(description="Distrito.")
     region: str | None = Field(description="Región.")
-    programa: str = Field(description="Clave del programa.")
+    programa: str = Field(description="Clave del programa; `*`: todos (cada persona una vez).")
     periodo: str = Field(description="Periodo (vacío: sin periodo).")
-    personas: int = Field(description="Personas únicas.")
-    registros: int = Field(description="Registros.")
-    importe: float = Field(description="Importe total.")
-    pobtot: int = Field(description="Población total, Censo 2020.")
+    personas: int | None = Field(description="Personas únicas; nulo si se suprimió.")
+    importe: float | None = Field(description="Importe pagado; nulo si se suprimió.")
+    pobtot: int | None = Field(description="Población total, Censo 2020.")
     grupo: str | None = Field(description="Grupo de población objetivo del programa.")
     poblacion_grupo: float | None = Field(description="Población del grupo objetivo.")
     cobertura: float | None = Field(description="Personas entre población objetivo (fracción).")
     gm: str | None = Field(description="Grado de marginación del área.")
     fuente_marginacion: str | None = Field(description="Fuente del grado: IML, IMU o IMM.")
     anio_marginacion: int | None = Field(description="Año del índice de marginación.")
+    suprimida: bool = Field(description="La cifra no se publica para proteger a las personas.")
 
 
 class PaginaDeCobertura(Model):
@@ -66,7 +70,9 @@ class Calculada(Model):
     periodo: str | None = Field(description="Periodo (nulo: sin periodo).")
     cargas: list[int] = Field(description="Cargas de las que se calculó.")
     grupo: str | None = Field(description="Grupo de población objetivo.")
-    registros: int = Field(description="Registros considerados.")
+    registros: int | None = Field(
+        description="Registros contados (solo con sesión de planeación o administración)."
+    )
     refrescado_en: datetime = Field(description="Cuándo se calculó.")
 
 
@@ -86,8 +92,11 @@ class Brecha(Model):
     anio_marginacion: int | None = Field(description="Año del índice de marginación.")
     grupo: str = Field(description="Grupo de población medido.")
     poblacion_grupo: float | None = Field(description="Población del grupo en la localidad.")
-    personas: int = Field(description="Personas atendidas por los programas elegidos.")
+    personas: int | None = Field(
+        description="Personas atendidas por los programas elegidos (nulo: suprimido)."
+    )
     cobertura: float | None = Field(description="Personas entre población del grupo (fracción).")
+    suprimida: bool = Field(description="La cifra de la localidad no se publica.")
     periodo: str | None = Field(description="Periodo medido.")
     programas_presentes: list[str] = Field(description="Programas con personas en la localidad.")
     programas_ausentes: list[str] = Field(description="Programas elegidos que no llegan.")

@@ -52,12 +52,14 @@ class Reglas(Model):
 
 
 class ConteoDeViolaciones(Model):
-    """Violaciones a las reglas de un programa, por regla."""
+    """Violaciones a las reglas de un programa, por regla (nulo: conteo suprimido)."""
 
     programa: str = Field(description="Clave del programa.")
-    registros: int = Field(description="Registros revisados.")
-    registros_con_violacion: int = Field(description="Registros con al menos una violación.")
-    por_regla: dict[str, int] = Field(description="Registros por código de violación.")
+    registros: int | None = Field(
+        description="Registros revisados (solo con sesión de planeación o administración)."
+    )
+    registros_con_violacion: int | None = Field(description="Registros con al menos una violación.")
+    por_regla: dict[str, int | None] = Field(description="Registros por código de violación.")
 
 
 class Violacion(Model):
@@ -90,32 +92,35 @@ class LocalidadSobrecubierta(Model):
 
 
 class ApoyoDuplicado(Model):
-    """Apoyos duplicados (conteos e importe)."""
+    """Apoyos duplicados (conteos; nulo: suprimido)."""
 
-    inscripciones_repetidas_por_programa: dict[str, int] = Field(
+    inscripciones_repetidas_por_programa: dict[str, int | None] = Field(
         description="Inscripciones repetidas dentro de cada programa."
     )
-    personas_en_dos_programas: dict[str, int] = Field(
-        description="Personas en dos programas del mismo periodo, por par `A y B`."
+    personas_en_dos_programas: dict[str, int | None] = Field(
+        description="Personas en ambos programas, por par `A y B`."
     )
-    importe_involucrado: str = Field(description="Importe de las inscripciones duplicadas.")
+    personas_en_varios_programas: int | None = Field(description="Personas en dos o más programas.")
 
 
 class Anomalias(Model):
-    """Cada anomalía como conteo, y las localidades sobrecubiertas (agregados)."""
+    """Cada anomalía de un periodo como conteo de la publicación, y las localidades
+    sobrecubiertas (agregados); nulo: suprimido."""
 
-    periodo: str | None = Field(description="Periodo revisado (nulo: todos).")
+    k: int = Field(description="Umbral de supresión.")
+    exactas: bool = Field(description="Cifras exactas (sesión de planeación o administración).")
+    periodo: str | None = Field(description="Periodo revisado (nulo: aún no hay publicación).")
     localidades_con_mas_beneficiarios_que_habitantes: list[LocalidadSobrecubierta] = Field(
-        description="Solo con un periodo."
+        description="Solo las de cifra publicada."
     )
-    personas_en_programas_incompatibles: dict[str, int] = Field(
+    personas_en_programas_incompatibles: dict[str, int | None] = Field(
         description="Personas en programas declarados incompatibles, por par `A y B`."
     )
-    fuera_de_poblacion_objetivo: dict[str, dict[str, int]] = Field(
+    fuera_de_poblacion_objetivo: dict[str, dict[str, int | None]] = Field(
         description="Por programa: registros por regla de población objetivo violada."
     )
     apoyo_duplicado: ApoyoDuplicado = Field(description="Apoyos duplicados.")
-    ubicacion_no_confiable_por_programa: dict[str, int] = Field(
+    ubicacion_no_confiable_por_programa: dict[str, int | None] = Field(
         description="Registros con ubicación no confiable, por programa."
     )
     reglas: dict[str, str] = Field(description="Código de violación y qué significa.")
@@ -166,16 +171,21 @@ class LocalidadSimulada(Model):
     fuente_marginacion: str | None = Field(description="Fuente del grado: IML, IMU o IMM.")
     pobtot: int = Field(description="Población total, Censo 2020.")
     poblacion_objetivo: float = Field(description="Población objetivo estimada.")
-    ya_atendidos: int = Field(description="Personas de la población objetivo ya atendidas.")
-    sin_atender: float = Field(description="Población objetivo sin atender.")
+    ya_atendidos: int | None = Field(
+        description="Personas de la población objetivo ya atendidas (nulo: no publicado)."
+    )
+    sin_atender: float | None = Field(description="Población objetivo sin atender.")
     cobertura_actual: float | None = Field(description="Ya atendidos entre objetivo (fracción).")
 
 
 class ResultadoDeSimulacion(Model):
     """Población objetivo por localidad y cuánta ya alcanzan los programas actuales."""
 
+    exactas: bool = Field(description="Cálculo exacto (sesión de planeación o administración).")
     grupo: str = Field(description="Grupo de población objetivo.")
     localidades: int = Field(description="Localidades elegibles.")
     poblacion_objetivo: int = Field(description="Población objetivo en todas ellas.")
-    ya_atendidos: int = Field(description="Personas de esa población ya atendidas.")
+    ya_atendidos: int | None = Field(
+        description="Personas de esa población ya atendidas (nulo: alguna no publicada)."
+    )
     elementos: list[LocalidadSimulada] = Field(description="Localidades con más por atender.")

@@ -10,28 +10,35 @@ from api.models import Model
 
 
 class Duplicados(Model):
-    """Apoyos duplicados: conteos e importes, sin datos personales; los conteos municipales
-    menores a k personas se publican vacíos."""
+    """Apoyos duplicados en un periodo: conteos e importes de la publicación, sin datos
+    personales; las cifras menores a k personas, y las que permitirían deducirlas, son nulas."""
 
-    personas_por_programa: dict[str, int] = Field(description="Personas únicas por programa.")
-    pares_de_programas: dict[str, int] = Field(
-        description="Personas en dos programas del mismo periodo, por par `A|B`."
+    k: int = Field(description="Umbral de supresión.")
+    exactas: bool = Field(description="Cifras exactas (sesión de planeación o administración).")
+    periodo: str | None = Field(description="Periodo (el más reciente si no se pidió).")
+    personas_por_programa: dict[str, int | None] = Field(
+        description="Personas únicas por programa en el estado."
     )
-    duplicados_en_programa: dict[str, int] = Field(
-        description="Inscripciones repetidas de una persona dentro de un programa y periodo."
+    pares_de_programas: dict[str, int | None] = Field(
+        description="Personas en ambos programas del par `A|B`."
+    )
+    personas_en_varios_programas: int | None = Field(description="Personas en dos o más programas.")
+    importe_varios_programas: str | None = Field(
+        description="Importe pagado a las personas de dos o más programas."
     )
     varios_programas_por_municipio: dict[str, int | None] = Field(
-        description="Personas en más de un programa, por municipio (nulo = suprimido)."
+        description="Personas en dos o más programas, por municipio (los municipios sin "
+        "ninguna se omiten)."
     )
-    importe_varios_programas: str = Field(
-        description="Importe de las inscripciones de personas pagadas por más de un programa."
+    duplicados_en_programa: dict[str, int | None] = Field(
+        description="Inscripciones repetidas de una persona dentro de cada programa."
     )
-    importe_repetido_en_programa: str = Field(
-        description="Importe de las inscripciones repetidas dentro de un programa."
+    importe_repetido_en_programa: dict[str, str | None] = Field(
+        description="Importe de esas inscripciones repetidas, por programa."
     )
-    importe_involucrado: str = Field(description="Importe total de ambos tipos de duplicado.")
-    registros_sin_persona: int = Field(
-        description="Registros sin persona asignada (en revisión o sin datos para comparar)."
+    registros_retenidos: int | None = Field(
+        description="Registros del periodo retenidos sin persona, en espera de revisión (cada "
+        "uno cuenta como una persona)."
     )
 
 

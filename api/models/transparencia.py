@@ -10,21 +10,34 @@ from pydantic import ConfigDict, Field
 
 from api.models import Model
 
+Nivel = Literal["estado", "region", "distrito", "municipio", "localidad"]
+
 
 class FilaPublica(Model):
     """Personas de un programa y periodo en un lugar; los conteos menores a k se publican
-    vacíos, igual que las celdas que permitirían deducirlos."""
+    vacíos, igual que las cifras que permitirían deducirlos."""
 
-    nivel: Literal["estado", "municipio", "localidad"] = Field(description="Nivel del lugar.")
-    clave: str | None = Field(description="Clave INEGI del lugar (nula: «sin localidad»).")
+    nivel: Nivel = Field(description="Nivel del lugar.")
+    clave: str | None = Field(
+        description="Clave del lugar: CVEGEO, o nombre del distrito o la región (nula: las "
+        "personas del municipio ubicadas sin localidad, «Sin localidad»)."
+    )
     cvegeo_mun: str | None = Field(description="Municipio de la localidad (solo localidades).")
     nombre: str = Field(description="Nombre del lugar.")
-    programa: str = Field(description="Clave del programa.")
+    programa: str = Field(
+        description="Clave del programa; `*` todos (cada persona una vez), `2+` personas en dos "
+        "o más, `A|B` personas en ambos."
+    )
     periodo: str = Field(description="Periodo (vacío si el padrón no lo indica).")
     personas: int | None = Field(description="Personas únicas; nulo si se suprimió.")
-    suprimida: bool = Field(description="El conteo se suprimió para proteger a las personas.")
+    importe: float | None = Field(
+        description="Importe pagado a esas personas; nulo si se suprimió (o en `A|B`)."
+    )
+    suprimida: bool = Field(description="La cifra no se publica para proteger a las personas.")
     poblacion: int | None = Field(description="Población total del lugar, Censo 2020.")
-    cobertura_pct: float | None = Field(description="Personas entre población, en por ciento.")
+    cobertura_pct: float | None = Field(
+        description="Personas entre la población objetivo del programa, en por ciento."
+    )
     grado_marginacion: str | None = Field(description="Grado de marginación del lugar.")
 
 
@@ -32,6 +45,7 @@ class Conteos(Model):
     """Conteos publicados con supresión de celdas pequeñas."""
 
     k: int = Field(description="Umbral de supresión: no se publica ningún conteo menor a k.")
+    exactas: bool = Field(description="Cifras exactas (sesión de planeación o administración).")
     filas: list[FilaPublica] = Field(description="Las filas que cumplen los filtros.")
 
 
@@ -49,6 +63,7 @@ class AnomaliasPublicas(Model):
     """Registros con banderas por municipio, con supresión."""
 
     k: int = Field(description="Umbral de supresión.")
+    exactas: bool = Field(description="Cifras exactas (sesión de planeación o administración).")
     filas: list[AnomaliaPublica] = Field(description="Las filas que cumplen el filtro.")
 
 

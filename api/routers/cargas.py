@@ -15,7 +15,7 @@ from api import errors
 from api.deps import ConnDep, SettingsDep
 from api.models.cargas import CargaCreada, CargaRetirada, EstadoCarga, Retiro
 from api.security import AUTH_ERRORS, AdminUser
-from geo.coverage.rules import load_rules, target_groups
+from geo.coverage.rules import load_rules
 from geo.ingest import PUB, batch_status
 from geo.pipeline import RosterFile, process_rosters, withdraw_batch
 
@@ -78,8 +78,12 @@ def crear_carga(
             limits=request_settings.read_limits,
             periodo_atipico=periodo_atipico,
         )
-        groups = target_groups(load_rules(request_settings.reglas_dir))
-        report = process_rosters(conn.engine, [roster], groups)
+        report = process_rosters(
+            conn.engine,
+            [roster],
+            load_rules(request_settings.reglas_dir),
+            k=request_settings.k_anonimato,
+        )
     (result,), pending = report.ingests, report.pending
     return {
         "carga": result.carga_id,
@@ -136,10 +140,13 @@ def retirar_carga(
         carga_id,
         user.nombre,
         retiro.motivo if retiro else None,
-        target_groups(load_rules(request_settings.reglas_dir)),
+        load_rules(request_settings.reglas_dir),
         request_settings.photo_dir,
+        k=request_settings.k_anonimato,
     )
-    counts = {k: v for k, v in asdict(report).items() if k not in ("carga_id", "refresh")}
+    counts = {
+        k: v for k, v in asdict(report).items() if k not in ("carga_id", "refresh", "publication")
+    }
     return {
         "carga": report.carga_id,
         **counts,

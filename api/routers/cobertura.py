@@ -1,7 +1,9 @@
-"""Coverage tables and the gap ranking: aggregated public data (no personal data)."""
+"""Coverage tables and the gap ranking, from the publication: suppressed figures for the public,
+exact ones for planners and admins who send their token (no personal data either way)."""
 
 from __future__ import annotations
 
+import csv
 import io
 from enum import StrEnum
 from typing import Annotated, Any
@@ -19,19 +21,18 @@ from api.models.cobertura import (
     PaginaDeCobertura,
     PeriodoPredeterminado,
 )
+from api.security import OPTIONAL_LOGIN, ExactFigures
 from boundaries.queries import MAX_PAGE_SIZE
 from geo.coverage.queries import (
     USABLE_PLACED_SHARE,
-    CoverageFilter,
     GapFilter,
-    computed,
     default_period,
+    exact_reach,
     feature_collection,
     gaps,
-    iter_coverage,
-    list_coverage,
-    write_csv,
 )
+from geo.publish import figures
+from geo.publish.publication import CELL_COLUMNS, CellFilter, cells, iter_cells
 
 router = APIRouter(tags=["cobertura"], responses=errors.responses(503))
 
@@ -51,6 +52,10 @@ class Nivel(StrEnum):
     municipio = "municipio"
     distrito = "distrito"
     region = "region"
+    estado = "estado"
+
+
+FIGURES = errors.responses(401, 422)
 
 
 Limite = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Elementos por página.")]
@@ -66,9 +71,12 @@ Region = Annotated[str | None, Query(description="Región.")]
     "/cobertura",
     response_model=PaginaDeCobertura,
     summary="Cobertura por área, programa y periodo (JSON, CSV o GeoJSON)",
-    description="Personas únicas, población censal (del grupo objetivo del programa) y "
-    "cobertura por área. `cobertura` es una fracción (0.25 = 25 %); el CSV trae todas las filas "
-    "que cumplen los filtros, sin paginar.",
+    description="Personas únicas, importe, población censal (del grupo objetivo del programa) y "
+    "cobertura por área, de la publicación: las cifras de menos de k personas, y las que "
+    "permitirían deducirlas, son nulas (`suprimida`), salvo con un token de planeación o "
+    "administración. `programa=*` da todos los programas juntos (cada persona una vez). "
+    "`cobertura` es una fracción (0.25 = 25 %); el CSV trae todas las filas que cumplen los "
+    "filtros, sin paginar.",
     response_description="Una página de la tabla (JSON o GeoJSON) o la tabla entera (CSV).",
     responses={
         200: {
@@ -77,13 +85,17 @@ Region = Annotated[str | None, Query(description="Región.")]
                 **geojson.content(CoberturaGeoJSON),
             }
         },
-        **errors.responses(422),
+        **FIGURES,
     },
+    openapi_extra=OPTIONAL_LOGIN,
 )
 def cobertura(
     conn: ConnDep,
+    exact: ExactFigures,
     nivel: Annotated[Nivel, Query(description="Nivel de agregación.")] = Nivel.municipio,
-    programa: Annotated[str | None, Query(description="Clave del programa.")] = None,
+    programa: Annotated[
+        str | None, Query(max_length=80, description="Clave del programa; `*`: todos.")
+    ] = None,
     periodo: Annotated[str | None, Query(description="Periodo; vacío = sin periodo.")] = None,
     clave: Annotated[str | None, Query(description="Clave del área (CVEGEO o nombre).")] = None,
     municipio: Annotated[str | None, Query(description="Municipio (5 dígitos).")] = None,
@@ -96,10 +108,9 @@ def cobertura(
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
 ) -> dict[str, Any] | JSONResponse | StreamingResponse:
-    """Unique persons, census population (of the program's target group) and coverage ratio.
-
-    ``cobertura`` is a fraction (0.25 = 25 %); CSV returns every matching row, unpaginated."""
-    f = CoverageFilter(
+    """Unique persons, amount, census population (of the program's target group) and coverage
+    ratio, as published; ``cobertura`` is a fraction; CSV returns every matching row."""
+    f = CellFilter(
         nivel=nivel.value,
         programa=programa,
         periodo=periodo,
@@ -112,15 +123,24 @@ def cobertura(
     if formato is FormatoCobertura.csv:
         f.check()
         buffer = io.StringIO()
-        write_csv(iter_coverage(conn, f), buffer)
+        writer = csv.DictWriter(buffer, fieldnames=CELL_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(iter_cells(conn, f, exact=exact))
         return StreamingResponse(
             iter([buffer.getvalue()]),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="cobertura_{nivel.value}.csv"'},
         )
-    rows, total = list_coverage(
-        conn, f, limit=limite, offset=desplazamiento, geometry=formato is FormatoCobertura.geojson
+    rows, total = cells(
+        conn,
+        f,
+        exact=exact,
+        limit=limite,
+        offset=desplazamiento,
+        geometry=formato is FormatoCobertura.geojson,
     )
+    for row in rows:
+        row["poblacion_grupo"] = row.pop("poblacion")
     if formato is FormatoCobertura.geojson:
         return JSONResponse(feature_collection(rows, total), media_type="application/geo+json")
     return {"total": total, "limite": limite, "desplazamiento": desplazamiento, "elementos": rows}
@@ -130,12 +150,15 @@ def cobertura(
     "/cobertura/calculada",
     response_model=list[Calculada],
     summary="Programas y periodos con cobertura calculada",
-    description="Lo que `padron cobertura refrescar` ha calculado, de qué cargas y cuándo.",
+    description="Lo que `padron cobertura refrescar` ha calculado, de qué cargas y cuándo; "
+    "los registros contados, solo con un token de planeación o administración.",
     response_description="Programas y periodos calculados, el periodo más reciente primero.",
+    responses=errors.responses(401),
+    openapi_extra=OPTIONAL_LOGIN,
 )
-def calculada(conn: ConnDep) -> list[dict[str, Any]]:
+def calculada(conn: ConnDep, exact: ExactFigures) -> list[dict[str, Any]]:
     """What ``padron cobertura refrescar`` has computed, from which batches and when."""
-    return computed(conn)
+    return figures.computed(conn, exact=exact)
 
 
 @router.get(
@@ -158,12 +181,17 @@ def periodo_predeterminado(conn: ConnDep) -> dict[str, Any]:
     summary="Localidades priorizadas para focalizar apoyos",
     description="Orden de prioridad: primero el grado de marginación, luego la menor cobertura "
     "y luego la mayor población; `motivo` dice por qué, en español. Las personas se cuentan "
-    "una vez entre los programas elegidos.",
+    "una vez entre los programas elegidos. Sin sesión, las cifras son las de la publicación: "
+    "un programa o todos, y una localidad de cifra suprimida se ordena como si no tuviera "
+    "personas atendidas; con un token de planeación o administración, cifras exactas y "
+    "cualquier combinación de programas.",
     response_description="Una página del orden de prioridad.",
-    responses=errors.responses(422),
+    responses=FIGURES,
+    openapi_extra=OPTIONAL_LOGIN,
 )
 def brechas(
     conn: ConnDep,
+    exact: ExactFigures,
     periodo: Annotated[
         str | None,
         Query(description="Periodo (por omisión, el más reciente con registros ubicados)."),
@@ -205,6 +233,7 @@ def brechas(
         ),
         limit=limite,
         offset=desplazamiento,
+        reach=exact_reach if exact else figures.published_reach,
     )
     return {
         "periodo": used_period or None,

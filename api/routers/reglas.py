@@ -1,6 +1,7 @@
 """Rules of operation, their violations, anomalies and the new-program simulation.
 
-Counts are public aggregates; record lists (batch, program, period, folio) need the admin token.
+Counts come from the publication (suppressed for the public, exact for planners and admins who
+send their token); record lists (batch, program, period, folio) need the admin token.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 
 from api import errors
-from api.deps import ConnDep, Desplazamiento, SettingsDep
+from api.deps import ConnDep, Desplazamiento, SettingsDep, threshold
 from api.models.reglas import (
     Anomalias,
     ConteoDeViolaciones,
@@ -22,12 +23,13 @@ from api.models.reglas import (
     Simulacion,
     ViolacionesDelPrograma,
 )
-from api.security import AUTH_ERRORS, AdminUser
+from api.security import AUTH_ERRORS, OPTIONAL_LOGIN, AdminUser, ExactFigures
 from boundaries.queries import MAX_PAGE_SIZE
-from geo.coverage.anomalies import KINDS, anomaly_counts, anomaly_records
+from geo.coverage.anomalies import KINDS, anomaly_records
 from geo.coverage.rules import RULES, load_rules, violations
 from geo.coverage.simulate import simulate
 from geo.kernel.errors import NotFound
+from geo.publish import figures
 
 router = APIRouter(tags=["reglas y anomalías"])
 
@@ -54,26 +56,19 @@ def reglas(settings: SettingsDep) -> dict[str, Any]:
     "/reglas/violaciones",
     response_model=list[ConteoDeViolaciones],
     summary="Violaciones a las reglas por programa (conteos)",
-    description="Registros de cada programa que violan sus reglas, por regla; los registros "
-    "mismos están en `/reglas/{programa}/violaciones` (administración).",
+    description="Registros de cada programa que violan sus reglas, por regla, según la "
+    "publicación (calculada con las reglas vigentes al último refresco); los conteos menores "
+    "a k, y los que permitirían deducirlos, son nulos salvo con un token de planeación o "
+    "administración. Los registros mismos están en `/reglas/{programa}/violaciones`.",
     response_description="Los conteos de cada programa con reglas.",
-    responses=errors.responses(422, 503),
+    responses=errors.responses(401, 422, 503),
+    openapi_extra=OPTIONAL_LOGIN,
 )
 def violaciones(
-    conn: ConnDep, settings: SettingsDep, periodo: Periodo = None
+    conn: ConnDep, settings: SettingsDep, exact: ExactFigures, periodo: Periodo = None
 ) -> list[dict[str, Any]]:
     """Counts per program and rule; the records are at ``/reglas/{programa}/violaciones``."""
-    return [
-        {
-            "programa": v.programa,
-            "registros": v.registros,
-            "registros_con_violacion": v.registros_con_violacion,
-            "por_regla": v.por_regla,
-        }
-        for v in (
-            violations(conn, r, periodo=periodo) for r in load_rules(settings.reglas_dir).values()
-        )
-    ]
+    return figures.rule_counts(conn, load_rules(settings.reglas_dir), periodo, exact=exact)
 
 
 @router.get(
@@ -114,16 +109,24 @@ def violaciones_programa(
     "/anomalias",
     response_model=Anomalias,
     summary="Anomalías: conteos y localidades sobrecubiertas",
-    description="Localidades con más beneficiarios que habitantes (requiere periodo), personas "
-    "en programas incompatibles, beneficiarios fuera de la población objetivo, apoyos "
-    "duplicados y ubicaciones no confiables: solo conteos.",
+    description="En un periodo (por omisión, el más reciente): localidades con más "
+    "beneficiarios que habitantes, personas en programas incompatibles, beneficiarios fuera de "
+    "la población objetivo, apoyos duplicados y ubicaciones no confiables; solo conteos de la "
+    "publicación (exactos con un token de planeación o administración).",
     response_description="Los conteos de cada anomalía.",
-    responses=errors.responses(422, 503),
+    responses=errors.responses(401, 422, 503),
+    openapi_extra=OPTIONAL_LOGIN,
 )
-def anomalias(conn: ConnDep, settings: SettingsDep, periodo: Periodo = None) -> dict[str, Any]:
-    """Localities with more beneficiaries than inhabitants (needs a period), incompatible
-    programs, out-of-target beneficiaries, duplicated support, untrusted locations."""
-    return anomaly_counts(conn, load_rules(settings.reglas_dir), periodo)
+def anomalias(
+    conn: ConnDep,
+    settings: SettingsDep,
+    exact: ExactFigures,
+    periodo: Annotated[str | None, Query(description="Periodo (el más reciente si falta).")] = None,
+) -> dict[str, Any]:
+    """Localities with more beneficiaries than inhabitants, incompatible programs,
+    out-of-target beneficiaries, duplicated support, untrusted locations."""
+    found = figures.anomalies(conn, load_rules(settings.reglas_dir), periodo, exact=exact)
+    return {"k": threshold(conn, settings), "exactas": exact, **found}
 
 
 @router.get(
@@ -156,13 +159,17 @@ def anomalias_registros(
     summary="Simular un programa nuevo",
     description="Población objetivo de un programa nuevo por localidad (grupos censales, "
     "prorrateados como en la cobertura) y cuántas de esas personas ya atienden los programas "
-    "actuales.",
+    "actuales. Sin sesión, las personas atendidas son las de la publicación (para una "
+    "población objetivo de todas las edades y sexos, y un programa o todos), nulas donde se "
+    "suprimieron; con un token de planeación o administración, el cálculo exacto por edad y "
+    "sexo de los registros.",
     response_description="Los totales y las localidades con más población por atender.",
-    responses=errors.responses(422, 503),
+    responses=errors.responses(401, 422, 503),
+    openapi_extra=OPTIONAL_LOGIN,
 )
-def simulacion(conn: ConnDep, body: Simulacion) -> dict[str, Any]:
+def simulacion(conn: ConnDep, exact: ExactFigures, body: Simulacion) -> dict[str, Any]:
     """Target population by locality and how much of it current programs already reach."""
-    result = simulate(
+    result = (simulate if exact else figures.simulation)(
         conn,
         body.poblacion_objetivo,
         periodo=body.periodo,
@@ -171,6 +178,7 @@ def simulacion(conn: ConnDep, body: Simulacion) -> dict[str, Any]:
         limit=body.limite,
     )
     return {
+        "exactas": exact,
         "grupo": result.grupo,
         "localidades": result.localidades,
         "poblacion_objetivo": result.poblacion_objetivo,

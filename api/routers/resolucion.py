@@ -10,12 +10,18 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 
 from api import errors
-from api.deps import ConnDep, Desplazamiento, SettingsDep
+from api.deps import ConnDep, Desplazamiento, SettingsDep, threshold
 from api.models.resolucion import Decision, DecisionRegistrada, Duplicados, ParEnRevision
-from api.security import AUTH_ERRORS, client_address, require_role
+from api.security import (
+    AUTH_ERRORS,
+    OPTIONAL_LOGIN,
+    ExactFigures,
+    client_address,
+    require_role,
+)
 from geo.access.users import User, record_event
-from geo.publish.transparency import published_duplicated_support
-from geo.resolve import decide_review, duplicated_support, review_queue
+from geo.publish import figures
+from geo.resolve import decide_review, review_queue
 
 router = APIRouter(tags=["resolución"])
 
@@ -39,15 +45,25 @@ Reviewer = Annotated[User, Depends(_statewide_reviewer)]
     "/duplicados",
     response_model=Duplicados,
     summary="Apoyos duplicados entre programas y dentro de cada uno",
-    description="Personas que reciben de varios programas, o dos veces del mismo, en un mismo "
-    "periodo: solo conteos e importes; los conteos municipales menores a k personas se "
-    "publican vacíos.",
+    description="Personas que reciben de varios programas, o dos veces del mismo, en un "
+    "periodo: solo conteos e importes, de la publicación; los menores a k personas, y los que "
+    "permitirían deducirlos, se publican vacíos (exactos con un token de planeación o "
+    "administración).",
     response_description="El informe de apoyos duplicados.",
-    responses=errors.responses(503),
+    responses=errors.responses(401, 422, 503),
+    openapi_extra=OPTIONAL_LOGIN,
 )
-def duplicados(conn: ConnDep, settings: SettingsDep) -> dict[str, object]:
-    """Counts and money only; municipal counts under k persons are suppressed."""
-    return published_duplicated_support(duplicated_support(conn), settings.k_anonimato)
+def duplicados(
+    conn: ConnDep,
+    settings: SettingsDep,
+    exact: ExactFigures,
+    periodo: Annotated[
+        str | None, Query(max_length=40, description="Periodo (por omisión, el más reciente).")
+    ] = None,
+) -> dict[str, object]:
+    """Counts and money only, from the publication."""
+    found = figures.duplicated(conn, periodo, exact=exact)
+    return {"k": threshold(conn, settings), "exactas": exact, **found}
 
 
 @router.get(

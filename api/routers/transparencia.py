@@ -1,22 +1,24 @@
-"""Public transparency (no login, rate-limited): counts with k-suppression and downloads."""
+"""Public transparency (no login, rate-limited): the publication's figures and downloads.
+
+Everyone gets the suppressed figures; planners and admins who send their token get the exact
+ones on the same URLs (:func:`api.security.sees_exact_figures`).
+"""
 
 from __future__ import annotations
 
 import json
-import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Connection
 
 from api import errors
-from api.deps import ConnDep, SettingsDep, templates
+from api.deps import ConnDep, SettingsDep, templates, threshold
 from api.models import geojson
 from api.models.transparencia import AnomaliasPublicas, Conteos, ConteosGeoJSON
 from api.ratelimit import public_rate_limit
-from api.settings import Settings
-from geo.publish import transparency
+from api.security import OPTIONAL_LOGIN, ExactFigures
+from geo.publish import publication, transparency
 
 router = APIRouter(
     tags=["transparencia"],
@@ -25,30 +27,23 @@ router = APIRouter(
 )
 
 
-def _table(request: Request, conn: Connection, settings: Settings) -> transparency.PublicTable:
-    """The suppressed publication, rebuilt at most every ``transparency_cache_seconds``: a public
-    request must not cost a scan of the whole registry."""
-    cached = getattr(request.app.state, "transparency", None)
-    now = time.monotonic()
-    if cached and now - cached[0] < settings.transparency_cache_seconds:
-        table: transparency.PublicTable = cached[1]
-        return table
-    table = transparency.build(conn, settings.k_anonimato)
-    request.app.state.transparency = (now, table)
-    return table
-
-
-Programa = Annotated[str | None, Query(max_length=40, description="Clave del programa.")]
+Programa = Annotated[
+    str | None,
+    Query(max_length=80, description="Clave del programa; `*` todos (cada persona una vez), "
+          "`2+` personas en dos o más, `A|B` personas en ambos."),
+]  # fmt: skip
 Periodo = Annotated[str | None, Query(max_length=40, description="Periodo.")]
 Municipio = Annotated[
     str | None, Query(pattern=r"^\d{5}$", description="CVEGEO del municipio (5 dígitos).")
 ]
-Nivel = Literal["estado", "municipio", "localidad"]
+Nivel = Literal["estado", "region", "distrito", "municipio", "localidad"]
+NIVEL = "estado, region, distrito, municipio o localidad."
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "geojson": geojson.GEOJSON,
     "gpkg": "application/geopackage+sqlite3",
 }
+FIGURES = {**errors.responses(401, 422, 503)}
 
 
 @router.get(
@@ -60,34 +55,38 @@ MEDIA_TYPES = {
     "los conteos ya suprimidos; no requiere sesión.",
     response_description="La página (HTML).",
 )
-def pagina(request: Request, settings: SettingsDep) -> HTMLResponse:
+def pagina(request: Request, conn: ConnDep, settings: SettingsDep) -> HTMLResponse:
     """Public page: tables by municipality, locality drill-down and downloads."""
-    return templates.TemplateResponse(request, "transparencia.html", {"k": settings.k_anonimato})
+    k = threshold(conn, settings)
+    return templates.TemplateResponse(request, "transparencia.html", {"k": k})
 
 
 @router.get(
     "/transparencia/conteos",
     response_model=Conteos,
     summary="Personas por programa y periodo (con supresión)",
-    description="Personas únicas por programa, periodo y lugar (estado, municipio, localidad). "
-    "Los conteos menores a k personas, y las celdas que permitirían deducirlos, se publican "
-    "vacíos; los filtros se aplican después de la supresión.",
+    description="Personas únicas por programa, periodo y lugar (estado, región, distrito, "
+    "municipio, localidad), con el importe pagado. Los conteos menores a k personas, y las "
+    "cifras que permitirían deducirlos, se publican vacíos; con un token de planeación o "
+    "administración, las cifras exactas.",
     response_description="Las filas publicadas.",
-    responses=errors.responses(422, 503),
+    responses=FIGURES,
+    openapi_extra=OPTIONAL_LOGIN,
 )
 def conteos(
-    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
-    nivel: Annotated[Nivel | None, Query(description="estado, municipio o localidad.")] = None,
+    exact: ExactFigures,
+    nivel: Annotated[Nivel | None, Query(description=NIVEL)] = None,
     programa: Programa = None,
     periodo: Periodo = None,
     cvegeo_mun: Municipio = None,
 ) -> dict[str, Any]:
     """Counts below k persons, and the cells that would reveal them, are published empty."""
-    table = _table(request, conn, settings)
-    rows = transparency.select_rows(table, nivel, programa, periodo, cvegeo_mun)
-    return {"k": table.k, "filas": rows}
+    found = transparency.rows(
+        conn, exact=exact, nivel=nivel, programa=programa, periodo=periodo, cvegeo_mun=cvegeo_mun
+    )
+    return {"k": threshold(conn, settings), "exactas": exact, "filas": found}
 
 
 @router.get(
@@ -95,24 +94,25 @@ def conteos(
     response_model=AnomaliasPublicas,
     summary="Registros con banderas por municipio",
     description="Registros con cada bandera de calidad, por municipio; los conteos menores a k "
-    "se publican vacíos.",
+    "se publican vacíos (exactos con un token de planeación o administración).",
     response_description="Las filas publicadas.",
-    responses=errors.responses(422, 503),
+    responses=FIGURES,
+    openapi_extra=OPTIONAL_LOGIN,
 )
 def anomalias(
-    request: Request, conn: ConnDep, settings: SettingsDep, cvegeo_mun: Municipio = None
+    conn: ConnDep, settings: SettingsDep, exact: ExactFigures, cvegeo_mun: Municipio = None
 ) -> dict[str, Any]:
     """Records by flag and municipality; counts below k are suppressed."""
-    table = _table(request, conn, settings)
-    rows = [r for r in table.anomalias if cvegeo_mun is None or r["cvegeo_mun"] == cvegeo_mun]
-    return {"k": table.k, "filas": rows}
+    found = publication.flags(conn, cvegeo_mun, exact=exact)
+    return {"k": threshold(conn, settings), "exactas": exact, "filas": found}
 
 
 @router.get(
     "/transparencia/descarga.{formato}",
     summary="Descargar los conteos (CSV, GeoJSON o GeoPackage)",
     description="Las mismas filas que `/transparencia/conteos`, como archivo; las geometrías "
-    "son las públicas de INEGI (punto de la localidad, polígono simplificado del municipio).",
+    "son las públicas de INEGI (punto de la localidad, polígono simplificado de las demás "
+    "áreas).",
     response_class=Response,
     responses={
         200: {
@@ -123,30 +123,31 @@ def anomalias(
                 MEDIA_TYPES["gpkg"]: {},
             },
         },
-        **errors.responses(422, 503),
+        **FIGURES,
     },
+    openapi_extra=OPTIONAL_LOGIN,
 )
 def descarga(
-    request: Request,
     conn: ConnDep,
-    settings: SettingsDep,
+    exact: ExactFigures,
     formato: Annotated[Literal["csv", "geojson", "gpkg"], Path(description="csv, geojson o gpkg.")],
-    nivel: Annotated[Nivel, Query(description="estado, municipio o localidad.")] = "municipio",
+    nivel: Annotated[Nivel, Query(description=NIVEL)] = "municipio",
     programa: Programa = None,
     periodo: Periodo = None,
     cvegeo_mun: Municipio = None,
 ) -> Response:
     """The same rows as ``/transparencia/conteos``; geometries are INEGI's public ones."""
-    table = _table(request, conn, settings)
-    rows = transparency.select_rows(table, nivel, programa, periodo, cvegeo_mun)
+    found = transparency.rows(
+        conn, exact=exact, nivel=nivel, programa=programa, periodo=periodo, cvegeo_mun=cvegeo_mun
+    )
     if formato == "csv":
-        content: bytes | str = transparency.to_csv(rows)
+        content: bytes | str = transparency.to_csv(found)
     else:
-        shapes = transparency.geometries(conn, rows)
+        shapes = transparency.geometries(conn, found)
         if formato == "geojson":
-            content = json.dumps(transparency.to_geojson(rows, shapes), ensure_ascii=False)
+            content = json.dumps(transparency.to_geojson(found, shapes), ensure_ascii=False)
         else:
-            content = transparency.to_geopackage(rows, shapes)
+            content = transparency.to_geopackage(found, shapes)
     return Response(
         content,
         media_type=MEDIA_TYPES[formato],

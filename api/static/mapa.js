@@ -39,8 +39,10 @@
   }
   function lineaCobertura(p) {
     const programas = estado.programas.length ? estado.programas.join(", ") : "todos los programas";
-    return `<br>Cobertura ${texto(estado.periodo || "")} (${texto(programas)}): ` +
-      `${texto(formato.format(p.personas))} personas, ${texto(porcentaje(p.cobertura))}`;
+    const cifra = p.personas == null
+      ? "cifra no publicada (pocas personas, o para que no puedan deducirse)"
+      : `${texto(formato.format(p.personas))} personas, ${texto(porcentaje(p.cobertura))}`;
+    return `<br>Cobertura ${texto(estado.periodo || "")} (${texto(programas)}): ${cifra}`;
   }
   mapa.on("click", (evento) => {
     const [loc] = mapa.queryRenderedFeatures(evento.point, { layers: ["cobertura-localidades", "localidades"] });
@@ -82,7 +84,9 @@
   for (const [grado, color] of [...GRADOS, ["Sin dato", SIN_DATO]]) {
     muestra(document.getElementById("leyenda-grados"), color, grado);
   }
-  for (const [, color, etiqueta] of CLASES) muestra(document.getElementById("leyenda-clases"), color, etiqueta);
+  for (const [, color, etiqueta] of [...CLASES, [null, SIN_DATO, "No publicada"]]) {
+    muestra(document.getElementById("leyenda-clases"), color, etiqueta);
+  }
   for (const id of ["leyenda", "filtros"]) {
     const panel = document.getElementById(id);
     document.getElementById(id + "-alternar").addEventListener("click", (e) => {

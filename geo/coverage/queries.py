@@ -6,7 +6,7 @@ import csv
 import json
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -264,17 +264,12 @@ def _period_gaps(conn: Connection, periodo: str, version: object) -> _PeriodGaps
         [dict(r) for r in program_sets.mappings()],
         schema={"cvegeo": pl.String, "programas": pl.List(pl.String), "personas": pl.Int64},
     )
-    present = (
-        sets.explode("programas")
-        .group_by("cvegeo")
-        .agg(programas_presentes=pl.col("programas").unique().sort())
-    )
     tables = _PeriodGaps(
         localities=localities.with_columns(
             pl.DataFrame(
                 [json.loads(v) for v in localities["poblacion"]], infer_schema_length=None
             ).to_struct("poblacion")
-        ).join(present, on="cvegeo", how="left", maintain_order="left"),
+        ),
         sets=sets,
     )
     with _gap_cache_lock:
@@ -282,14 +277,40 @@ def _period_gaps(conn: Connection, periodo: str, version: object) -> _PeriodGaps
     return tables
 
 
-def _rank(tables: _PeriodGaps, f: GapFilter, grupo: str, programas: list[str]) -> pl.DataFrame:
-    """Localities ranked for targeting: marginality grade (Muy alto first), then lowest
-    coverage, then largest population of the group. Persons are exact unions over the selected
-    programs (the sum over the program sets that meet them)."""
-    sets = tables.sets
+Reach = Callable[[Connection, str, list[str], set[str]], pl.DataFrame]
+"""Persons reached per locality in a period by the chosen programs (all when empty) among
+the period's programs: a frame of ``cvegeo``, ``personas`` (null: not published) and
+``programas_presentes`` (programs with someone there)."""
+
+
+def exact_reach(
+    conn: Connection, periodo: str, programas: list[str], known: set[str]
+) -> pl.DataFrame:
+    """Exact unions over the selected programs: the sum over the program sets that meet them."""
+    sets = _period_gaps(conn, periodo, _version(conn)).sets
+    present = (
+        sets.explode("programas")
+        .group_by("cvegeo")
+        .agg(programas_presentes=pl.col("programas").unique().sort())
+    )
     if programas:
         sets = sets.filter(pl.col("programas").list.set_intersection(programas).list.len() > 0)
     reach = sets.group_by("cvegeo").agg(pl.col("personas").sum())
+    return present.join(reach, on="cvegeo", how="left").with_columns(
+        pl.col("personas").fill_null(0)
+    )
+
+
+def _version(conn: Connection) -> object:
+    """What the gap tables are read from: the refresh time stamps in ``analisis.refresco``."""
+    stamps = list(conn.scalars(select(a.refresco.c.refrescado_en)))
+    return (len(stamps), max(stamps, default=None))
+
+
+def _rank(tables: _PeriodGaps, reach: pl.DataFrame, f: GapFilter, grupo: str) -> pl.DataFrame:
+    """Localities ranked for targeting: marginality grade (Muy alto first), then lowest
+    coverage, then largest population of the group (a locality whose persons are not published
+    ranks as if none were reached: the order reveals nothing the figures hide)."""
     localities = tables.localities
     conditions = []
     if grades := parse_grades(f.grados):
@@ -308,8 +329,13 @@ def _rank(tables: _PeriodGaps, f: GapFilter, grupo: str, programas: list[str]) -
             poblacion_grupo=pl.col("poblacion").struct.field(grupo).cast(pl.Float64)
         )
         .drop("poblacion")
-        .join(reach, on="cvegeo", how="left")
-        .with_columns(pl.col("personas").fill_null(0))
+        .join(reach, on="cvegeo", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("programas_presentes").is_null())
+            .then(pl.lit(0, dtype=pl.Int64))
+            .otherwise(pl.col("personas"))
+            .alias("personas")
+        )
         .with_columns(
             cobertura=pl.when(pl.col("poblacion_grupo") != 0).then(
                 pl.col("personas") / pl.col("poblacion_grupo")
@@ -327,9 +353,15 @@ def _rank(tables: _PeriodGaps, f: GapFilter, grupo: str, programas: list[str]) -
 
 
 def gaps(
-    conn: Connection, f: GapFilter, *, limit: int = 50, offset: int = 0
+    conn: Connection,
+    f: GapFilter,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    reach: Reach = exact_reach,
 ) -> tuple[list[dict[str, Any]], int, str | None]:
-    """Localities ranked for targeting, each with a ``motivo``; returns rows, total and period."""
+    """Localities ranked for targeting, each with a ``motivo``; returns rows, total and period.
+    ``reach`` gives the persons reached (exact by default; the publication's for the public)."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidParameter(f"El límite debe estar entre 1 y {MAX_PAGE_SIZE}.")
     if offset < 0:
@@ -344,12 +376,8 @@ def gaps(
         )
     group = parse_group(f.grupo)
     by_period: dict[str, set[str]] = {}
-    stamps = []
-    for period_value, program, stamp in conn.execute(
-        select(a.refresco.c.periodo, a.refresco.c.programa, a.refresco.c.refrescado_en)
-    ):
+    for period_value, program in conn.execute(select(a.refresco.c.periodo, a.refresco.c.programa)):
         by_period.setdefault(period_value, set()).add(program)
-        stamps.append(stamp)
     if not by_period:
         raise InvalidParameter(
             "Aún no hay cobertura calculada: ejecute «padron cobertura refrescar»."
@@ -366,17 +394,18 @@ def gaps(
             f"Programas sin cobertura en el periodo {periodo!r}: {', '.join(unknown)}. "
             f"Calculados: {', '.join(sorted(known)) or 'ninguno'}."
         )
-    tables = _period_gaps(conn, periodo, (len(stamps), max(stamps)))
+    tables = _period_gaps(conn, periodo, _version(conn))
     if group.clave not in tables.localities["poblacion"].struct.fields:
         raise InvalidParameter(
             f"El grupo {group.clave!r} no está calculado; grupos estándar: "
             f"{', '.join(STANDARD_KEYS)} y los grupos objetivo de los programas."
         )
-    ranked = _rank(tables, f, group.clave, programas)
+    ranked = _rank(tables, reach(conn, periodo, programas, known), f, group.clave)
     expected = programas or sorted(known)
     items = []
     for rank, row in enumerate(ranked.slice(offset, limit).iter_rows(named=True), start=offset + 1):
         item = {k: v for k, v in row.items() if k not in {"grado_orden", "programas_presentes"}}
+        item["suprimida"] = row["personas"] is None
         item["lugar"] = rank
         item["periodo"] = periodo or None
         item["grupo"] = group.clave
@@ -398,7 +427,9 @@ def motive(item: dict[str, Any], group_description: str) -> str:
     else:
         parts.append("Sin grado de marginación")
     population = item.get("poblacion_grupo")
-    if population:
+    if item.get("suprimida"):
+        parts.append("cobertura no publicada (pocas personas, o para no poder deducirlas)")
+    elif population:
         who = (
             "hab."
             if group_description == "Población total"

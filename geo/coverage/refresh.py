@@ -1,9 +1,9 @@
 """Incremental refresh of the coverage tables after ingest, geocoding or resolution.
 
 Each batch's state is summarised in a fingerprint (rows, resolved persons, places); only the
-programs and periods whose batches are new, changed or removed — or whose target group changed —
-are recomputed. ``analisis.combinacion`` is rebuilt for the affected periods only, from all the
-programs of that period, since a person's set of programs spans programs.
+periods with a program whose batches are new, changed or removed — or whose target group
+changed — are recomputed, every program of such a period together, since a person's place in a
+period and their set of programs are chosen across the period's programs.
 """
 
 from __future__ import annotations
@@ -44,8 +44,7 @@ def refresh(
 ) -> RefreshReport:
     """Bring ``analisis`` up to date. ``grupos`` maps a program to the census group it targets
     (from its rules of operation); other programs are measured against the total population.
-    ``progress`` is told the areas' rebuild, then each program and period and each period's
-    combinations recomputed.
+    ``progress`` is told the areas' rebuild, then each period recomputed.
     """
     with engine.begin() as conn:
         report = refresh_in(conn, grupos, rebuild_areas=rebuild_areas, progress=progress)
@@ -110,67 +109,56 @@ def refresh_in(
 
     batches_by_pair = _batches_by_pair(conn, previous, removed, changed, current, periods_now)
     now = dt.datetime.now(dt.UTC)
+    # A person lives in one place per period, chosen among all the period's programs: a change in
+    # one program can move a person counted by another, so the period is the unit of refresh.
     periods = sorted({q for _, q in affected})
-    steps = len(affected) + len(periods)
-    for step, (programa, periodo) in enumerate(sorted(affected)):
-        tell("Cobertura", step, steps, "pasos")
-        cargas = sorted(batches_by_pair.get((programa, periodo), set()))
-        conn.execute(
-            delete(a.refresco).where(
-                (a.refresco.c.programa == programa) & (a.refresco.c.periodo == periodo)
-            )
-        )
-        if not cargas:  # every batch of this program and period is gone
-            conn.execute(
-                delete(a.cobertura).where(
-                    (a.cobertura.c.programa == programa) & (a.cobertura.c.periodo == periodo)
-                )
-            )
-            report.retirados.append((programa, periodo))
-            continue
+    for step, periodo in enumerate(periods):
+        tell("Cobertura", step, len(periods), "periodos")
+        pairs = sorted(p for p in batches_by_pair if p[1] == periodo and batches_by_pair[p])
+        report.retirados += sorted(p for p in affected if p[1] == periodo and p not in pairs)
+        conn.execute(delete(a.refresco).where(a.refresco.c.periodo == periodo))
         run_sql_file(
             conn,
             "geo.coverage",
             "cobertura.sql",
-            programa=programa,
             periodo=periodo,
-            cargas=cargas,
-            grupo_clave=_group_key(grupos, programa),
+            cargas=sorted({c for p in pairs for c in batches_by_pair[p]}),
+            programas=[programa for programa, _ in pairs],
+            grupos=[_group_key(grupos, programa) for programa, _ in pairs],
         )
-        registros = conn.execute(
-            select(func.coalesce(func.sum(a.cobertura.c.registros), 0)).where(
-                (a.cobertura.c.programa == programa)
-                & (a.cobertura.c.periodo == periodo)
-                & (a.cobertura.c.nivel == "municipio")
-            )
-        ).scalar_one()
-        total = conn.execute(
-            select(func.count())
-            .select_from(registro)
-            .where(
-                registro.c.carga_id.in_(cargas),
-                func.coalesce(registro.c.periodo, "") == periodo,
-            )
-        ).scalar_one()
-        conn.execute(
-            insert(a.refresco).values(
-                programa=programa,
-                periodo=periodo,
-                cargas=cargas,
-                grupo=_group_key(grupos, programa),
-                registros=int(registros),
-                registros_total=int(total),
-                refrescado_en=now,
-            )
+        counted = dict(
+            conn.execute(
+                select(a.cobertura.c.programa, a.cobertura.c.registros).where(
+                    (a.cobertura.c.periodo == periodo) & (a.cobertura.c.nivel == "estado")
+                )
+            ).all()
         )
-        report.refrescados.append((programa, periodo))
-    report.sin_cambios = sorted(set(stored) - affected)
-    for step, periodo in enumerate(periods, start=len(affected)):
-        tell("Cobertura", step, steps, "pasos")
-        run_sql_file(conn, "geo.coverage", "combinacion.sql", periodo=periodo)
+        for programa, _ in pairs:
+            cargas = sorted(batches_by_pair[(programa, periodo)])
+            total = conn.execute(
+                select(func.count())
+                .select_from(registro)
+                .where(
+                    registro.c.carga_id.in_(cargas),
+                    func.coalesce(registro.c.periodo, "") == periodo,
+                )
+            ).scalar_one()
+            conn.execute(
+                insert(a.refresco).values(
+                    programa=programa,
+                    periodo=periodo,
+                    cargas=cargas,
+                    grupo=_group_key(grupos, programa),
+                    registros=int(counted.get(programa, 0)),
+                    registros_total=int(total),
+                    refrescado_en=now,
+                )
+            )
+            report.refrescados.append((programa, periodo))
         report.periodos_combinados.append(periodo)
-    if steps:
-        tell("Cobertura", steps, steps, "pasos")
+    if periods:
+        tell("Cobertura", len(periods), len(periods), "periodos")
+    report.sin_cambios = sorted(p for p in stored if p[1] not in periods)
 
     if removed:
         conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id.in_(removed)))

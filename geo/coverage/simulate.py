@@ -23,8 +23,23 @@ class Simulation:
     grupo: str
     localidades: int
     poblacion_objetivo: int
-    ya_atendidos: int
+    ya_atendidos: int | None
+    """None when not every eligible locality's figure is known (published simulations)."""
     detalle: list[dict[str, Any]]
+
+
+def check_target(target: Target, poblacion_min: int, limit: int) -> None:
+    """Raise :class:`InvalidParameter`, in Spanish, for a simulation that cannot run."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidParameter(f"El límite debe estar entre 1 y {MAX_PAGE_SIZE}.")
+    if poblacion_min < 0:
+        raise InvalidParameter("La población mínima no puede ser negativa.")
+    if (
+        target.edad_min is not None
+        and target.edad_max is not None
+        and target.edad_min > target.edad_max
+    ):
+        raise InvalidParameter("La edad mínima no puede ser mayor que la máxima.")
 
 
 def simulate(
@@ -40,16 +55,7 @@ def simulate(
     in coverage) and the persons current programs already reach among it (age at their
     registration, sex, locality). Runs in the caller's transaction; a new census group is
     computed there (and kept only if the caller commits)."""
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidParameter(f"El límite debe estar entre 1 y {MAX_PAGE_SIZE}.")
-    if poblacion_min < 0:
-        raise InvalidParameter("La población mínima no puede ser negativa.")
-    if (
-        target.edad_min is not None
-        and target.edad_max is not None
-        and target.edad_min > target.edad_max
-    ):
-        raise InvalidParameter("La edad mínima no puede ser mayor que la máxima.")
+    check_target(target, poblacion_min, limit)
     group: Group = group_for(target.edad_min, target.edad_max, target.sexo) or NAMED["total"]
     ensure_group(conn, group)
     rows = [

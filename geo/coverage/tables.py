@@ -39,7 +39,7 @@ area = Table(
     Column("anio_marginacion", SmallInteger),
     Column("geom", Geometry("GEOMETRY", 4326, spatial_index=False), nullable=False),
 )
-"""Every locality, municipality, district and region with its census population
+"""Every locality, municipality, district, region and the state with its census population
 (``poblacion``: population of each group of :data:`geo.coverage.groups.GROUPS`, estimated where
 the census suppressed the age groups) and marginality (``grado_orden``: 0 no grade … 5 Muy alto).
 Districts and regions have no official marginality index: their grade is NULL."""
@@ -54,12 +54,15 @@ cobertura = Table(
     Column("personas", Integer, nullable=False),
     Column("registros", Integer, nullable=False),
     Column("importe", Numeric(16, 2), nullable=False),
+    Column("importe_repetido", Numeric(16, 2), nullable=False),
     Column("grupo", Text),
     Column("poblacion_grupo", Float),
     Column("cobertura", Float),
 )
-"""Unique persons of one program and period per area (every area, zero included).
-``periodo`` is ``''`` for records without a period. ``cobertura = personas / poblacion_grupo``."""
+"""Unique persons of one program and period per area (every area, zero included), with their
+records and amounts in the program (``importe_repetido``: the amounts of each person's listings
+after their first). ``periodo`` is ``''`` for records without a period.
+``cobertura = personas / poblacion_grupo``. Counting rule: ``docs/coverage.md``."""
 
 combinacion = Table(
     "combinacion",
@@ -69,9 +72,11 @@ combinacion = Table(
     Column("clave", Text, primary_key=True),
     Column("programas", ARRAY(Text), primary_key=True),
     Column("personas", Integer, nullable=False),
+    Column("importe", Numeric(16, 2), nullable=False),
 )
-"""Persons of an area and period by the exact set of programs they receive: the persons reached
-by any of several programs are the sum over the sets that meet them, without double counting."""
+"""Persons of an area and period by the exact set of programs they receive (and what all their
+listings of the period pay): the persons reached by any of several programs are the sum over the
+sets that meet them, without double counting."""
 
 refresco = Table(
     "refresco",

@@ -41,13 +41,14 @@ def coverage_row(folio: str, loc: str, curp_value: str = "", **extra: str) -> di
 @pytest.fixture(scope="session")
 def cobertura(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """COBA: Ana (L1), Beto twice (L1). COBB: Ana (L1), two persons without CURP (L2).
-    Ingested, geocoded, resolved and refreshed; returns the refresh report and batch ids."""
+    Ingested, geocoded, resolved, refreshed and published; returns the refresh report and batch
+    ids."""
     import datetime as dt
 
-    from geo.coverage.refresh import refresh
     from geo.geocode import geocode
     from geo.ingest import ingest_file
     from geo.kernel import curp
+    from geo.pipeline import refresh_and_publish
     from geo.resolve import resolve
     from tests.ingest.builders import roster_writer
 
@@ -84,5 +85,5 @@ def cobertura(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[
         geocode(engine, result.carga_id)
         batches[program] = result.carga_id
     resolve(engine)
-    report = refresh(engine)
+    report, _ = refresh_and_publish(engine)
     return {"report": report, "cargas": batches}

@@ -125,17 +125,17 @@ def test_refresh_is_incremental(engine: Engine, tmp_path_factory: pytest.TempPat
     )
     geocode(engine, extra.carga_id)
     second = refresh(engine)
-    assert second.refrescados == [("COBC", "2032")]
-    assert {("COBA", "2032"), ("COBA", COVERAGE_PERIOD), ("COBB", COVERAGE_PERIOD)} <= set(
-        second.sin_cambios
-    )
+    # A person's place in a period is chosen among all its programs: the period is recomputed.
+    assert second.refrescados == [("COBA", "2032"), ("COBC", "2032")]
+    assert {("COBA", COVERAGE_PERIOD), ("COBB", COVERAGE_PERIOD)} <= set(second.sin_cambios)
+    assert ("COBA", "2032") not in second.sin_cambios
     assert second.periodos_combinados == ["2032"]
     assert coverage(engine, "municipio", MUN, "COBC", "2032")["personas"] == 2
     assert reached("COBC")[L2] == 1  # ... until a refresh changes them
 
-    # A program's target group is part of its state: a new group recomputes only that program.
+    # A program's target group is part of its state: a new group recomputes its period only.
     third = refresh(engine, {"COBC": parse_group("65+")})
-    assert third.refrescados == [("COBC", "2032")]
+    assert third.refrescados == [("COBA", "2032"), ("COBC", "2032")]
     row = coverage(engine, "localidad", "200340001", "COBC", "2032")
     with engine.connect() as conn:
         expected = conn.execute(
@@ -260,69 +260,83 @@ def test_percent_reads_well() -> None:
 # -- API -------------------------------------------------------------------------------------
 
 
-def test_api_coverage_json(client: TestClient) -> None:
-    response = client.get(
-        "/cobertura",
-        params={"nivel": "localidad", "programa": "coba", "periodo": "2031", "municipio": MUN},
-    )
+@pytest.fixture(scope="module")
+def planner(engine: Engine) -> dict[str, str]:
+    """The token of a planner with the whole state, who sees exact figures."""
+    from datetime import timedelta
+
+    from geo.access.users import create_user, issue_token_by_name
+
+    with engine.begin() as conn:
+        create_user(conn, "cobertura_planea", "planeacion", "secreto-de-prueba")
+        issued = issue_token_by_name(conn, "cobertura_planea", timedelta(hours=1))
+    return {"Authorization": f"Bearer {issued.access_token}"}
+
+
+def test_api_coverage_json(client: TestClient, planner: dict[str, str]) -> None:
+    params = {"nivel": "localidad", "programa": "coba", "periodo": "2031", "municipio": MUN}
+    response = client.get("/cobertura", params=params)
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] == 3
-    assert {e["clave"]: e["personas"] for e in body["elementos"]} == {"200340001": 0, L1: 2, L2: 0}
+    # Localities without persons in the period are not listed; 2 persons are not published.
+    assert {e["clave"]: e["personas"] for e in body["elementos"]} == {L1: None, L2: 0}
+    assert body["total"] == 2 and body["elementos"][0]["suprimida"]
+    assert body["elementos"][0]["importe"] is None and body["elementos"][0]["cobertura"] is None
+    exact = client.get("/cobertura", params=params, headers=planner).json()
+    assert {e["clave"]: e["personas"] for e in exact["elementos"]} == {L1: 2, L2: 0}
+    assert exact["elementos"][0]["importe"] == 3000.0
     personal = {"curp", "nombre_norm", "primer_ap", "fecha_nacimiento", "persona_id", "folio"}
     assert not personal & set(body["elementos"][0])
 
 
-def test_api_coverage_csv_and_geojson(client: TestClient) -> None:
-    response = client.get(
-        "/cobertura",
-        params={
-            "nivel": "municipio",
-            "programa": "COBB",
-            "periodo": "2031",
-            "clave": MUN,
-            "formato": "csv",
-        },
-    )
+def test_api_coverage_csv_and_geojson(client: TestClient, planner: dict[str, str]) -> None:
+    params = {"nivel": "municipio", "programa": "COBB", "periodo": "2031", "clave": MUN,
+              "formato": "csv"}  # fmt: skip
+    response = client.get("/cobertura", params=params)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert (
-        len(rows) == 1
-        and rows[0]["personas"] == "3"
-        and rows[0]["nombre"] == "Guadalupe de Ramírez"
+    (row,) = list(csv.DictReader(io.StringIO(response.text)))
+    assert (row["personas"], row["suprimida"], row["nombre"]) == (
+        "",
+        "True",
+        "Guadalupe de Ramírez",
     )
+    (row,) = list(csv.DictReader(io.StringIO(client.get("/cobertura", params=params,
+                                                          headers=planner).text)))  # fmt: skip
+    assert row["personas"] == "3"
     response = client.get(
         "/cobertura",
-        params={
-            "nivel": "localidad",
-            "programa": "COBB",
-            "periodo": "2031",
-            "clave": L2,
-            "formato": "geojson",
-        },
-    )
+        params={"nivel": "localidad", "programa": "COBB", "periodo": "2031", "clave": L2,
+                "formato": "geojson"},
+        headers=planner,
+    )  # fmt: skip
     assert response.headers["content-type"] == "application/geo+json"
     feature = response.json()["features"][0]
     assert feature["geometry"]["type"] == "Point" and feature["properties"]["personas"] == 2
 
 
-def test_api_gaps_and_errors(client: TestClient) -> None:
-    response = client.get(
-        "/cobertura/brechas", params={"periodo": "2031", "municipio": MUN, "programa": "COBA"}
-    )
+def test_api_gaps_and_errors(client: TestClient, planner: dict[str, str]) -> None:
+    params = {"periodo": "2031", "municipio": MUN, "programa": "COBA"}
+    response = client.get("/cobertura/brechas", params=params)
     assert response.status_code == 200
     body = response.json()
-    assert body["periodo"] == "2031" and [e["cvegeo"] for e in body["elementos"]] == [
-        "200340001",
-        L2,
-        L1,
-    ]
+    # L1's 2 persons are not published: it ranks as if none were reached (before L2, larger).
+    assert body["periodo"] == "2031"
+    assert [(e["cvegeo"], e["personas"]) for e in body["elementos"]] == [
+        ("200340001", 0), (L1, None), (L2, 0)
+    ]  # fmt: skip
+    assert "no publicada" in body["elementos"][1]["motivo"]
+    exact = client.get("/cobertura/brechas", params=params, headers=planner).json()
+    assert [e["cvegeo"] for e in exact["elementos"]] == ["200340001", L2, L1]
+    union = {"periodo": "2031", "programa": ["COBA", "COBB"]}
+    assert client.get("/cobertura/brechas", params=union).status_code == 200  # = all programs
     for params in ({"grupo": "nadie"}, {"programa": "NOEXISTE"}, {"municipio": "x"}):
         response = client.get("/cobertura/brechas", params={"periodo": "2031", **params})
         assert response.status_code == 400 and response.json()["detalle"]
     response = client.get("/cobertura", params={"nivel": "colonia"})
     assert response.status_code == 422 and response.json()["detalle"] == "Parámetros no válidos."
     calculated = client.get("/cobertura/calculada").json()
-    assert {"programa": "COBA", "periodo": "2031"}.items() <= next(
-        c for c in calculated if c["programa"] == "COBA" and c["periodo"] == "2031"
-    ).items()
+    coba = next(c for c in calculated if c["programa"] == "COBA" and c["periodo"] == "2031")
+    assert coba["registros"] is None  # records counted: for planners only
+    calculated = client.get("/cobertura/calculada", headers=planner).json()
+    coba = next(c for c in calculated if c["programa"] == "COBA" and c["periodo"] == "2031")
+    assert coba["registros"] == 3

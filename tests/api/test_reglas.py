@@ -15,12 +15,12 @@ from api.app import create_app
 from api.settings import Settings
 from geo.access.users import create_user, issue_token_by_name
 from geo.coverage.anomalies import anomaly_counts, anomaly_records
-from geo.coverage.refresh import refresh
 from geo.coverage.rules import Target, load_rules, violations
 from geo.coverage.simulate import simulate
 from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel.errors import InvalidParameter
+from geo.pipeline import refresh_and_publish
 from tests.api.conftest import L1, L2, coverage_row
 from tests.api.contract import ContractClient
 from tests.ingest.builders import roster_writer
@@ -65,7 +65,13 @@ def overcovered(engine: Engine, cobertura: dict, tmp_path_factory: pytest.TempPa
         engine, write(rows, name="cobd.csv"), "COBD", periodo="2033", periodo_atipico=True
     )
     geocode(engine, result.carga_id)
-    refresh(engine)
+    refresh_and_publish(engine)
+
+
+@pytest.fixture(scope="module")
+def published(engine: Engine, overcovered: None, reglas: Path) -> None:
+    """The publication built with these rules (its violation counts come from them)."""
+    refresh_and_publish(engine, load_rules(reglas))
 
 
 @pytest.fixture(scope="module")
@@ -161,13 +167,28 @@ def test_simulation_estimates_target_and_reach(engine: Engine, cobertura: dict) 
     assert young.ya_atendidos == 0
 
 
-def test_api_rules_counts_are_public_records_are_not(admin_client: TestClient) -> None:
+def test_api_rules_counts_are_public_records_are_not(
+    admin_client: TestClient, published: None
+) -> None:
+    headers = {"Authorization": f"Bearer {TOKENS['admin']}"}
     counts = admin_client.get("/reglas/violaciones", params={"periodo": "2031"}).json()
-    assert {c["programa"]: c["registros_con_violacion"] for c in counts} == {"COBA": 3, "COBB": 3}
+    # 3 records each: fewer than k, and COBA has records in one period only.
+    assert {c["programa"]: c["registros_con_violacion"] for c in counts} == {
+        "COBA": None, "COBB": None
+    }  # fmt: skip
+    exact = admin_client.get("/reglas/violaciones", params={"periodo": "2031"}, headers=headers)
+    assert {c["programa"]: c["registros_con_violacion"] for c in exact.json()} == {
+        "COBA": 3, "COBB": 3
+    }  # fmt: skip
+    assert {c["programa"]: c["por_regla"] for c in exact.json()}["COBB"] == {
+        "edad_fuera_de_rango": 3
+    }  # fmt: skip
+    every = {c["programa"]: c["registros"] for c in
+             admin_client.get("/reglas/violaciones", headers=headers).json()}  # fmt: skip
+    assert every["COBB"] == 3 and every["COBA"] >= 3  # all periods (other tests use COBA too)
     assert admin_client.get("/reglas").json()["programas"][0]["programa"] == "COBA"
     denied = admin_client.get("/reglas/COBA/violaciones")
     assert denied.status_code == 401 and denied.json()["detalle"]
-    headers = {"Authorization": f"Bearer {TOKENS['admin']}"}
     response = admin_client.get(
         "/reglas/COBA/violaciones", params={"periodo": "2031", "limite": 2}, headers=headers
     )
@@ -185,13 +206,29 @@ def test_api_rules_counts_are_public_records_are_not(admin_client: TestClient) -
     )
 
 
-def test_api_anomalies_and_simulation(admin_client: TestClient, overcovered: None) -> None:
-    body = admin_client.get("/anomalias", params={"periodo": "2033"}).json()
+def test_api_anomalies_and_simulation(admin_client: TestClient, published: None) -> None:
+    headers = {"Authorization": f"Bearer {TOKENS['admin']}"}
+    body = admin_client.get("/anomalias", params={"periodo": "2033"}, headers=headers).json()
+    assert body["exactas"] and body["periodo"] == "2033"
     assert body["localidades_con_mas_beneficiarios_que_habitantes"][0]["cvegeo"] == "200040002"
-    response = admin_client.post(
-        "/cobertura/simulacion",
-        json={"poblacion_objetivo": {"edad_min": 65, "municipios": ["20034"]}, "periodo": "2031"},
-    )
+    assert body["ubicacion_no_confiable_por_programa"] == {"COBD": 1}
+    in_2031 = admin_client.get("/anomalias", params={"periodo": "2031"}, headers=headers).json()
+    assert in_2031["personas_en_programas_incompatibles"] == {"COBA y COBB": 1}
+    assert in_2031["fuera_de_poblacion_objetivo"]["COBB"] == {"edad_fuera_de_rango": 3}
+    # Publicly El Solano's 2 persons are not published, so it is not listed either.
+    public = admin_client.get("/anomalias", params={"periodo": "2033"}).json()
+    assert public["localidades_con_mas_beneficiarios_que_habitantes"] == []
+    assert public["ubicacion_no_confiable_por_programa"] == {"COBD": None}
+    target = {"poblacion_objetivo": {"edad_min": 65, "municipios": ["20034"]}, "periodo": "2031"}
+    response = admin_client.post("/cobertura/simulacion", json=target, headers=headers)
     assert response.status_code == 200 and response.json()["ya_atendidos"] == 4
+    public_sim = admin_client.post("/cobertura/simulacion", json=target).json()
+    assert public_sim["exactas"] is False and public_sim["ya_atendidos"] is None
+    assert public_sim["poblacion_objetivo"] == response.json()["poblacion_objetivo"]
+    everybody = {"poblacion_objetivo": {"municipios": ["20034"]}, "periodo": "2031"}
+    reached = admin_client.post("/cobertura/simulacion", json=everybody).json()["elementos"]
+    assert {r["cvegeo"]: r["ya_atendidos"] for r in reached} == {
+        "200340001": 0, L1: None, L2: None  # 2 and 3 persons: not published
+    }  # fmt: skip
     bad = admin_client.post("/cobertura/simulacion", json={"poblacion_objetivo": {"sexo": "X"}})
     assert bad.status_code == 422 and bad.json()["detalle"] == "Parámetros no válidos."

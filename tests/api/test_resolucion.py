@@ -14,7 +14,9 @@ from api.app import create_app
 from api.settings import Settings
 from cli.app import app
 from geo.access.users import create_user, issue_token_by_name, query_audit
+from geo.geocode import geocode
 from geo.ingest import ingest_file
+from geo.pipeline import refresh_and_publish
 from geo.resolve import match, resolve
 from tests.api.contract import ContractClient
 from tests.ingest.builders import RosterWriter
@@ -89,9 +91,14 @@ def test_list_then_decide_then_resolve(
     assert ("revision_decidir", None) in seen
     resolve(engine, model=match.DEFAULT_MODEL)
     assert all(i["id"] != item["id"] for i in admin_client.get("/revision", headers=AUTH).json())
-    report = admin_client.get("/duplicados").json()
+    geocode(engine)
+    refresh_and_publish(engine)
+    report = admin_client.get("/duplicados", params={"periodo": "2024"}, headers=AUTH).json()
+    assert report["exactas"] and report["periodo"] == "2024"
     assert report["pares_de_programas"]["REVA|REVB"] == 1
     assert report["personas_por_programa"]["REVA"] == 1
+    public = admin_client.get("/duplicados", params={"periodo": "2024"}).json()
+    assert public["pares_de_programas"]["REVA|REVB"] is None  # one person: not published
 
 
 def test_cli_lists_and_rejects_a_bad_decision(queued: None, database_url: str) -> None:

@@ -121,31 +121,3 @@ def test_duplicated_support_report(
     assert report.pares_de_programas[("RESX", "RESY")] == 2  # Ana and Beto
     assert report.duplicados_en_programa["RESX"] == 1  # Ana twice in X
     assert report.personas_por_programa["RESX"] == 3 and report.personas_por_programa["RESY"] == 3
-
-
-def test_public_duplicated_support_suppresses_small_municipal_counts() -> None:
-    """Counts under k are hidden, and one more so the hidden one cannot be recovered from
-    the total of the others."""
-    from geo.publish.transparency import published_duplicated_support
-    from geo.resolve import DuplicatedSupport
-
-    report = DuplicatedSupport(
-        personas_por_programa={"A": 100, "B": 80},
-        pares_de_programas={("A", "B"): 61},
-        duplicados_en_programa={},
-        varios_programas_por_municipio={"20001": 2, "20002": 40, "20003": 7, "20004": 12},
-        importe_varios_programas="0",
-        importe_repetido_en_programa="0",
-        importe_involucrado="0",
-        registros_sin_persona=0,
-    )
-    published = published_duplicated_support(report, k=5)
-    assert published["varios_programas_por_municipio"] == {
-        "20001": None,
-        "20002": 40,
-        "20003": None,
-        "20004": 12,
-    }
-    assert published["pares_de_programas"] == {"A|B": 61}
-    everything = published_duplicated_support(report, k=1)["varios_programas_por_municipio"]
-    assert everything == report.varios_programas_por_municipio

@@ -26,7 +26,8 @@ UPDATE analisis.area a SET poblacion = a.poblacion || jsonb_build_object(CAST(:c
 FROM (SELECT n.nivel, n.clave, sum((l.poblacion ->> CAST(:clave AS text))::float8) AS poblacion
       FROM analisis.area l
       CROSS JOIN LATERAL (VALUES ('municipio', l.cvegeo_mun), ('distrito', l.distrito),
-                                 ('region', l.region)) AS n (nivel, clave)
+                                 ('region', l.region),
+                                 ('estado', left(l.cvegeo_mun, 2))) AS n (nivel, clave)
       WHERE l.nivel = 'localidad' AND n.clave IS NOT NULL
       GROUP BY n.nivel, n.clave) s
 WHERE a.nivel = s.nivel AND a.clave = s.clave;

@@ -1,5 +1,6 @@
--- Rebuild analisis.area from the reference geography: localities, municipalities, districts and
--- regions with population and marginality. Group populations are added by area_group.sql.
+-- Rebuild analisis.area from the reference geography: localities, municipalities, districts,
+-- regions and the state with population and marginality. Group populations are added by
+-- area_group.sql.
 DELETE FROM analisis.area;
 INSERT INTO analisis.area (nivel, clave, nombre, cvegeo_mun, nom_mun, distrito, region, pobtot,
                            poblacion, gm, grado_orden, fuente_marginacion, anio_marginacion, geom)
@@ -26,3 +27,8 @@ FROM analisis.area WHERE nivel = 'municipio' AND distrito IS NOT NULL GROUP BY d
 INSERT INTO analisis.area (nivel, clave, nombre, region, pobtot, poblacion, grado_orden, geom)
 SELECT 'region', region, region, region, sum(pobtot), '{}'::jsonb, 0, ST_Multi(ST_Union(geom))
 FROM analisis.area WHERE nivel = 'municipio' AND region IS NOT NULL GROUP BY region;
+INSERT INTO analisis.area (nivel, clave, nombre, pobtot, poblacion, grado_orden, geom)
+SELECT 'estado', e.cve_ent, e.nom_ent, sum(a.pobtot), '{}'::jsonb, 0, e.geom
+FROM boundaries.estado e
+JOIN analisis.area a ON a.nivel = 'municipio' AND left(a.clave, 2) = e.cve_ent
+GROUP BY e.cve_ent, e.nom_ent, e.geom;

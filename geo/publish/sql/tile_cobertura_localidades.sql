@@ -1,5 +1,5 @@
 -- One tile of locality coverage: the points of the localities layer; the figures from
--- analisis.cifras_cobertura for the tile's localities, in one set-based call. Dense tiles carry
+-- publico.cifras_cobertura for the tile's localities, in one set-based call. Dense tiles carry
 -- aggregates as in tile_localidades.sql (a cell's persons are their sum, unknown when any of
 -- its localities has none).
 WITH t AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
@@ -16,7 +16,7 @@ pedido AS (
 cifras AS (
     -- Arguments from a lateral row, not subqueries: the planner then inlines the function.
     SELECT c.* FROM pedido,
-    LATERAL analisis.cifras_cobertura('localidad', pedido.claves, pedido.periodo,
+    LATERAL publico.cifras_cobertura('localidad', pedido.claves, pedido.periodo,
                                       CAST(:programas AS text[])) c
 ),
 puntos AS MATERIALIZED (

@@ -1,5 +1,5 @@
 -- One tile of municipal coverage: the geometry of the municipalities layer; the figures from
--- analisis.cifras_cobertura for the tile's municipalities (persons of :periodo, the newest when
+-- publico.cifras_cobertura for the tile's municipalities (persons of :periodo, the newest when
 -- NULL, reached by any of :programas, all when NULL).
 WITH t AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
 formas AS MATERIALIZED (
@@ -15,7 +15,7 @@ pedido AS (
 cifras AS (
     -- Arguments from a lateral row, not subqueries: the planner then inlines the function.
     SELECT c.* FROM pedido,
-    LATERAL analisis.cifras_cobertura('municipio', pedido.claves, pedido.periodo,
+    LATERAL publico.cifras_cobertura('municipio', pedido.claves, pedido.periodo,
                                       CAST(:programas AS text[])) c
 )
 SELECT ST_AsMVT(f, 'cobertura_municipios', 4096, 'geom')

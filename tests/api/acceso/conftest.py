@@ -1,7 +1,8 @@
 """Hand-made registry data, users and tokens for the access, field and transparency tests.
 
 Programs ``ACCA``/``ACCB`` hold two persons for the field tests; ``ACCT`` holds 21 persons in
-three municipalities for the suppression tests. Every name and CURP here is distinctive so the
+three municipalities for the suppression tests, in a period of its own. The records are resolved and published, as the
+pipeline would. Every name and CURP here is distinctive so the
 public sweep can look for them in any response.
 """
 
@@ -23,6 +24,8 @@ from geo.access.users import create_user, issue_token_by_name
 from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel.curp import check_digit
+from geo.pipeline import refresh_and_publish
+from geo.resolve import resolve
 from tests.api.contract import ContractClient
 from tests.ingest.builders import roster_writer
 
@@ -41,6 +44,9 @@ JUCHITAN = {"CVE_MUN": "043", "NOM_MUN": "Juchitán de Zaragoza", "CVE_LOC": "00
 SANTA_LUCIA = {"CVE_MUN": "390", "NOM_MUN": "Santa Lucía del Camino", "CVE_LOC": "0001",
                "NOM_LOC": "Santa Lucía del Camino"}  # fmt: skip
 
+ACCT_PERIOD = "2024-T3"
+"""ACCT alone in its period: its suppression is read without the field tests' two tiny programs
+(whose persons would hide most of it; see ``test_transparencia``)."""
 GIVEN = ["Zenaida", "Eustolia", "Filogonio", "Herminia", "Tranquilino", "Crispina", "Abundio"]
 SURNAMES = ["Quiroz", "Yescas", "Zárate", "Villalobos", "Ugalde", "Xolalpa"]
 PASSWORD = "contraseña-de-prueba"
@@ -67,7 +73,7 @@ def _people(count: int, place: dict[str, str], start: int) -> list[dict[str, Any
         first17 = f"QUZE{(60 + i) % 100:02d}0101MOCQZR0"
         rows.append({**place, "ID_REGISTRO": f"T{i:03d}", "NB_NOMBRE": given,
                      "NB_PRIMER_AP": surname, "NB_SEGUNDO_AP": "Xicoténcatl",
-                     "NB_CURP": curp(first17), "PERIODO": "2024-T1",
+                     "NB_CURP": curp(first17), "PERIODO": ACCT_PERIOD,
                      "LONGITUD": "", "LATITUD": ""})  # fmt: skip
     return rows
 
@@ -90,11 +96,15 @@ def access_data(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Acc
         + _people(3, SANTA_LUCIA, 18)
     )
     cargas = {}
-    for program, rows in (("ACCA", a_rows), ("ACCB", b_rows), ("ACCT", t_rows)):
-        result = ingest_file(engine, write(rows, name=f"{program}.csv"), program, periodo="2024-T1")
+    for program, rows, periodo in (
+        ("ACCA", a_rows, "2024-T1"), ("ACCB", b_rows, "2024-T1"), ("ACCT", t_rows, ACCT_PERIOD)
+    ):  # fmt: skip
+        result = ingest_file(engine, write(rows, name=f"{program}.csv"), program, periodo=periodo)
         assert result.filas_rechazadas == 0, result.rechazos
         geocode(engine, result.carga_id)
         cargas[program] = result.carga_id
+    resolve(engine)
+    refresh_and_publish(engine)
     with engine.begin() as conn:
         ids = dict(
             conn.execute(

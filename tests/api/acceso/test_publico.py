@@ -19,10 +19,9 @@ from api.app import create_app
 from api.settings import Settings
 from tests.api.acceso.conftest import AccessData
 from tests.api.contract import ContractClient
+from tests.api.sweep import public_requests, small_counts, sweep_figures
 
 CURP_SHAPE = re.compile(rb"[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d")
-PATH_VALUES = {"capa": ["municipios", "localidades"], "z": [8], "x": [58], "y": [113]}
-REQUIRED_QUERY = {"lon": -96.5, "lat": 17.1}
 EXTRA_QUERIES: dict[str, list[dict[str, Any]]] = {
     "/transparencia/conteos": [
         {"nivel": n, "programa": p}
@@ -32,42 +31,11 @@ EXTRA_QUERIES: dict[str, list[dict[str, Any]]] = {
     "/transparencia/descarga.{formato}": [{"nivel": "localidad"}, {"nivel": "municipio"}],
     "/localidades": [{"municipio": "20067"}, {"municipio": "20043", "formato": "geojson"}],
 }
-
-
-def _public_requests(schema: dict[str, Any]) -> list[str]:
-    """One URL per public GET operation and per value of each enumerated parameter."""
-    urls: list[str] = []
-    for path, methods in schema["paths"].items():
-        operation = methods.get("get")
-        if operation is None or operation.get("security"):
-            continue
-        variants: list[dict[str, Any]] = [{}]
-        for parameter in operation.get("parameters", []):
-            options = parameter["schema"].get("enum") or [
-                o["const"] for o in parameter["schema"].get("anyOf", []) if "const" in o
-            ]
-            variants += [{parameter["name"]: value} for value in options]
-        for extra in EXTRA_QUERIES.get(path, []):
-            variants.append(extra)
-        for variant in variants:
-            path_params = {
-                name: variant.get(name, values[0]) for name, values in PATH_VALUES.items()
-            }
-            if "{formato}" in path:
-                path_params["formato"] = variant.get("formato", "csv")
-                for formato in ("csv", "geojson", "gpkg"):
-                    urls.append(_url(path, {**path_params, "formato": formato}, variant))
-                continue
-            urls.append(_url(path, path_params, variant))
-    return sorted(set(urls))
-
-
-def _url(path: str, path_params: dict[str, Any], variant: dict[str, Any]) -> str:
-    url = path.format(**{k: v for k, v in path_params.items() if "{" + k + "}" in path})
-    query = {k: v for k, v in variant.items() if "{" + k + "}" not in path}
-    if path == "/ubicacion/verificar":
-        query |= REQUIRED_QUERY
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+K = 5
+PLACES = [(-96.7255, 17.06), (-95.0203, 16.4347), (-96.7, 17.07), (-98.185, 17.757),
+          (-97.63, 18.02)]  # fmt: skip
+"""Oaxaca de Juárez, Juchitán, Santa Lucía, Guadalupe de Ramírez, Asunción Cuyotepeji: where
+the hand-made rosters live (the coverage tiles around them are read)."""
 
 
 def _pairs(value: Any) -> Iterator[tuple[float, float]]:
@@ -143,7 +111,7 @@ def test_no_public_response_holds_personal_data(
         ).encode()
     names = [n for n in names if n not in place_names]
     assert len(names) >= 10 and b"Yescas" in names  # names that are also places cannot be told
-    urls = _public_requests(client.app.openapi())  # type: ignore[attr-defined]
+    urls = public_requests(client.app.openapi(), EXTRA_QUERIES)  # type: ignore[attr-defined]
     assert any("descarga.gpkg" in u for u in urls) and any("/teselas/" in u for u in urls)
     swept = 0
     for url in urls:
@@ -163,6 +131,26 @@ def test_no_public_response_holds_personal_data(
         for key, point in _points(document):
             assert key in localities and point == pytest.approx(localities[key], abs=1e-6), url
     assert swept >= 30
+
+
+def test_no_public_figure_is_a_small_count(
+    public_client: TestClient, access_data: AccessData, cobertura: dict, engine: Engine
+) -> None:
+    """Every table at every level, program and period of the hand-made rosters (and the
+    coverage tiles around them): no count of 1 to k-1 and no amount or ratio of a hidden count.
+    """
+    found, read = sweep_figures(public_client, engine, K, PLACES)
+    assert found == []
+    assert read > 200
+
+
+def test_the_sweep_sees_a_small_count(public_client: TestClient, access_data: AccessData) -> None:
+    """The check itself: exact figures (a planner's) are full of them."""
+    exact = public_client.get(
+        "/transparencia/conteos", params={"programa": "ACCT", "nivel": "municipio"},
+        headers={"Authorization": f"Bearer {access_data.tokens['planea']}"},
+    ).json()  # fmt: skip
+    assert any("personas = 3" in f for f in small_counts(exact, K))
 
 
 def test_public_routes_are_rate_limited(engine: Engine, settings: Settings) -> None:
