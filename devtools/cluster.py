@@ -98,7 +98,10 @@ class LocalCluster:
         )
 
     def start(self) -> str:
-        """Create the cluster if needed, start it, ensure the database exists; return its URL."""
+        """Create the cluster if needed, start it, ensure the database exists; return its URL.
+
+        The wait is long because a server that was killed replays its WAL before it accepts
+        connections, which took over a minute on a loaded two-core machine."""
         if not (self.pgdata / "PG_VERSION").exists():
             self._init()
         if not self._is_running():
@@ -107,7 +110,7 @@ class LocalCluster:
                     str(find_bin_dir() / "pg_ctl"),
                     "start",
                     "--wait",
-                    "--timeout=60",
+                    "--timeout=600",
                     "-D",
                     str(self.pgdata),
                     "-l",
