@@ -22,6 +22,7 @@ NOT_COUNTS = frozenset({
     "pobtot", "pob_2020", "viv_2020", "pobfem", "pobmas", "poblacion", "poblacion_grupo", "poblacion_objetivo",
     "anio_marginacion", "anio", "cargas", "carga", "localidades", "grado_orden", "total_objetivo",
     "municipios", "n", "zoom", "minzoom", "maxzoom", "version",
+    "paint", "layout", "filter",  # a MapLibre style's drawing rules
 })  # fmt: skip
 """Keys whose integers are not counts of beneficiaries (census data, paging, ranks, ids)."""
 

@@ -56,7 +56,7 @@ def test_transparency_page_shows_the_demos_figures(browser: Any, base_url: str) 
     page.select_option("select[name=nivel]", "localidad")
     page.select_option("select[name=programa]", "*")
     page.click("#filtros button")
-    page.wait_for_function("document.getElementById('aviso').textContent.includes('filas')")
+    page.wait_for_function("() => document.getElementById('aviso').textContent.includes('filas')")
     assert "Sin localidad" in page.inner_text("#filas") or page.locator("#filas tr").count() > 100
     assert problems == []
     page.close()
@@ -96,11 +96,16 @@ def test_panel_shows_the_demos_registry(browser: Any, base_url: str, demo_engine
         create_user(conn, "demo_admin", "admin", "contraseña-de-prueba")
         token = issue_token_by_name(conn, "demo_admin", timedelta(hours=1)).access_token
     page, problems = watched(browser, viewport={"width": 1000, "height": 800})
-    page.add_init_script(f"sessionStorage.setItem('padronToken', {token!r});")
+    page.goto(f"{base_url}/campo")  # the panel uses the session started on /campo
+    page.evaluate(
+        "(token) => localStorage.setItem('padronSesion', JSON.stringify("
+        "{token, expira: new Date(Date.now() + 3600e3).toISOString(), usuario: 'demo_admin'}))",
+        token,
+    )
     page.goto(f"{base_url}/panel")
-    page.wait_for_selector("#panel table", timeout=30_000)
+    page.wait_for_selector("body[data-listo='1']", timeout=30_000)
     text = page.inner_text("#panel")
     assert "BIENESTAR" in text and "SEDESOL" in text
-    assert page.locator("#panel table").count() >= 5
+    assert page.locator("#panel table tr").count() >= 5
     assert problems == []
     page.close()

@@ -200,7 +200,10 @@ def test_a_withdrawn_batch_leaves_every_count_as_before(
         body["fotos"],
         body["puntos_verificados"],
     ) == (2, 2, 1, 1, 1)
-    assert body["cobertura_recalculada"] == [f"RETIRA {COVERAGE_PERIOD}"]
+    # The period is the unit of refresh: a person's place in it depends on all its programs.
+    assert body["cobertura_recalculada"] == [
+        f"{p} {COVERAGE_PERIOD}" for p in ("COBA", "COBB", "RETIRA")
+    ]
     assert snapshot(engine) == before
     assert not photo.path.exists()
 

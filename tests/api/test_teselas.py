@@ -71,19 +71,25 @@ def test_a_sparse_tile_carries_every_locality_by_itself(conn: Connection) -> Non
     assert "200670001" in {f["properties"]["cvegeo"] for f in found}
 
 
-def test_coverage_aggregates_add_up_to_the_persons_reached(
-    conn: Connection, cobertura: dict[str, object]
-) -> None:
-    """2031: Ana and Beto in San Ildefonso Salinas, two persons without CURP in Santa María."""
-    dense = tile(conn, "cobertura_localidades", *OAXACA_Z5, periodo="2031")
-    found = features(dense, "cobertura_localidades")
-    assert sum(f["properties"]["n"] for f in found) == 10_723
-    assert sum(f["properties"].get("personas", 0) for f in found) == 4
-    coba = features(
-        tile(conn, "cobertura_localidades", *OAXACA_Z5, periodo="2031", programas=["coba"]),
-        "cobertura_localidades",
+def test_coverage_tiles_show_the_published_figures(demo_engine: Engine) -> None:
+    """On the demo's data: the dense tile accounts for every locality; in a sparse tile over the
+    Valles Centrales each locality carries its published count (none where it is suppressed)."""
+    published = text(
+        "SELECT clave, personas FROM publico.cifra WHERE periodo = '2016' "
+        "AND nivel = 'localidad' AND programa = '*'"
     )
-    assert sum(f["properties"].get("personas", 0) for f in coba) == 2
+    with demo_engine.connect() as conn:
+        dense = tile(conn, "cobertura_localidades", *OAXACA_Z5, periodo="2016")
+        assert sum(f["properties"]["n"] for f in features(dense, "cobertura_localidades")) == 10_723
+        figures: dict[str, int] = dict(conn.execute(published).all())
+        sparse = features(
+            tile(conn, "cobertura_localidades", 9, 118, 229, periodo="2016"),
+            "cobertura_localidades",
+        )
+    assert len(sparse) > 100 and all(f["properties"]["n"] == 1 for f in sparse)
+    shown = {f["properties"]["cvegeo"]: f["properties"].get("personas") for f in sparse}
+    assert shown == {key: figures.get(key, 0) for key in shown}
+    assert sum(1 for p in shown.values() if p is not None and p >= 5) > 10
 
 
 def test_a_municipal_tile_drops_no_municipality(conn: Connection) -> None:
@@ -178,7 +184,7 @@ def test_gzip_when_the_client_accepts_it(client: TestClient) -> None:
     assert "content-encoding" not in refused.headers
 
 
-def test_etag_gives_304_without_a_body(client: TestClient) -> None:
+def test_etag_gives_304_without_a_body(client: TestClient, cobertura: dict[str, object]) -> None:
     path = "/teselas/cobertura_municipios/8/58/115.pbf"
     first = client.get(path, params={"periodo": "2031"})
     assert first.status_code == 200
@@ -225,10 +231,10 @@ def test_a_refresh_changes_the_version_and_the_cached_tiles(
 ) -> None:
     import datetime as dt
 
-    from geo.coverage.refresh import refresh
     from geo.geocode import geocode
     from geo.ingest import ingest_file
     from geo.kernel import curp
+    from geo.pipeline import refresh_and_publish
     from geo.resolve import resolve
     from tests.ingest.builders import roster_writer
 
@@ -245,14 +251,17 @@ def test_a_refresh_changes_the_version_and_the_cached_tiles(
     )
     assert fresh_client.get(path, params=params).content == before.content  # from the cache
 
-    elena = {"NB_PRIMER_AP": "Zárate", "NB_SEGUNDO_AP": "Luna", "NB_NOMBRE": "Elena",
-             "FH_NACIMIENTO": "1961-05-04", "CD_SEXO": "M"}  # fmt: skip
-    key = curp.build("Zárate", "Luna", "Elena", dt.date(1961, 5, 4), "M", "20")
-    rows = [coverage_row("T1", L1, key, PERIODO=PERIOD, **elena)]
+    rows = []  # five women in one locality: a count the publication shows (k = 5)
+    for i, name in enumerate(["Elena", "Fabiola", "Gilberta", "Herminia", "Irma"]):
+        born = dt.date(1961, 5, 4 + i)
+        key = curp.build("Zárate", "Luna", name, born, "M", "20")
+        person = {"NB_PRIMER_AP": "Zárate", "NB_SEGUNDO_AP": "Luna", "NB_NOMBRE": name,
+                  "FH_NACIMIENTO": born.isoformat(), "CD_SEXO": "M"}  # fmt: skip
+        rows.append(coverage_row(f"T{i}", L1, key, PERIODO=PERIOD, **person))
     batch = ingest_file(engine, roster_writer(tmp_path)(rows), "TESELA", periodo=PERIOD)
     geocode(engine, batch.carga_id)
     resolve(engine)
-    refresh(engine)
+    refresh_and_publish(engine)
 
     after = fresh_client.get(path, params=params, headers={"If-None-Match": before.headers["etag"]})
     assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
@@ -261,7 +270,7 @@ def test_a_refresh_changes_the_version_and_the_cached_tiles(
             f["properties"].get("personas", 0)
             for f in features(after.content, "cobertura_localidades")
         )
-        == 1
+        == 5
     )
     assert (
         fresh_client.get("/teselas/cobertura_localidades.json").json()["tiles"] != tilejson["tiles"]

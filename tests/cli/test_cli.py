@@ -174,7 +174,7 @@ def test_serve_with_two_processes(env: dict[str, str]) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if httpx.get(f"{base}/salud", timeout=2).status_code == 200:

@@ -82,13 +82,13 @@ def _people(count: int, place: dict[str, str], start: int) -> list[dict[str, Any
 def access_data(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> AccessData:
     write = roster_writer(tmp_path_factory.mktemp("acceso"))
     a_rows = [
-        {**OAXACA, "ID_REGISTRO": "F1", "NB_CURP": MARIA, "PERIODO": "2024-T1",
+        {**OAXACA, "ID_REGISTRO": "F1", "NB_CURP": MARIA, "PERIODO": "2024-T2",
          "NU_IMP_MONETARIO": "3100.00"},
         {**JUCHITAN, "ID_REGISTRO": "F2", "NB_CURP": JUAN, "NB_NOMBRE": "Juan",
          "NB_PRIMER_AP": "López", "NB_SEGUNDO_AP": "Pérez", "FH_NACIMIENTO": "1980-01-01",
-         "CD_SEXO": "H", "PERIODO": "2024-T1", "NU_IMP_MONETARIO": "2000.00"},
+         "CD_SEXO": "H", "PERIODO": "2024-T2", "NU_IMP_MONETARIO": "2000.00"},
     ]  # fmt: skip
-    b_rows = [{**OAXACA, "ID_REGISTRO": "G1", "NB_CURP": MARIA, "PERIODO": "2024-T1",
+    b_rows = [{**OAXACA, "ID_REGISTRO": "G1", "NB_CURP": MARIA, "PERIODO": "2024-T2",
                "NU_IMP_MONETARIO": "1500.00", "LONGITUD": "-96.7260"}]  # fmt: skip
     t_rows = (
         _people(12, OAXACA | {"LONGITUD": "", "LATITUD": ""}, 0)
@@ -97,7 +97,7 @@ def access_data(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Acc
     )
     cargas = {}
     for program, rows, periodo in (
-        ("ACCA", a_rows, "2024-T1"), ("ACCB", b_rows, "2024-T1"), ("ACCT", t_rows, ACCT_PERIOD)
+        ("ACCA", a_rows, "2024-T2"), ("ACCB", b_rows, "2024-T2"), ("ACCT", t_rows, ACCT_PERIOD)
     ):  # fmt: skip
         result = ingest_file(engine, write(rows, name=f"{program}.csv"), program, periodo=periodo)
         assert result.filas_rechazadas == 0, result.rechazos

@@ -139,7 +139,7 @@ def test_beneficiary_record_has_memberships_payments_and_place(
         ("ACCA", "F1", "3100.00"), ("ACCB", "G1", "1500.00")
     ]  # fmt: skip
     assert body["pagos_por_periodo"] == [
-        {"periodo": "2024-T1", "importe": "4600.00",
+        {"periodo": "2024-T2", "importe": "4600.00",
          "por_programa": {"ACCA": "3100.00", "ACCB": "1500.00"}}
     ]  # fmt: skip
     assert body["localidad_declarada"] == "Oaxaca de Juárez"

@@ -47,13 +47,13 @@ def test_published_counts_with_suppression(client: TestClient, access_data: Acce
 def test_all_programs_count_each_person_once(client: TestClient, access_data: AccessData) -> None:
     planner = client.get(
         "/transparencia/conteos",
-        params={"periodo": "2024-T1", "nivel": "estado"},
+        params={"periodo": "2024-T2", "nivel": "estado"},
         headers=bearer(access_data, "planea"),
     ).json()
     assert planner["exactas"] is True
     state = {r["programa"]: r["personas"] for r in planner["filas"]}
     assert state == {"ACCA": 2, "ACCB": 1, "*": 2}  # María in both, Juan in ACCA
-    public = _rows(client, periodo="2024-T1", nivel="estado", programa="*")
+    public = _rows(client, periodo="2024-T2", nivel="estado", programa="*")
     assert public[("estado", "20")]["personas"] is None
 
 
