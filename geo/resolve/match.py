@@ -439,10 +439,11 @@ def candidate_pairs(
     frame: pl.DataFrame,
     left: pl.Series,
     rules: Callable[[pl.DataFrame], list[pl.DataFrame]] = blocks,
+    right: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Pairs ``(i, j)``, ``i`` among the row numbers ``left``, sharing a key of one of the
-    blocking ``rules``; ``j`` is any other record, and a pair of two left records appears once
-    (``i < j``)."""
+    blocking ``rules``; ``j`` is any other record (or one of the row numbers ``right``, apart
+    from ``left``), and a pair of two left records appears once (``i < j``)."""
     is_left = frame["i"].is_in(left.implode())
     out = []
     for keyed in rules(frame):
@@ -452,6 +453,8 @@ def candidate_pairs(
         keyed = keyed.with_columns(_only=only if only is not None else pl.lit(True))
         keyed = keyed.drop_nulls(key).unique()
         lefts = keyed.filter(is_left.gather(keyed["i"]))
+        if right is not None:
+            keyed = keyed.filter(keyed["i"].is_in(right.implode()))
         if only is None:
             pairs = lefts.join(keyed, on=key, suffix="_j")
         else:
@@ -1106,6 +1109,39 @@ def decide(
             result.review.append((later, earlier, probability(weight)))
     result.new = [g for g in result.new if not (len(g) == 1 and g[0] in held)]
     return result
+
+
+def late_curps(frame: pl.DataFrame, scored: pl.DataFrame, thresholds: Thresholds) -> dict[int, int]:
+    """Persons created in this run for a CURP new to the registry (``scored`` pairs: ``i`` one
+    of their records, ``j`` a record of an earlier person without a CURP) → the earlier person
+    each one is.
+
+    Resolved at once, the records of a person without a usable CURP join the person of their
+    valid CURP (:func:`decide`); resolved roster by roster, the valid CURP may arrive after
+    they were made a person of their own, and without this rule stayed another person. An
+    earlier person takes a new one as a pending record takes a known person: its best pair
+    reaches the match threshold, :attr:`Thresholds.margin_bits` ahead of any other new person;
+    a new person claimed by several earlier ones goes to the one it matches best (the others
+    stay apart: joining two earlier persons would change an id).
+    """
+    person = frame["persona_id"]
+    pairs = _capped(scored, thresholds)
+    pairs = pairs.with_columns(nueva=person.gather(pairs["i"]), previa=person.gather(pairs["j"]))
+    best = (
+        pairs.group_by("previa", "nueva")
+        .agg(pl.col("peso").max())
+        .sort("previa", "peso", "nueva", descending=[False, True, False])
+        .group_by("previa", maintain_order=True)
+        .agg(pl.col("nueva").first(), pl.col("peso").head(2))
+    )
+    claims: dict[int, tuple[float, int]] = {}
+    for previa, nueva, weights in best.iter_rows():
+        second = weights[1] if len(weights) > 1 else -math.inf
+        if weights[0] < thresholds.match_bits or weights[0] - second < thresholds.margin_bits:
+            continue
+        if nueva not in claims or (-weights[0], previa) < (-claims[nueva][0], claims[nueva][1]):
+            claims[nueva] = (weights[0], previa)
+    return {nueva: previa for nueva, (_, previa) in claims.items()}
 
 
 def _capped(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:

@@ -83,10 +83,14 @@ def resolve(
 
 def load_for_matching(conn: Connection) -> pl.DataFrame:
     """Records without a person and every record sharing a block with one (COPY, then Polars),
-    in the order of their ids, so that ties are broken alike on every run."""
-    schema = {"id": pl.Int64(), "carga_id": pl.Int64()} | {
-        k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"
-    }
+    in the order of their ids, so that ties are broken alike on every run; ``curp_nueva`` and
+    ``sin_curp`` mark the records of persons created in this run for a new CURP and of earlier
+    persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`)."""
+    schema = (
+        {"id": pl.Int64(), "carga_id": pl.Int64()}
+        | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
+        | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean()}
+    )
     statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql"))
     return copy_out_frame(conn, statement, schema).sort("id")
 
@@ -109,12 +113,28 @@ def _match_pending(
     conn: Connection, model: match.Model | None, thresholds: match.Thresholds
 ) -> None:
     records = load_for_matching(conn)
-    if records.filter(pl.col("persona_id").is_null()).height == 0:
+    late = records["curp_nueva"].any() and records["sin_curp"].any()
+    if records["persona_id"].null_count() == 0 and not late:
         return
     frame = match.prepare(records, name_frequencies(conn))
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
     population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
     model = (model or match.estimate_model(frame)).for_population(population)
+    merged: dict[int, int] = {}
+    if late:
+        reopened = match.candidate_pairs(
+            frame, frame.filter("curp_nueva")["i"], right=frame.filter("sin_curp")["i"]
+        )
+        scored_late = match.score(match.compare(frame, reopened), model)
+        merged = match.late_curps(frame, scored_late, thresholds)
+        if merged:
+            conn.execute(
+                query("geo.resolve", "curp_tardia.sql"),
+                {"nuevas": list(merged), "previas": list(merged.values())},
+            )
+            frame = frame.with_columns(pl.col("persona_id").replace(merged))
+    if pending.is_empty():
+        return
     scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)
     row = dict(zip(frame["id"].to_list(), frame["i"].to_list(), strict=True))
     pending_ids = set(frame.filter(pl.col("persona_id").is_null())["id"].to_list())

@@ -2,16 +2,31 @@
 -- (geo.resolve.match.blocks), read with COPY by geo.resolve.resolver.load_for_matching; the
 -- columns are match.RECORD_SCHEMA's, after id and carga_id. The place is the geocoded one
 -- (padron.ubicacion: the keys, or the place names when the keys are missing), else the keys.
-WITH registro_lugar AS NOT MATERIALIZED (
+-- Also, when both kinds exist, the records of the persons this run created for CURPs new to the
+-- registry (curp_nueva) and those of earlier persons without a CURP (sin_curp): a person made of
+-- records without a usable CURP may be the one whose valid CURP arrives later
+-- (geo.resolve.match.late_curps). Persons created in this transaction are those whose creada_en
+-- is its now(); resolution holds a lock, so no other run creates any meanwhile.
+WITH hay_sin_curp AS MATERIALIZED (
+    SELECT EXISTS (SELECT FROM padron.persona WHERE curp IS NULL) AS si
+), persona_estado AS MATERIALIZED (
+    SELECT id, curp IS NULL AS sin_curp, curp IS NOT NULL AS curp_nueva
+    FROM padron.persona
+    WHERE curp IS NULL OR (creada_en = now() AND (TABLE hay_sin_curp))
+), reabrir AS MATERIALIZED (
+    SELECT EXISTS (SELECT FROM persona_estado WHERE curp_nueva) AS si
+), registro_lugar AS NOT MATERIALIZED (
     SELECT r.id, r.carga_id, a.persona_id, r.curp, r.curp_valida, r.primer_ap_norm,
            r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac,
            coalesce(substr(u.cvegeo_mun, 3, 3), r.cve_mun) AS cve_mun,
            CASE WHEN u.cvegeo_loc IS NOT NULL THEN substr(u.cvegeo_loc, 6, 4)
                 WHEN u.cvegeo_mun IS NULL THEN r.cve_loc END AS cve_loc,
-           r.cp
+           r.cp, coalesce(e.sin_curp, false) AS sin_curp,
+           coalesce(e.curp_nueva, false) AS curp_nueva
     FROM padron.registro r
     LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
+    LEFT JOIN persona_estado e ON e.id = a.persona_id
 ), pendiente AS MATERIALIZED (
     SELECT fecha_nacimiento, primer_ap_norm, segundo_ap_norm, nombre_norm,
            coalesce(cve_mun, 'cp' || cp) AS sitio
@@ -23,9 +38,10 @@ WITH registro_lugar AS NOT MATERIALIZED (
 )
 SELECT r.id, r.carga_id, r.persona_id, r.curp, r.curp_valida::text, r.primer_ap_norm,
        r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac, r.cve_mun,
-       r.cve_loc, r.cp
+       r.cve_loc, r.cp, r.sin_curp::text, r.curp_nueva::text
 FROM registro_lugar r
 WHERE r.persona_id IS NULL
+   OR ((r.sin_curp OR r.curp_nueva) AND (TABLE reabrir))
    OR r.fecha_nacimiento IN (SELECT DISTINCT fecha_nacimiento FROM pendiente)
    OR (date_part('year', r.fecha_nacimiento), r.primer_ap_norm, r.nombre_norm) IN (
         SELECT DISTINCT date_part('year', fecha_nacimiento), primer_ap_norm, nombre_norm
