@@ -830,10 +830,12 @@ def probability(bits: float) -> float:
 def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
     """Count m and u on labelled records: those with a valid CURP, sampled by CURP.
 
-    m on every pair of sampled records sharing a CURP (sampling whole CURPs keeps all of a
-    person's pairs), u on :data:`RANDOM_PAIRS` random pairs of sampled records with different
-    CURPs; the prior is the other records of the same person per record over ``population``
-    (the registry's records; default the frame's). The CURP comparison and the m of sex are set
+    ``frame`` is the registry or a uniform sample of it (valid CURPs sampled whole, other
+    records one by one: ``sql/muestra_modelo.sql``) of ``population`` records (default the
+    frame's). m on every pair of sampled records sharing a CURP (sampling whole CURPs keeps all
+    of a person's pairs), u on :data:`RANDOM_PAIRS` random pairs of sampled records with
+    different CURPs; the prior is the other records of the same person per record over
+    ``population``. The CURP comparison and the m of sex are set
     by hand (:data:`CURP_M`, :data:`SEX_M`): labelled pairs cannot count them. Fewer than
     :data:`MIN_LABELLED_MATCHES` labelled matching pairs: fitted without labels
     (:func:`_unlabelled`).
@@ -936,7 +938,8 @@ def _random_pairs(frame: pl.DataFrame, count: int) -> pl.DataFrame:
 def _unlabelled(frame: pl.DataFrame, population: int) -> Model:
     """m and u without labelled pairs (a roster without CURPs), as Splink does: u on random
     pairs (almost all of them different people), m by expectation–maximisation over the
-    candidate pairs, starting from :data:`DEFAULT_MODEL`; the prior from the matches it finds.
+    candidate pairs, starting from :data:`DEFAULT_MODEL`; the prior from the matches it finds
+    (``frame`` a uniform sample of the ``population`` records, or all of them).
     Too few records or pairs: :data:`DEFAULT_MODEL`."""
     if frame.height < 2:
         return DEFAULT_MODEL.for_population(population)
@@ -974,14 +977,15 @@ def _unlabelled(frame: pl.DataFrame, population: int) -> Model:
             total = float(weighted["p"].sum()) + len(LEVELS[name])
             found = dict(zip(weighted["nivel"].to_list(), weighted["p"].to_list(), strict=True))
             m[name] = {lv: (found.get(k, 0.0) + 1) / total for k, lv in enumerate(LEVELS[name])}
-    matches = share * pairs.height
+    # A sample of a fraction f of the records keeps f² of the matching pairs.
+    matches = share * pairs.height * (population / frame.height) ** 2
     return Model(
         prior=0.0,
         m=m,
         u=u,
         pares_etiquetados=0,
         coincidencias_etiquetadas=0,
-        por_registro=2 * matches / frame.height,
+        por_registro=2 * matches / population,
     ).for_population(population)
 
 

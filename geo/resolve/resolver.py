@@ -43,7 +43,8 @@ class ResolveReport:
     """Records held in the review queue (or without the data to compare them)."""
     personas: int
     en_revision: int
-    """Pairs waiting for a human decision."""
+    """Pairs waiting for a human decision (those whose record is still without a person, as
+    :func:`geo.resolve.review_queue` shows them)."""
 
 
 def resolve(
@@ -72,8 +73,13 @@ def resolve(
         resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
         total = conn.execute(select(func.count()).select_from(registro)).scalar_one()
         persons = conn.execute(select(func.count()).select_from(persona)).scalar_one()
+        held = (
+            ~select(asignacion.c.registro_id)
+            .where(asignacion.c.registro_id == revision.c.registro_id)
+            .exists()
+        )
         queued = conn.execute(
-            select(func.count()).select_from(revision).where(revision.c.decision.is_(None))
+            select(func.count()).select_from(revision).where(revision.c.decision.is_(None) & held)
         ).scalar_one()
     tell("Personas", 3, 3, "pasos")
     return ResolveReport(
@@ -85,11 +91,12 @@ def load_for_matching(conn: Connection) -> pl.DataFrame:
     """Records without a person and every record sharing a block with one (COPY, then Polars),
     in the order of their ids, so that ties are broken alike on every run; ``curp_nueva`` and
     ``sin_curp`` mark the records of persons created in this run for a new CURP and of earlier
-    persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`)."""
+    persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`);
+    ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, run first)."""
     schema = (
         {"id": pl.Int64(), "carga_id": pl.Int64()}
         | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
-        | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean()}
+        | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
     )
     statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql"))
     return copy_out_frame(conn, statement, schema).sort("id")
@@ -112,14 +119,17 @@ def name_frequencies(conn: Connection) -> match.NameFrequencies:
 def _match_pending(
     conn: Connection, model: match.Model | None, thresholds: match.Thresholds
 ) -> None:
+    population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+    _set_sample_apart(conn, population)
     records = load_for_matching(conn)
     late = records["curp_nueva"].any() and records["sin_curp"].any()
     if records["persona_id"].null_count() == 0 and not late:
         return
     frame = match.prepare(records, name_frequencies(conn))
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
-    population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
-    model = (model or match.estimate_model(frame)).for_population(population)
+    if model is None:
+        model = match.estimate_model(frame.filter("muestra"), population)
+    model = model.for_population(population)
     merged: dict[int, int] = {}
     if late:
         reopened = match.candidate_pairs(
@@ -151,6 +161,14 @@ def _match_pending(
     ]
     decisions = match.decide(frame, scored, thresholds, same, different, model)
     _write(conn, frame, decisions, model)
+
+
+def _set_sample_apart(conn: Connection, population: int) -> None:
+    """The records the model is counted on: about :data:`geo.resolve.match.LABELLED_SAMPLE` of
+    the whole registry, the same whatever is pending (``sql/muestra_modelo.sql``)."""
+    buckets = 1 << 20
+    cut = min(buckets, -(-buckets * match.LABELLED_SAMPLE // max(population, 1)))
+    run_sql_file(conn, "geo.resolve", "muestra_modelo.sql", corte=cut)
 
 
 def _write(

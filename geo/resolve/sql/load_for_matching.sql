@@ -6,7 +6,8 @@
 -- registry (curp_nueva) and those of earlier persons without a CURP (sin_curp): a person made of
 -- records without a usable CURP may be the one whose valid CURP arrives later
 -- (geo.resolve.match.late_curps). Persons created in this transaction are those whose creada_en
--- is its now(); resolution holds a lock, so no other run creates any meanwhile.
+-- is its now(); resolution holds a lock, so no other run creates any meanwhile. And the sample
+-- the model is counted on (muestra_modelo.sql, a temp table of this transaction).
 WITH hay_sin_curp AS MATERIALIZED (
     SELECT EXISTS (SELECT FROM padron.persona WHERE curp IS NULL) AS si
 ), persona_estado AS MATERIALIZED (
@@ -22,7 +23,8 @@ WITH hay_sin_curp AS MATERIALIZED (
            CASE WHEN u.cvegeo_loc IS NOT NULL THEN substr(u.cvegeo_loc, 6, 4)
                 WHEN u.cvegeo_mun IS NULL THEN r.cve_loc END AS cve_loc,
            r.cp, coalesce(e.sin_curp, false) AS sin_curp,
-           coalesce(e.curp_nueva, false) AS curp_nueva
+           coalesce(e.curp_nueva, false) AS curp_nueva,
+           r.id IN (TABLE muestra_modelo) AS muestra
     FROM padron.registro r
     LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
@@ -38,9 +40,10 @@ WITH hay_sin_curp AS MATERIALIZED (
 )
 SELECT r.id, r.carga_id, r.persona_id, r.curp, r.curp_valida::text, r.primer_ap_norm,
        r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac, r.cve_mun,
-       r.cve_loc, r.cp, r.sin_curp::text, r.curp_nueva::text
+       r.cve_loc, r.cp, r.sin_curp::text, r.curp_nueva::text, r.muestra::text
 FROM registro_lugar r
 WHERE r.persona_id IS NULL
+   OR r.muestra
    OR ((r.sin_curp OR r.curp_nueva) AND (TABLE reabrir))
    OR r.fecha_nacimiento IN (SELECT DISTINCT fecha_nacimiento FROM pendiente)
    OR (date_part('year', r.fecha_nacimiento), r.primer_ap_norm, r.nombre_norm) IN (
