@@ -22,7 +22,7 @@ that lacks them. Blocking (:func:`blocks`) does not need a birth date or sex.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -1016,12 +1016,22 @@ def decide(
     same: list[tuple[int, int]] = [],  # noqa: B006 - read only
     different: list[tuple[int, int]] = [],  # noqa: B006 - read only
     model: Model = DEFAULT_MODEL,
+    uncertain: Collection[int] = (),
 ) -> Decisions:
     """Turn scored pairs into joins, new persons and review items.
 
     ``same``/``different`` are human decisions (row numbers): a "same" pair is a certain match, a
     "different" one keeps the record away from the candidate's person (or the candidate itself).
     ``model`` weighs the pairs inside a group that were not scored (:func:`_split_chains`).
+    ``uncertain`` are the known persons made by matching (without a CURP): their records are
+    not certain to be one person, as a group of pending records is not.
+
+    A record meets a known person without a CURP as it would have met its records had they been
+    pending too, so that resolving roster by roster finds the persons that resolving at once
+    finds: a doubt about such a person holds only a record that would be alone (one with a
+    strong link to another pending record is left to its group), and a record or group joins
+    such a person only if it reaches the review threshold with every one of its records
+    (complete linkage, as :func:`_split_chains` builds groups).
     """
     person = frame["persona_id"]
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
@@ -1043,6 +1053,10 @@ def decide(
         )
     result = Decisions()
     held: set[int] = set()
+    linked = pairs.filter(pl.col("persona").is_null() & (pl.col("peso") >= thresholds.match_bits))
+    linked_ids = set(linked["i"].to_list()) | set(linked["j"].to_list())
+    members = _members(frame, uncertain)
+    fits = _Fit(frame, members, thresholds, model)
 
     # 1. Records against known persons: the best person, if clearly ahead of any other.
     known = (
@@ -1051,13 +1065,40 @@ def decide(
         .agg(pl.col("peso").max(), pl.col("j").sort_by("peso", -pl.col("j").cast(pl.Int64)).last())
         .sort("i", "peso", "persona", descending=[False, True, False])
         .group_by("i", maintain_order=True)
-        .agg(pl.col("persona").first(), pl.col("j").first(), pl.col("peso").head(2))
+        .agg("persona", "j", "peso")
     )
-    for i, persona, j, weights in known.iter_rows():
-        best = weights[0]
-        second = weights[1] if len(weights) > 1 else -math.inf
-        if best >= thresholds.match_bits and best - second >= thresholds.margin_bits:
-            result.join[i] = persona
+    rows = known.rows()
+    fits.weigh(
+        [
+            (i, p)
+            for i, persons, _, weights in rows
+            for p, w in zip(persons, weights, strict=True)
+            if p in members and w >= thresholds.match_bits
+        ]
+    )
+    for i, persons, candidates, weights in rows:
+        best, j = weights[0], candidates[0]
+        if persons[0] not in members:  # a person with a CURP: clearly ahead of any other
+            second = weights[1] if len(weights) > 1 else -math.inf
+            if best >= thresholds.match_bits and best - second >= thresholds.margin_bits:
+                result.join[i] = persons[0]
+            else:
+                held.add(i)
+                result.review.append((i, j, probability(best)))
+            continue
+        # Persons without a CURP, as their records would be met at once (strongest link first,
+        # complete linkage); a person with a CURP close behind: a human decides.
+        scores = list(zip(persons, weights, strict=True))
+        certain = max((w for p, w in scores if p not in members), default=-math.inf)
+        fitting = [
+            (p, w) for p, w in scores if p in members and w >= thresholds.match_bits and fits(i, p)
+        ]
+        if fitting and fitting[0][1] - certain >= thresholds.margin_bits:
+            result.join[i] = fitting[0][0]
+        elif i in linked_ids:
+            continue  # its group decides
+        elif best >= thresholds.match_bits and best - certain >= thresholds.margin_bits:
+            continue  # unlike a record of each: apart, as at once
         else:
             held.add(i)
             result.review.append((i, j, probability(best)))
@@ -1078,6 +1119,16 @@ def decide(
     )
     groups = _split_chains(frame, groups, strong, thresholds, model)
     alone: set[int] = set()
+    fits.weigh(
+        [
+            (i, result.join[k])
+            for group in groups
+            for k in group
+            if k in result.join
+            for i in group
+            if i not in result.join
+        ]
+    )
     for group in groups:
         persons = {result.join[i] for i in group if i in result.join}
         free = [i for i in group if i not in result.join]
@@ -1085,7 +1136,12 @@ def decide(
             continue
         if len(persons) == 1:
             (persona,) = persons
-            result.join.update(dict.fromkeys(free, persona))
+            apart = [i for i in free if not fits(i, persona)]
+            result.join.update((i, persona) for i in free if i not in apart)
+            if apart:  # unlike a record of the person without a CURP: apart, as at once
+                result.new.append(apart)
+                if len(apart) == 1:
+                    alone.add(apart[0])
         elif not persons:
             result.new.append(free)
             if len(free) == 1:
@@ -1146,6 +1202,51 @@ def late_curps(frame: pl.DataFrame, scored: pl.DataFrame, thresholds: Thresholds
         if nueva not in claims or (-weights[0], previa) < (-claims[nueva][0], claims[nueva][1]):
             claims[nueva] = (weights[0], previa)
     return {nueva: previa for nueva, (_, previa) in claims.items()}
+
+
+def _members(frame: pl.DataFrame, persons: Collection[int]) -> dict[int, list[int]]:
+    """The records (row numbers) of each of ``persons`` in the frame."""
+    if not persons:
+        return {}
+    rows = frame.filter(pl.col("persona_id").is_in(list(persons))).select("persona_id", "i")
+    grouped = rows.group_by("persona_id").agg("i")
+    return dict(zip(grouped["persona_id"].to_list(), grouped["i"].to_list(), strict=True))
+
+
+class _Fit:
+    """Whether a record reaches the review threshold with every record of a known person
+    without a CURP (true for persons with one); pairs weighed in batches (:meth:`weigh`)."""
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        members: dict[int, list[int]],
+        thresholds: Thresholds,
+        model: Model,
+    ) -> None:
+        self.frame, self.members, self.thresholds, self.model = frame, members, thresholds, model
+        self.weight: dict[tuple[int, int], float] = {}
+
+    def weigh(self, asked: list[tuple[int, int]]) -> None:
+        """Score every pair of each ``(record, person)`` asked that is not scored yet."""
+        wanted = {
+            (i, k)
+            for i, persona in asked
+            for k in self.members.get(persona, ())
+            if (i, k) not in self.weight
+        }
+        if not wanted:
+            return
+        pairs = pl.DataFrame(sorted(wanted), schema={"i": pl.UInt32, "j": pl.UInt32}, orient="row")
+        scored = _capped(score(compare(self.frame, pairs), self.model), self.thresholds)
+        self.weight |= dict.fromkeys(wanted, -math.inf)  # dropped: two different valid CURPs
+        self.weight |= {(i, j): w for i, j, w in scored.iter_rows()}
+
+    def __call__(self, i: int, persona: int) -> bool:
+        return all(
+            self.weight[(i, k)] >= self.thresholds.review_bits
+            for k in self.members.get(persona, ())
+        )
 
 
 def _capped(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:

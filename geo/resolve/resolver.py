@@ -159,7 +159,8 @@ def _match_pending(
     different = [
         (row[a], row[b]) for a, b, d in decided if d == "distinta" and a in pending_ids and b in row
     ]
-    decisions = match.decide(frame, scored, thresholds, same, different, model)
+    uncertain = set(frame.filter("sin_curp")["persona_id"].to_list()) - set(merged.values())
+    decisions = match.decide(frame, scored, thresholds, same, different, model, uncertain)
     _write(conn, frame, decisions, model)
 
 

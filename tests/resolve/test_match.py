@@ -337,6 +337,44 @@ def test_a_group_is_never_joined_through_a_chain_whose_ends_are_unlike() -> None
     assert sorted(map(sorted, decisions.new)) == [[0, 1], [2]]
 
 
+def resolved_in_two_arrivals(
+    records: pl.DataFrame, earlier: dict[int, int], model: match.Model
+) -> match.Decisions:
+    """Decisions for the records not in ``earlier`` (row → person made by matching, without a
+    CURP, in an earlier run), as a later run makes them."""
+    persons = pl.Series([earlier.get(n) for n in range(records.height)], dtype=pl.Int64)
+    frame = match.prepare(records.with_columns(persona_id=persons))
+    pending = frame.filter(pl.col("persona_id").is_null())["i"]
+    scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)
+    return match.decide(
+        frame, scored, match.Thresholds(), model=model, uncertain=set(earlier.values())
+    )
+
+
+def test_a_later_record_meets_a_person_without_curp_as_it_would_meet_its_records() -> None:
+    """Persons made by matching are groups of records that could have been pending: a later
+    record is decided as it would have been had everything been resolved at once."""
+    model = match.DEFAULT_MODEL.for_population(3_000)
+    chain = chain_records()  # at once: [[0, 1], [2]] (HILARIO, no given name; HUGO)
+    # HUGO after HILARIO and the listing without given names were made one person: he resembles
+    # that listing, not HILARIO, so he is not joined through it (complete linkage).
+    hugo = resolved_in_two_arrivals(chain, {0: 100, 1: 100}, model)
+    assert (hugo.join, hugo.new, hugo.review) == ({}, [[2]], [])
+    # The listing without given names after HILARIO and HUGO were made two persons: as strong
+    # to both, it joins the strongest, as it would have been grouped at once (only a person
+    # with a CURP close behind is a doubt for a human).
+    listing = resolved_in_two_arrivals(chain, {0: 100, 2: 200}, model)
+    assert (listing.join, listing.new, listing.review) == ({1: 100}, [], [])
+    # Two listings of Rosa after another Rosa of her town born months apart (a doubt): at once
+    # the two are one person and the earlier Rosa another, no one held; so they are now.
+    rosas = pl.DataFrame(
+        [record(0, fecha_nacimiento=dt.date(1932, 3, 1)), record(1), record(2)],
+        schema=match.RECORD_SCHEMA,
+    )
+    both = resolved_in_two_arrivals(rosas, {0: 100}, model)
+    assert (both.join, both.new, both.review) == ({}, [[1, 2]], [])
+
+
 def test_the_chain_is_split_end_to_end(engine: Engine, write_roster: RosterWriter) -> None:
     born = "1927-03-15"
     base = {"FH_NACIMIENTO": born, "CVE_MUN": "067", "CVE_LOC": "0001", "NB_CURP": "",

@@ -2,9 +2,10 @@
 -- (geo.resolve.match.blocks), read with COPY by geo.resolve.resolver.load_for_matching; the
 -- columns are match.RECORD_SCHEMA's, after id and carga_id. The place is the geocoded one
 -- (padron.ubicacion: the keys, or the place names when the keys are missing), else the keys.
--- Also, when both kinds exist, the records of the persons this run created for CURPs new to the
--- registry (curp_nueva) and those of earlier persons without a CURP (sin_curp): a person made of
--- records without a usable CURP may be the one whose valid CURP arrives later
+-- Also every record of the persons made by matching, without a CURP (sin_curp): a record joins
+-- one only if it resembles all of its records (geo.resolve.match.decide); and, when there are
+-- such persons, the records of the persons this run created for CURPs new to the registry
+-- (curp_nueva), which may be one of them whose valid CURP arrived later
 -- (geo.resolve.match.late_curps). Persons created in this transaction are those whose creada_en
 -- is its now(); resolution holds a lock, so no other run creates any meanwhile. And the sample
 -- the model is counted on (muestra_modelo.sql, a temp table of this transaction).
@@ -14,8 +15,6 @@ WITH hay_sin_curp AS MATERIALIZED (
     SELECT id, curp IS NULL AS sin_curp, curp IS NOT NULL AS curp_nueva
     FROM padron.persona
     WHERE curp IS NULL OR (creada_en = now() AND (TABLE hay_sin_curp))
-), reabrir AS MATERIALIZED (
-    SELECT EXISTS (SELECT FROM persona_estado WHERE curp_nueva) AS si
 ), registro_lugar AS NOT MATERIALIZED (
     SELECT r.id, r.carga_id, a.persona_id, r.curp, r.curp_valida, r.primer_ap_norm,
            r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac,
@@ -44,7 +43,7 @@ SELECT r.id, r.carga_id, r.persona_id, r.curp, r.curp_valida::text, r.primer_ap_
 FROM registro_lugar r
 WHERE r.persona_id IS NULL
    OR r.muestra
-   OR ((r.sin_curp OR r.curp_nueva) AND (TABLE reabrir))
+   OR r.sin_curp OR r.curp_nueva
    OR r.fecha_nacimiento IN (SELECT DISTINCT fecha_nacimiento FROM pendiente)
    OR (date_part('year', r.fecha_nacimiento), r.primer_ap_norm, r.nombre_norm) IN (
         SELECT DISTINCT date_part('year', fecha_nacimiento), primer_ap_norm, nombre_norm
