@@ -367,6 +367,9 @@ def _code(column: pl.Expr, vocabulary: pl.Series) -> pl.Expr:
 NO_SURNAME = 2**32 - 1
 """Stands for a missing second surname in a block key (a null key matches nothing)."""
 
+PREFIX_LENGTH = 3
+"""Letters a mistyped name keeps from its start in blocking rule 7 (:func:`blocks`)."""
+
 ONLY = "_solo"
 """A block frame's optional boolean column: the rule pairs only records of which at least one
 has it true (a rule meant for records lacking some field must not pair everyone else)."""
@@ -411,6 +414,13 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     rules 1–4 together.)
     6. Neither a birth date nor a place: the same surnames (in either order) and given names'
     core (only pairs with such a record).
+    7. Placed in the same municipality (or postal code), with a first surname and given names
+    that begin with the same :data:`PREFIX_LENGTH` letters (in either field) and a second
+    surname with the same initial (or none), whatever the birth date: names mistyped after
+    their first letters (GASKIN KIRRA/GASKNI KIRR), or written in each other's field, and the
+    birth date mistyped or missing too. On the names as written, so that
+    ``sql/load_for_matching.sql`` loads the same records; the initial keeps the blocks of
+    MARIA and HERNANDEZ small (without it, twice the candidate pairs of rules 1–6).
 
     Of the pairs (birth date, sex) alone would add, a pair with no surname and no given-name
     core in common is scored as unlike names, never matched automatically (:func:`decide`).
@@ -432,7 +442,21 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
         frame.select("i", "anio", "primer_ap_norm", "nombre_norm"),
         frame.select("i", "sitio", "nucleo_c", *surnames),
         frame.select("i", "nucleo_c", *surnames, **{ONLY: nowhere}),
+        frame.select("i", "sitio", *_name_starts()),
     ]
+
+
+def _name_starts() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Blocking rule 7's key after the place: the first letters of the first surname and of
+    the given names, the smaller first (null if either is missing), and the second surname's
+    initial (empty without one)."""
+    a = pl.col("primer_ap_norm").str.slice(0, PREFIX_LENGTH)
+    b = pl.col("nombre_norm").str.slice(0, PREFIX_LENGTH)
+    return (
+        pl.when(a <= b).then(a).when(a > b).then(b).alias("prefijo_a"),
+        pl.when(a <= b).then(b).when(a > b).then(a).alias("prefijo_b"),
+        pl.col("segundo_ap_norm").str.slice(0, 1).fill_null("").alias("inicial"),
+    )
 
 
 def candidate_pairs(

@@ -98,7 +98,9 @@ def load_for_matching(conn: Connection) -> pl.DataFrame:
         | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
         | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
     )
-    statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql"))
+    statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql")).format(
+        prefijo=sql.Literal(match.PREFIX_LENGTH)  # COPY takes no bound parameters
+    )
     return copy_out_frame(conn, statement, schema).sort("id")
 
 

@@ -375,6 +375,27 @@ def test_a_later_record_meets_a_person_without_curp_as_it_would_meet_its_records
     assert (both.join, both.new, both.review) == ({}, [[1, 2]], [])
 
 
+def test_names_mistyped_after_their_first_letters_are_compared_whatever_the_date(
+    engine: Engine, write_roster: RosterWriter
+) -> None:
+    """A listing without a birth date whose first surname and given name are both mistyped
+    (GASKNI KIRR for GASKIN KIRRA) shares no block key but the place and the names' first
+    letters; it arrives after the person is known, so the earlier record must be loaded too."""
+    born = dt.date(1926, 5, 14)
+    known = {"ID_REGISTRO": "G1", "NB_PRIMER_AP": "Gaskin", "NB_SEGUNDO_AP": "Salinas",
+             "NB_NOMBRE": "Kirra", "FH_NACIMIENTO": born.isoformat(), "CD_SEXO": "M",
+             "CVE_MUN": "067", "CVE_LOC": "0001",
+             "NB_CURP": curp.build("Gaskin", "Salinas", "Kirra", born, "M", "20")}  # fmt: skip
+    later = known | {"ID_REGISTRO": "G2", "NB_PRIMER_AP": "Gaskni", "NB_NOMBRE": "Kirr",
+                     "FH_NACIMIENTO": "", "NB_CURP": ""}  # fmt: skip
+    ingest_file(engine, write_roster([known], name="g1.csv"), "MATG")
+    resolve(engine, model=match.DEFAULT_MODEL)
+    ingest_file(engine, write_roster([later], name="g2.csv"), "MATH")
+    resolve(engine, model=match.DEFAULT_MODEL)
+    after = current(engine)
+    assert after["G2"] == after["G1"] is not None
+
+
 def test_the_chain_is_split_end_to_end(engine: Engine, write_roster: RosterWriter) -> None:
     born = "1927-03-15"
     base = {"FH_NACIMIENTO": born, "CVE_MUN": "067", "CVE_LOC": "0001", "NB_CURP": "",

@@ -8,7 +8,8 @@
 -- (curp_nueva), which may be one of them whose valid CURP arrived later
 -- (geo.resolve.match.late_curps). Persons created in this transaction are those whose creada_en
 -- is its now(); resolution holds a lock, so no other run creates any meanwhile. And the sample
--- the model is counted on (muestra_modelo.sql, a temp table of this transaction).
+-- the model is counted on (muestra_modelo.sql, a temp table of this transaction). {prefijo} is
+-- match.PREFIX_LENGTH (blocking rule 7: names that begin alike, ordered bytewise as Polars does).
 WITH hay_sin_curp AS MATERIALIZED (
     SELECT EXISTS (SELECT FROM padron.persona WHERE curp IS NULL) AS si
 ), persona_estado AS MATERIALIZED (
@@ -36,6 +37,13 @@ WITH hay_sin_curp AS MATERIALIZED (
     SELECT DISTINCT sitio, apellido
     FROM pendiente, unnest(ARRAY[primer_ap_norm, segundo_ap_norm]) AS apellido
     WHERE apellido IS NOT NULL AND sitio IS NOT NULL
+), sitio_prefijos AS MATERIALIZED (
+    SELECT DISTINCT sitio,
+           least(left(primer_ap_norm, {prefijo}) COLLATE "C", left(nombre_norm, {prefijo})),
+           greatest(left(primer_ap_norm, {prefijo}) COLLATE "C", left(nombre_norm, {prefijo})),
+           coalesce(left(segundo_ap_norm, 1), '')
+    FROM pendiente
+    WHERE primer_ap_norm IS NOT NULL AND nombre_norm IS NOT NULL AND sitio IS NOT NULL
 )
 SELECT r.id, r.carga_id, r.persona_id, r.curp, r.curp_valida::text, r.primer_ap_norm,
        r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac, r.cve_mun,
@@ -53,4 +61,8 @@ WHERE r.persona_id IS NULL
    OR (r.primer_ap_norm, r.nombre_norm) IN (
         SELECT DISTINCT primer_ap_norm, nombre_norm FROM pendiente
         WHERE fecha_nacimiento IS NULL AND sitio IS NULL)
+   OR (coalesce(r.cve_mun, 'cp' || r.cp),
+       least(left(r.primer_ap_norm, {prefijo}) COLLATE "C", left(r.nombre_norm, {prefijo})),
+       greatest(left(r.primer_ap_norm, {prefijo}) COLLATE "C", left(r.nombre_norm, {prefijo})),
+       coalesce(left(r.segundo_ap_norm, 1), '')) IN (TABLE sitio_prefijos)
    OR r.id IN (SELECT candidato_id FROM padron.revision WHERE decision IS NOT NULL)
