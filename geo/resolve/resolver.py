@@ -43,7 +43,8 @@ class ResolveReport:
     """Records held in the review queue (or without the data to compare them)."""
     personas: int
     en_revision: int
-    """Pairs waiting for a human decision."""
+    """Pairs waiting for a human decision (those whose record is still without a person, as
+    :func:`geo.resolve.review_queue` shows them)."""
 
 
 def resolve(
@@ -72,8 +73,13 @@ def resolve(
         resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
         total = conn.execute(select(func.count()).select_from(registro)).scalar_one()
         persons = conn.execute(select(func.count()).select_from(persona)).scalar_one()
+        held = (
+            ~select(asignacion.c.registro_id)
+            .where(asignacion.c.registro_id == revision.c.registro_id)
+            .exists()
+        )
         queued = conn.execute(
-            select(func.count()).select_from(revision).where(revision.c.decision.is_(None))
+            select(func.count()).select_from(revision).where(revision.c.decision.is_(None) & held)
         ).scalar_one()
     tell("Personas", 3, 3, "pasos")
     return ResolveReport(
@@ -83,11 +89,18 @@ def resolve(
 
 def load_for_matching(conn: Connection) -> pl.DataFrame:
     """Records without a person and every record sharing a block with one (COPY, then Polars),
-    in the order of their ids, so that ties are broken alike on every run."""
-    schema = {"id": pl.Int64(), "carga_id": pl.Int64()} | {
-        k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"
-    }
-    statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql"))
+    in the order of their ids, so that ties are broken alike on every run; ``curp_nueva`` and
+    ``sin_curp`` mark the records of persons created in this run for a new CURP and of earlier
+    persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`);
+    ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, run first)."""
+    schema = (
+        {"id": pl.Int64(), "carga_id": pl.Int64()}
+        | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
+        | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
+    )
+    statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql")).format(
+        prefijo=sql.Literal(match.PREFIX_LENGTH)  # COPY takes no bound parameters
+    )
     return copy_out_frame(conn, statement, schema).sort("id")
 
 
@@ -108,13 +121,32 @@ def name_frequencies(conn: Connection) -> match.NameFrequencies:
 def _match_pending(
     conn: Connection, model: match.Model | None, thresholds: match.Thresholds
 ) -> None:
+    population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+    _set_sample_apart(conn, population)
     records = load_for_matching(conn)
-    if records.filter(pl.col("persona_id").is_null()).height == 0:
+    late = records["curp_nueva"].any() and records["sin_curp"].any()
+    if records["persona_id"].null_count() == 0 and not late:
         return
     frame = match.prepare(records, name_frequencies(conn))
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
-    population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
-    model = (model or match.estimate_model(frame)).for_population(population)
+    if model is None:
+        model = match.estimate_model(frame.filter("muestra"), population)
+    model = model.for_population(population)
+    merged: dict[int, int] = {}
+    if late:
+        reopened = match.candidate_pairs(
+            frame, frame.filter("curp_nueva")["i"], right=frame.filter("sin_curp")["i"]
+        )
+        scored_late = match.score(match.compare(frame, reopened), model)
+        merged = match.late_curps(frame, scored_late, thresholds)
+        if merged:
+            conn.execute(
+                query("geo.resolve", "curp_tardia.sql"),
+                {"nuevas": list(merged), "previas": list(merged.values())},
+            )
+            frame = frame.with_columns(pl.col("persona_id").replace(merged))
+    if pending.is_empty():
+        return
     scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)
     row = dict(zip(frame["id"].to_list(), frame["i"].to_list(), strict=True))
     pending_ids = set(frame.filter(pl.col("persona_id").is_null())["id"].to_list())
@@ -129,8 +161,17 @@ def _match_pending(
     different = [
         (row[a], row[b]) for a, b, d in decided if d == "distinta" and a in pending_ids and b in row
     ]
-    decisions = match.decide(frame, scored, thresholds, same, different, model)
+    uncertain = set(frame.filter("sin_curp")["persona_id"].to_list()) - set(merged.values())
+    decisions = match.decide(frame, scored, thresholds, same, different, model, uncertain)
     _write(conn, frame, decisions, model)
+
+
+def _set_sample_apart(conn: Connection, population: int) -> None:
+    """The records the model is counted on: about :data:`geo.resolve.match.LABELLED_SAMPLE` of
+    the whole registry, the same whatever is pending (``sql/muestra_modelo.sql``)."""
+    buckets = 1 << 20
+    cut = min(buckets, -(-buckets * match.LABELLED_SAMPLE // max(population, 1)))
+    run_sql_file(conn, "geo.resolve", "muestra_modelo.sql", corte=cut)
 
 
 def _write(

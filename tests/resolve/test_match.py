@@ -337,6 +337,65 @@ def test_a_group_is_never_joined_through_a_chain_whose_ends_are_unlike() -> None
     assert sorted(map(sorted, decisions.new)) == [[0, 1], [2]]
 
 
+def resolved_in_two_arrivals(
+    records: pl.DataFrame, earlier: dict[int, int], model: match.Model
+) -> match.Decisions:
+    """Decisions for the records not in ``earlier`` (row → person made by matching, without a
+    CURP, in an earlier run), as a later run makes them."""
+    persons = pl.Series([earlier.get(n) for n in range(records.height)], dtype=pl.Int64)
+    frame = match.prepare(records.with_columns(persona_id=persons))
+    pending = frame.filter(pl.col("persona_id").is_null())["i"]
+    scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)
+    return match.decide(
+        frame, scored, match.Thresholds(), model=model, uncertain=set(earlier.values())
+    )
+
+
+def test_a_later_record_meets_a_person_without_curp_as_it_would_meet_its_records() -> None:
+    """Persons made by matching are groups of records that could have been pending: a later
+    record is decided as it would have been had everything been resolved at once."""
+    model = match.DEFAULT_MODEL.for_population(3_000)
+    chain = chain_records()  # at once: [[0, 1], [2]] (HILARIO, no given name; HUGO)
+    # HUGO after HILARIO and the listing without given names were made one person: he resembles
+    # that listing, not HILARIO, so he is not joined through it (complete linkage).
+    hugo = resolved_in_two_arrivals(chain, {0: 100, 1: 100}, model)
+    assert (hugo.join, hugo.new, hugo.review) == ({}, [[2]], [])
+    # The listing without given names after HILARIO and HUGO were made two persons: as strong
+    # to both, it joins the strongest, as it would have been grouped at once (only a person
+    # with a CURP close behind is a doubt for a human).
+    listing = resolved_in_two_arrivals(chain, {0: 100, 2: 200}, model)
+    assert (listing.join, listing.new, listing.review) == ({1: 100}, [], [])
+    # Two listings of Rosa after another Rosa of her town born months apart (a doubt): at once
+    # the two are one person and the earlier Rosa another, no one held; so they are now.
+    rosas = pl.DataFrame(
+        [record(0, fecha_nacimiento=dt.date(1932, 3, 1)), record(1), record(2)],
+        schema=match.RECORD_SCHEMA,
+    )
+    both = resolved_in_two_arrivals(rosas, {0: 100}, model)
+    assert (both.join, both.new, both.review) == ({}, [[1, 2]], [])
+
+
+def test_names_mistyped_after_their_first_letters_are_compared_whatever_the_date(
+    engine: Engine, write_roster: RosterWriter
+) -> None:
+    """A listing without a birth date whose first surname and given name are both mistyped
+    (GASKNI KIRR for GASKIN KIRRA) shares no block key but the place and the names' first
+    letters; it arrives after the person is known, so the earlier record must be loaded too."""
+    born = dt.date(1926, 5, 14)
+    known = {"ID_REGISTRO": "G1", "NB_PRIMER_AP": "Gaskin", "NB_SEGUNDO_AP": "Salinas",
+             "NB_NOMBRE": "Kirra", "FH_NACIMIENTO": born.isoformat(), "CD_SEXO": "M",
+             "CVE_MUN": "067", "CVE_LOC": "0001",
+             "NB_CURP": curp.build("Gaskin", "Salinas", "Kirra", born, "M", "20")}  # fmt: skip
+    later = known | {"ID_REGISTRO": "G2", "NB_PRIMER_AP": "Gaskni", "NB_NOMBRE": "Kirr",
+                     "FH_NACIMIENTO": "", "NB_CURP": ""}  # fmt: skip
+    ingest_file(engine, write_roster([known], name="g1.csv"), "MATG")
+    resolve(engine, model=match.DEFAULT_MODEL)
+    ingest_file(engine, write_roster([later], name="g2.csv"), "MATH")
+    resolve(engine, model=match.DEFAULT_MODEL)
+    after = current(engine)
+    assert after["G2"] == after["G1"] is not None
+
+
 def test_the_chain_is_split_end_to_end(engine: Engine, write_roster: RosterWriter) -> None:
     born = "1927-03-15"
     base = {"FH_NACIMIENTO": born, "CVE_MUN": "067", "CVE_LOC": "0001", "NB_CURP": "",

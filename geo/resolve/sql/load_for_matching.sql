@@ -2,16 +2,33 @@
 -- (geo.resolve.match.blocks), read with COPY by geo.resolve.resolver.load_for_matching; the
 -- columns are match.RECORD_SCHEMA's, after id and carga_id. The place is the geocoded one
 -- (padron.ubicacion: the keys, or the place names when the keys are missing), else the keys.
-WITH registro_lugar AS NOT MATERIALIZED (
+-- Also every record of the persons made by matching, without a CURP (sin_curp): a record joins
+-- one only if it resembles all of its records (geo.resolve.match.decide); and, when there are
+-- such persons, the records of the persons this run created for CURPs new to the registry
+-- (curp_nueva), which may be one of them whose valid CURP arrived later
+-- (geo.resolve.match.late_curps). Persons created in this transaction are those whose creada_en
+-- is its now(); resolution holds a lock, so no other run creates any meanwhile. And the sample
+-- the model is counted on (muestra_modelo.sql, a temp table of this transaction). {prefijo} is
+-- match.PREFIX_LENGTH (blocking rule 7: names that begin alike, ordered bytewise as Polars does).
+WITH hay_sin_curp AS MATERIALIZED (
+    SELECT EXISTS (SELECT FROM padron.persona WHERE curp IS NULL) AS si
+), persona_estado AS MATERIALIZED (
+    SELECT id, curp IS NULL AS sin_curp, curp IS NOT NULL AS curp_nueva
+    FROM padron.persona
+    WHERE curp IS NULL OR (creada_en = now() AND (TABLE hay_sin_curp))
+), registro_lugar AS NOT MATERIALIZED (
     SELECT r.id, r.carga_id, a.persona_id, r.curp, r.curp_valida, r.primer_ap_norm,
            r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac,
            coalesce(substr(u.cvegeo_mun, 3, 3), r.cve_mun) AS cve_mun,
            CASE WHEN u.cvegeo_loc IS NOT NULL THEN substr(u.cvegeo_loc, 6, 4)
                 WHEN u.cvegeo_mun IS NULL THEN r.cve_loc END AS cve_loc,
-           r.cp
+           r.cp, coalesce(e.sin_curp, false) AS sin_curp,
+           coalesce(e.curp_nueva, false) AS curp_nueva,
+           r.id IN (TABLE muestra_modelo) AS muestra
     FROM padron.registro r
     LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
+    LEFT JOIN persona_estado e ON e.id = a.persona_id
 ), pendiente AS MATERIALIZED (
     SELECT fecha_nacimiento, primer_ap_norm, segundo_ap_norm, nombre_norm,
            coalesce(cve_mun, 'cp' || cp) AS sitio
@@ -20,12 +37,21 @@ WITH registro_lugar AS NOT MATERIALIZED (
     SELECT DISTINCT sitio, apellido
     FROM pendiente, unnest(ARRAY[primer_ap_norm, segundo_ap_norm]) AS apellido
     WHERE apellido IS NOT NULL AND sitio IS NOT NULL
+), sitio_prefijos AS MATERIALIZED (
+    SELECT DISTINCT sitio,
+           least(left(primer_ap_norm, {prefijo}) COLLATE "C", left(nombre_norm, {prefijo})),
+           greatest(left(primer_ap_norm, {prefijo}) COLLATE "C", left(nombre_norm, {prefijo})),
+           coalesce(left(segundo_ap_norm, 1), '')
+    FROM pendiente
+    WHERE primer_ap_norm IS NOT NULL AND nombre_norm IS NOT NULL AND sitio IS NOT NULL
 )
 SELECT r.id, r.carga_id, r.persona_id, r.curp, r.curp_valida::text, r.primer_ap_norm,
        r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac, r.cve_mun,
-       r.cve_loc, r.cp
+       r.cve_loc, r.cp, r.sin_curp::text, r.curp_nueva::text, r.muestra::text
 FROM registro_lugar r
 WHERE r.persona_id IS NULL
+   OR r.muestra
+   OR r.sin_curp OR r.curp_nueva
    OR r.fecha_nacimiento IN (SELECT DISTINCT fecha_nacimiento FROM pendiente)
    OR (date_part('year', r.fecha_nacimiento), r.primer_ap_norm, r.nombre_norm) IN (
         SELECT DISTINCT date_part('year', fecha_nacimiento), primer_ap_norm, nombre_norm
@@ -35,4 +61,8 @@ WHERE r.persona_id IS NULL
    OR (r.primer_ap_norm, r.nombre_norm) IN (
         SELECT DISTINCT primer_ap_norm, nombre_norm FROM pendiente
         WHERE fecha_nacimiento IS NULL AND sitio IS NULL)
+   OR (coalesce(r.cve_mun, 'cp' || r.cp),
+       least(left(r.primer_ap_norm, {prefijo}) COLLATE "C", left(r.nombre_norm, {prefijo})),
+       greatest(left(r.primer_ap_norm, {prefijo}) COLLATE "C", left(r.nombre_norm, {prefijo})),
+       coalesce(left(r.segundo_ap_norm, 1), '')) IN (TABLE sitio_prefijos)
    OR r.id IN (SELECT candidato_id FROM padron.revision WHERE decision IS NOT NULL)
