@@ -118,6 +118,20 @@ FROM g_m m
 LEFT JOIN boundaries.localidad lk ON lk.cvegeo = m.mun || m.cve_loc
 LEFT JOIN g_loc_nombre ln ON lk.cvegeo IS NULL AND ln.mun = m.mun AND ln.nom_loc = m.nom_loc;
 
+-- Each declared place once: its locality's point and polygon, and the point a record without a
+-- trusted croquis falls back to (the locality's point, else the municipal seat's, else a point on
+-- the municipality), so that the pass below looks them up by a hash, not an index per record.
+CREATE TEMP TABLE g_lugar ON COMMIT DROP AS
+SELECT coalesce(p.mun, '') AS mun_clave, coalesce(p.loc, '') AS loc_clave,
+       l.geom AS loc_punto, lp.geom AS loc_poligono,
+       CASE WHEN p.loc IS NOT NULL THEN l.geom
+            WHEN p.mun IS NOT NULL THEN coalesce(cab.geom, ST_PointOnSurface(mu.geom)) END AS respaldo
+FROM (SELECT DISTINCT mun, loc FROM g_d) p
+LEFT JOIN boundaries.localidad l ON l.cvegeo = p.loc
+LEFT JOIN boundaries.localidad_poligono lp ON lp.cvegeo = p.loc
+LEFT JOIN boundaries.localidad cab ON cab.cvegeo = p.mun || '0001'
+LEFT JOIN boundaries.municipio mu ON mu.cvegeo = p.mun;
+
 -- 6. Per record, in one pass: whether its point is in the declared municipality (inside it or
 -- within the boundary tolerance, since boundaries and census points are of different vintages,
 -- or near the declared locality's point) and, only when it is not, the repairs and the other
@@ -157,20 +171,18 @@ SELECT d.id, d.carga_id,
            CASE WHEN d.mun_via = 'codigo_postal' THEN 'municipio_por_cp' END
        ], NULL),
        CASE WHEN usa_croquis THEN a.q
-            WHEN d.loc IS NOT NULL THEN l.geom
-            WHEN d.mun IS NOT NULL THEN coalesce(cab.geom, ST_PointOnSurface(mu.geom)) END
+            ELSE g.respaldo END
 FROM g_d d
+JOIN g_lugar g ON g.mun_clave = coalesce(d.mun, '') AND g.loc_clave = coalesce(d.loc, '')
 LEFT JOIN LATERAL (
     SELECT f.q, f.mun_punto, f.problema,
            CASE WHEN f.q IS NULL OR d.loc IS NULL THEN NULL
                 -- Degrees for polygons (distance to a detailed polygon on the spheroid is
                 -- costly): :margen_urbano / 111,320 m per degree, which errs on the generous
                 -- side in longitude.
-                ELSE (SELECT ST_DWithin(l.geom::geography, f.q::geography, :radio_rural)
-                      FROM boundaries.localidad l WHERE l.cvegeo = d.loc)
-                     OR coalesce((SELECT ST_DWithin(lp.geom, f.q, :margen_urbano / 111320.0)
-                                  FROM boundaries.localidad_poligono lp
-                                  WHERE lp.cvegeo = d.loc), false) END AS cerca_loc,
+                ELSE ST_DWithin(g.loc_punto::geography, f.q::geography, :radio_rural)
+                     OR coalesce(ST_DWithin(g.loc_poligono, f.q, :margen_urbano / 111320.0), false)
+           END AS cerca_loc,
            CASE WHEN f.q IS NOT NULL AND d.loc IS NULL
                      AND coalesce(d.mun, f.mun_punto) IS NOT NULL THEN coalesce(
                (SELECT lp.cvegeo FROM boundaries.localidad_poligono lp
@@ -210,8 +222,7 @@ LEFT JOIN LATERAL (
             FROM (
                 SELECT EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
                                WHERE s.clave = d.mun AND ST_DWithin(s.geom, d.p, :margen_urbano / 111320.0))
-                       OR EXISTS (SELECT 1 FROM boundaries.localidad l
-                                  WHERE l.cvegeo = d.loc AND ST_DWithin(l.geom::geography, d.p::geography, :radio_rural))
+                       OR coalesce(ST_DWithin(g.loc_punto::geography, d.p::geography, :radio_rural), false)
                        AS en_mun
                 OFFSET 0
             ) m
@@ -222,7 +233,4 @@ LEFT JOIN LATERAL (
     WHERE d.p IS NOT NULL AND d.invalida IS NULL
     OFFSET 0
 ) a ON true
-LEFT JOIN boundaries.localidad l ON l.cvegeo = d.loc
-LEFT JOIN boundaries.localidad cab ON cab.cvegeo = d.mun || '0001'
-LEFT JOIN boundaries.municipio mu ON mu.cvegeo = d.mun
 CROSS JOIN LATERAL (SELECT a.q IS NOT NULL AND coalesce(a.cerca_loc, true) AS usa_croquis) u;
