@@ -391,8 +391,9 @@ def _gap_version(conn: Connection) -> tuple[dict[str, set[str]], object]:
 
 def warm_gaps(engine: Engine) -> None:
     """Bring this process's gap tables up to date before any request needs them: the default
-    period's, and those of the periods it holds, each with the rankings asked for before
-    (tables of periods no longer computed are dropped). Cheap when nothing has changed."""
+    period's, and those of the periods it holds, each with the rankings asked for before (the
+    default period's first time: the whole population, for all its programs and for each one)
+    — tables of periods no longer computed are dropped. Cheap when nothing has changed."""
     url = engine.url.render_as_string(hide_password=True)
     with engine.connect() as conn:
         by_period, version = _gap_version(conn)
@@ -405,7 +406,11 @@ def warm_gaps(engine: Engine) -> None:
             periods.add(default)
         for periodo in sorted(periods):
             tables = _period_gaps(conn, periodo, version)
-            before = held[periodo][1].rankings if periodo in held else {("total", ()): None}
+            before = (
+                held[periodo][1].rankings
+                if periodo in held
+                else {("total", ()): None} | {("total", (p,)): None for p in by_period[periodo]}
+            )
             groups = tables.localities["poblacion"].struct.fields
             for grupo, programas in list(before):
                 if grupo in groups:
