@@ -260,8 +260,6 @@ def run_pipeline(
     engine: Engine, meter: Meter, files: list[RosterFile], prefix: str = ""
 ) -> dict[str, Any]:
     """``files`` through ``process_rosters`` with every step measured; its report's counts."""
-    for stage in STAGES.values():
-        meter.stages.pop(prefix + stage, None)
     groups = target_groups(load_rules(Settings().reglas_dir))
     with instrumented(meter, prefix), meter.stage(prefix + "pipeline"):
         report = process_rosters(engine, files, groups)
@@ -311,40 +309,42 @@ def serving(url: str) -> Iterator[httpx.Client]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    home = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
-    env = dict(os.environ) | {
-        "DATABASE_URL": url,
-        "PADRON_HOME": str(home),
-        "PADRON_PUBLIC_REQUESTS_PER_MINUTE": str(10**9),
-    }
-    padron = Path(sys.executable).parent / "padron"
     OUT.mkdir(parents=True, exist_ok=True)
-    log = (OUT / "pipeline-serve.log").open("wb")
-    process = subprocess.Popen(
-        [str(padron), "serve", "--puerto", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"padron serve stopped; see {OUT}/pipeline-serve.log")
-                try:
-                    if client.get("/salud").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                time.sleep(0.3)
-            yield client
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
-        log.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-pipeline-") as home,
+        (OUT / "pipeline-serve.log").open("wb") as log,
+    ):
+        env = dict(os.environ) | {
+            "DATABASE_URL": url,
+            "PADRON_HOME": home,
+            "PADRON_PUBLIC_REQUESTS_PER_MINUTE": str(10**9),
+        }
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "padron"), "serve", "--puerto", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+                _wait_until_up(client, process)
+                yield client
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+
+
+def _wait_until_up(client: httpx.Client, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"padron serve stopped; see {OUT}/pipeline-serve.log")
+        with contextlib.suppress(httpx.TransportError):
+            if client.get("/salud").status_code == 200:
+                return
+        time.sleep(0.3)
+    raise RuntimeError("padron serve did not answer in 120 s")
 
 
 def timed_get(client: httpx.Client, path: str, params: dict[str, Any]) -> float:

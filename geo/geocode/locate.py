@@ -48,8 +48,8 @@ URBAN_MARGIN_M = 300
 """A croquis point agrees with a polygon locality inside the polygon or this close to it."""
 
 WORKERS = min(4, os.cpu_count() or 1)
-"""Ranges geocoded at once by default: this machine's cores, at most four (each holds one of
-the engine's connections while it runs)."""
+"""Ranges geocoded at once by default: the cores of this machine (where the database usually
+runs too), at most four, since each holds one of the engine's connections while it runs."""
 
 RANGE_RECORDS = 50_000
 """A batch is split into ranges of at least this many records (fewer ranges than workers if
@@ -79,10 +79,10 @@ def geocode(
     them all), each split into at most ``workers`` ranges geocoded at once (default
     :data:`WORKERS`).
 
-    ``progress`` is told the records of the ranges done.
+    ``progress`` is told the records of the batches done.
     """
     if workers is not None and workers < 1:
-        raise InvalidParameter("Se necesita al menos un proceso para geocodificar.")
+        raise InvalidParameter("Se geocodifica con al menos un rango a la vez.")
     with engine.begin() as conn:
         if carga_id is not None:
             found = conn.execute(select(carga.c.retirada_en).where(carga.c.id == carga_id)).first()

@@ -79,5 +79,5 @@ def test_a_half_placed_batch_is_pending(
 
 
 def test_workers_must_be_positive(engine: Engine, batch: int) -> None:
-    with pytest.raises(InvalidParameter, match="al menos un proceso"):
+    with pytest.raises(InvalidParameter, match="al menos un rango"):
         geocode(engine, batch, workers=0)

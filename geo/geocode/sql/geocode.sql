@@ -5,8 +5,8 @@
 -- into it), then the declared locality (by key, then by name within the municipality), then
 -- the municipality. Names are matched once per distinct spelling. See docs/geocoding.md.
 
--- Compiling these plans cost more than running them (the row estimates of temporary tables
--- are guesses).
+-- JIT compilation cost more than it saved: these statements look expensive to the planner (row
+-- counts of temporary tables are guesses), and compiling them took 5 of 11 s on 111,000 records.
 SET LOCAL jit = off;
 
 DELETE FROM padron.ubicacion
