@@ -200,7 +200,10 @@ def test_a_withdrawn_batch_leaves_every_count_as_before(
         body["fotos"],
         body["puntos_verificados"],
     ) == (2, 2, 1, 1, 1)
-    assert body["cobertura_recalculada"] == [f"RETIRA {COVERAGE_PERIOD}"]
+    # The period is the unit of refresh: its other programs are recomputed with it.
+    assert body["cobertura_recalculada"] == [
+        f"{programa} {COVERAGE_PERIOD}" for programa in ("COBA", "COBB", "RETIRA")
+    ]
     assert snapshot(engine) == before
     assert not photo.path.exists()
 
