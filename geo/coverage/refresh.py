@@ -4,6 +4,11 @@ Each batch's state is summarised in a fingerprint (rows, resolved persons, place
 periods with a program whose batches are new, changed or removed — or whose target group
 changed — are recomputed, every program of such a period together, since a person's place in a
 period and their set of programs are chosen across the period's programs.
+
+The period is also how the work is split as the registry grows: nothing is counted across
+periods (a person lives in one place per period), so each period is computed alone, in
+PostgreSQL (``sql/cobertura.sql``), whose sorts and aggregates spill to disk beyond
+``work_mem``; this process holds the batches' fingerprints and a few rows per program.
 """
 
 from __future__ import annotations
