@@ -33,6 +33,7 @@ from api.routers import (
 )
 from api.settings import Settings, resolve_database_url
 from api.tiles import TileService
+from api.warm import gaps_kept_warm
 from geo.kernel.db import fill_pool, make_engine
 from geo.publish.tiles import TileCache
 
@@ -86,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.tile_cache_max_zoom,
             settings.tile_version_seconds,
         )
-        yield
+        async with gaps_kept_warm(engine):
+            yield
         engine.dispose()
 
     app = FastAPI(

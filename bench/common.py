@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine, text
+
 from api.settings import REPO_ROOT, Settings
 from devtools.cluster import LocalCluster
 from geo.kernel.db import make_engine, upgrade
@@ -67,6 +69,49 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("VmHWM not found in /proc/self/status")
+
+
+def postmaster(engine: Engine) -> int | None:
+    """The server process of ``engine``'s database when it runs on this machine (the parent of
+    this connection's backend), else None: its CPU and memory are then not measured."""
+    with engine.connect() as conn:
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1])
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (a server's backends and workers)."""
+    try:
+        listing = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:  # a kernel without CONFIG_PROC_CHILDREN: look at every process
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(stat.parent.name))
+            except (OSError, IndexError):
+                continue
+        return found
+    return [int(child) for child in listing.split()]
+
+
+def cpu_seconds(root: int | None) -> float:
+    """CPU seconds of process ``root`` and its children, live and reaped."""
+    if root is None:
+        return 0.0
+    total = 0
+    for pid in [root, *children(root)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a backend that has just ended: the root has reaped its time
+        # utime, stime, and for the root cutime, cstime: what its ended children used
+        total += sum(int(v) for v in fields[11 : 15 if pid == root else 13])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def save(name: str, result: dict[str, object]) -> Path:

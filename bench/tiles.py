@@ -48,7 +48,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT, Settings
-from bench.common import OUT, machine, save
+from bench.common import OUT, cpu_seconds, machine, save
 from devtools.cluster import LocalCluster
 from geo.kernel.db import make_engine, upgrade
 from geo.publish.tiles import LAYERS
@@ -206,25 +206,6 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
 # -- load ----------------------------------------------------------------------------------------
 
 
-def _cpu_seconds(root: int | None) -> float:
-    """CPU seconds of process ``root`` and its children, live and reaped."""
-    if root is None:
-        return 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        pid, parent = int(stat.parent.name), int(fields[1])
-        if pid == root:
-            total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
-        elif parent == root:
-            total += sum(int(v) for v in fields[11:13])
-    return total / ticks
-
-
 def _postmaster(url: str) -> int | None:
     """The local bench cluster's server process (DATABASE_URL's server is not measured)."""
     if Settings().database_url or not (CLUSTER.pgdata / "postmaster.pid").exists():
@@ -240,9 +221,9 @@ def run_wrk(
         listing.write("\n".join(paths) + "\n")
     command = ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{max(1, seconds)}s"]
     command += ["--timeout", "30s", "-s", str(HERE / "tiles.lua"), server.base, "--", listing.name]
-    db_before, app_before = _cpu_seconds(db_pid), _cpu_seconds(server.process.pid)
+    db_before, app_before = cpu_seconds(db_pid), cpu_seconds(server.process.pid)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    db_after, app_after = _cpu_seconds(db_pid), _cpu_seconds(server.process.pid)
+    db_after, app_after = cpu_seconds(db_pid), cpu_seconds(server.process.pid)
     Path(listing.name).unlink()
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     requests = max(int(result["solicitudes"]), 1)

@@ -270,7 +270,8 @@ def record_verified_point(
     placed = None
     if kept is not None:
         placed = conn.execute(
-            query("geo.geocode", "verified_points.sql"), {"carga": None, "registro_id": registro_id}
+            query("geo.geocode", "verified_points.sql"),
+            {"carga": None, "desde": None, "hasta": None, "registro_id": registro_id},
         ).first()
     record_event(
         conn, user, "verificar_punto", registro_id=registro_id, carga_id=record["carga_id"],

@@ -7,11 +7,11 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import polars as pl
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
 from boundaries.queries import MAX_PAGE_SIZE, parse_grades
 from geo.coverage import tables as a
@@ -225,17 +225,57 @@ class GapFilter:
     grupo: str = "total"
 
 
-@dataclass(frozen=True)
+@dataclass
 class _PeriodGaps:
-    """What the gap ranking reads for one period: every locality with its census groups and
-    the programs present, and its persons by exact set of programs (``analisis.combinacion``)."""
+    """What the gap ranking reads for one period: every locality with its census groups, its
+    persons by exact set of programs (``analisis.combinacion``), and the exact rankings asked
+    for so far."""
 
     localities: pl.DataFrame
     sets: pl.DataFrame
+    rankings: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = field(default_factory=dict)
 
+    def reach(self, programas: list[str]) -> pl.DataFrame:
+        """Exact unions over the selected programs: the sum over the program sets that meet
+        them (a :data:`Reach` frame)."""
+        sets = self.sets
+        present = (
+            sets.explode("programas")
+            .group_by("cvegeo")
+            .agg(programas_presentes=pl.col("programas").unique().sort())
+        )
+        if programas:
+            sets = sets.filter(pl.col("programas").list.set_intersection(programas).list.len() > 0)
+        reach = sets.group_by("cvegeo").agg(pl.col("personas").sum())
+        return present.join(reach, on="cvegeo", how="left").with_columns(
+            pl.col("personas").fill_null(0)
+        )
+
+    def ranking(self, grupo: str, programas: list[str]) -> pl.DataFrame:
+        """Every locality ranked for ``grupo`` with the exact reach of ``programas``, computed
+        once (a request then only filters the ranking, which keeps its order, and takes a page)."""
+        key = (grupo, tuple(programas))
+        ranked = self.rankings.get(key)
+        if ranked is None:
+            ranked = _rank(self, self.reach(programas), grupo)
+            if len(self.rankings) >= MAX_RANKINGS:
+                self.rankings.clear()
+            self.rankings[key] = ranked
+        return ranked
+
+
+MAX_RANKINGS = 64
+"""Exact rankings kept per period (one per group and choice of programs asked for)."""
 
 _gap_cache: dict[tuple[str, str], tuple[object, _PeriodGaps]] = {}
 _gap_cache_lock = threading.Lock()
+
+_LOCALITY_SCHEMA = {
+    "cvegeo": pl.String, "nom_loc": pl.String, "cvegeo_mun": pl.String, "nom_mun": pl.String,
+    "distrito": pl.String, "region": pl.String, "pobtot": pl.Int64, "gm": pl.String,
+    "grado_orden": pl.Int64, "fuente_marginacion": pl.String, "anio_marginacion": pl.Int64,
+    "poblacion": pl.String,
+}  # fmt: skip
 
 
 def _period_gaps(conn: Connection, periodo: str, version: object) -> _PeriodGaps:
@@ -244,7 +284,9 @@ def _period_gaps(conn: Connection, periodo: str, version: object) -> _PeriodGaps
     Ranking 10,723 localities in SQL took 45–80 ms per request on this project's 2-core
     machine (scanning and aggregating the program sets, the census groups in JSON, a window
     count); the tables change only with ``padron cobertura refrescar``, whose time stamps in
-    ``analisis.refresco`` are the cache's version, so each request filters and sorts in Polars.
+    ``analisis.refresco`` are the cache's version, so each request filters a ranking kept in
+    Polars. JSON (census groups, program sets) arrives as text and is decoded by Polars: turning
+    each row into Python objects took most of the second the first request used to pay.
     """
     key = (conn.engine.url.render_as_string(hide_password=True), periodo)
     with _gap_cache_lock:
@@ -252,26 +294,21 @@ def _period_gaps(conn: Connection, periodo: str, version: object) -> _PeriodGaps
     if cached is not None and cached[0] == version:
         return cached[1]
     localities = pl.DataFrame(
-        [dict(r) for r in conn.execute(query("geo.coverage", "gap_localities.sql")).mappings()],
-        schema={"cvegeo": pl.String, "nom_loc": pl.String, "cvegeo_mun": pl.String,
-                "nom_mun": pl.String, "distrito": pl.String, "region": pl.String,
-                "pobtot": pl.Int64, "gm": pl.String, "grado_orden": pl.Int64,
-                "fuente_marginacion": pl.String, "anio_marginacion": pl.Int64,
-                "poblacion": pl.String},
-    )  # fmt: skip
-    program_sets = conn.execute(query("geo.coverage", "gap_program_sets.sql"), {"periodo": periodo})
+        conn.execute(query("geo.coverage", "gap_localities.sql")).all(),
+        schema=_LOCALITY_SCHEMA,
+        orient="row",
+    )
+    census = (
+        localities["poblacion"].str.json_decode(infer_schema_length=None)
+        if localities.height
+        else pl.Series(dtype=pl.Struct({}))
+    )
     sets = pl.DataFrame(
-        [dict(r) for r in program_sets.mappings()],
-        schema={"cvegeo": pl.String, "programas": pl.List(pl.String), "personas": pl.Int64},
-    )
-    tables = _PeriodGaps(
-        localities=localities.with_columns(
-            pl.DataFrame(
-                [json.loads(v) for v in localities["poblacion"]], infer_schema_length=None
-            ).to_struct("poblacion")
-        ),
-        sets=sets,
-    )
+        conn.execute(query("geo.coverage", "gap_program_sets.sql"), {"periodo": periodo}).all(),
+        schema={"cvegeo": pl.String, "programas": pl.String, "personas": pl.Int64},
+        orient="row",
+    ).with_columns(pl.col("programas").str.json_decode(pl.List(pl.String)))
+    tables = _PeriodGaps(localities=localities.with_columns(census.alias("poblacion")), sets=sets)
     with _gap_cache_lock:
         _gap_cache[key] = (version, tables)
     return tables
@@ -287,46 +324,19 @@ def exact_reach(
     conn: Connection, periodo: str, programas: list[str], known: set[str]
 ) -> pl.DataFrame:
     """Exact unions over the selected programs: the sum over the program sets that meet them."""
-    sets = _period_gaps(conn, periodo, _version(conn)).sets
-    present = (
-        sets.explode("programas")
-        .group_by("cvegeo")
-        .agg(programas_presentes=pl.col("programas").unique().sort())
-    )
-    if programas:
-        sets = sets.filter(pl.col("programas").list.set_intersection(programas).list.len() > 0)
-    reach = sets.group_by("cvegeo").agg(pl.col("personas").sum())
-    return present.join(reach, on="cvegeo", how="left").with_columns(
-        pl.col("personas").fill_null(0)
-    )
+    return _period_gaps(conn, periodo, _gap_version(conn)[1]).reach(programas)
 
 
-def _version(conn: Connection) -> object:
-    """What the gap tables are read from: the refresh time stamps in ``analisis.refresco``."""
-    stamps = list(conn.scalars(select(a.refresco.c.refrescado_en)))
-    return (len(stamps), max(stamps, default=None))
-
-
-def _rank(tables: _PeriodGaps, reach: pl.DataFrame, f: GapFilter, grupo: str) -> pl.DataFrame:
-    """Localities ranked for targeting: marginality grade (Muy alto first), then lowest
-    coverage, then largest population of the group (a locality whose persons are not published
-    ranks as if none were reached: the order reveals nothing the figures hide)."""
-    localities = tables.localities
-    conditions = []
-    if grades := parse_grades(f.grados):
-        conditions.append(pl.col("gm").is_in(grades))
-    if f.poblacion_min is not None:
-        conditions.append(pl.col("pobtot") >= f.poblacion_min)
-    if f.municipio:
-        conditions.append(pl.col("cvegeo_mun") == f.municipio)
-    for name in ("distrito", "region"):
-        if value := getattr(f, name):
-            conditions.append(pl.col(name).str.to_lowercase() == value.lower())
-    if conditions:
-        localities = localities.filter(*conditions)
+def _rank(tables: _PeriodGaps, reach: pl.DataFrame, grupo: str) -> pl.DataFrame:
+    """Every locality ranked for targeting: marginality grade (Muy alto first), then lowest
+    coverage, then largest population of the group, the key last (a total order); a locality
+    whose persons are not published ranks as if none were reached: the order reveals nothing
+    the figures hide."""
     ranked = (
-        localities.with_columns(
-            poblacion_grupo=pl.col("poblacion").struct.field(grupo).cast(pl.Float64)
+        tables.localities.with_columns(
+            poblacion_grupo=pl.col("poblacion").struct.field(grupo).cast(pl.Float64),
+            distrito_clave=pl.col("distrito").str.to_lowercase(),
+            region_clave=pl.col("region").str.to_lowercase(),
         )
         .drop("poblacion")
         .join(reach, on="cvegeo", how="left", maintain_order="left")
@@ -342,14 +352,69 @@ def _rank(tables: _PeriodGaps, reach: pl.DataFrame, f: GapFilter, grupo: str) ->
             )
         )
     )
-    if f.cobertura_max is not None:
-        ranked = ranked.filter(pl.col("cobertura").fill_null(0) <= f.cobertura_max)
     return ranked.sort(
-        [pl.col("grado_orden"), pl.col("cobertura").fill_null(0), pl.col("poblacion_grupo"),
-         pl.col("cvegeo")],
+        ["grado_orden", pl.col("cobertura").fill_null(0), "poblacion_grupo", "cvegeo"],
         descending=[True, False, True, False],
         nulls_last=True,
-    )  # fmt: skip
+    )
+
+
+def _filter(ranked: pl.DataFrame, f: GapFilter) -> pl.DataFrame:
+    """The localities of a ranking that pass the request's filters, in ranking order."""
+    conditions = []
+    if grades := parse_grades(f.grados):
+        conditions.append(pl.col("gm").is_in(grades))
+    if f.poblacion_min is not None:
+        conditions.append(pl.col("pobtot") >= f.poblacion_min)
+    if f.municipio:
+        conditions.append(pl.col("cvegeo_mun") == f.municipio)
+    if f.distrito:
+        conditions.append(pl.col("distrito_clave") == f.distrito.lower())
+    if f.region:
+        conditions.append(pl.col("region_clave") == f.region.lower())
+    if f.cobertura_max is not None:
+        conditions.append(pl.col("cobertura").fill_null(0) <= f.cobertura_max)
+    return ranked.filter(*conditions) if conditions else ranked
+
+
+def _gap_version(conn: Connection) -> tuple[dict[str, set[str]], object]:
+    """Programs computed per period, and the version of ``analisis`` (its refresh stamps)."""
+    by_period: dict[str, set[str]] = {}
+    stamps = []
+    for period_value, program, stamp in conn.execute(
+        select(a.refresco.c.periodo, a.refresco.c.programa, a.refresco.c.refrescado_en)
+    ):
+        by_period.setdefault(period_value, set()).add(program)
+        stamps.append(stamp)
+    return by_period, (len(stamps), max(stamps, default=None))
+
+
+def warm_gaps(engine: Engine) -> None:
+    """Bring this process's gap tables up to date before any request needs them: the default
+    period's, and those of the periods it holds, each with the rankings asked for before (the
+    default period's first time: the whole population, for all its programs and for each one)
+    — tables of periods no longer computed are dropped. Cheap when nothing has changed."""
+    url = engine.url.render_as_string(hide_password=True)
+    with engine.connect() as conn:
+        by_period, version = _gap_version(conn)
+        with _gap_cache_lock:
+            held = {periodo: cached for (u, periodo), cached in _gap_cache.items() if u == url}
+            for periodo in set(held) - set(by_period):
+                del _gap_cache[(url, periodo)]
+        periods = set(held) & set(by_period)
+        if by_period and (default := default_period(conn)) is not None:
+            periods.add(default)
+        for periodo in sorted(periods):
+            tables = _period_gaps(conn, periodo, version)
+            before = (
+                held[periodo][1].rankings
+                if periodo in held
+                else {("total", ()): None} | {("total", (p,)): None for p in by_period[periodo]}
+            )
+            groups = tables.localities["poblacion"].struct.fields
+            for grupo, programas in list(before):
+                if grupo in groups:
+                    tables.ranking(grupo, list(programas))
 
 
 def gaps(
@@ -375,9 +440,7 @@ def gaps(
             f"Clave de municipio no válida: {f.municipio!r}; use 5 dígitos, p. ej. 20067."
         )
     group = parse_group(f.grupo)
-    by_period: dict[str, set[str]] = {}
-    for period_value, program in conn.execute(select(a.refresco.c.periodo, a.refresco.c.programa)):
-        by_period.setdefault(period_value, set()).add(program)
+    by_period, version = _gap_version(conn)
     if not by_period:
         raise InvalidParameter(
             "Aún no hay cobertura calculada: ejecute «padron cobertura refrescar»."
@@ -394,17 +457,21 @@ def gaps(
             f"Programas sin cobertura en el periodo {periodo!r}: {', '.join(unknown)}. "
             f"Calculados: {', '.join(sorted(known)) or 'ninguno'}."
         )
-    tables = _period_gaps(conn, periodo, _version(conn))
+    tables = _period_gaps(conn, periodo, version)
     if group.clave not in tables.localities["poblacion"].struct.fields:
         raise InvalidParameter(
             f"El grupo {group.clave!r} no está calculado; grupos estándar: "
             f"{', '.join(STANDARD_KEYS)} y los grupos objetivo de los programas."
         )
-    ranked = _rank(tables, reach(conn, periodo, programas, known), f, group.clave)
+    if reach is exact_reach:
+        ranking = tables.ranking(group.clave, programas)
+    else:
+        ranking = _rank(tables, reach(conn, periodo, programas, known), group.clave)
+    ranked = _filter(ranking, f)
     expected = programas or sorted(known)
     items = []
     for rank, row in enumerate(ranked.slice(offset, limit).iter_rows(named=True), start=offset + 1):
-        item = {k: v for k, v in row.items() if k not in {"grado_orden", "programas_presentes"}}
+        item = {k: v for k, v in row.items() if k not in _INTERNAL}
         item["suprimida"] = row["personas"] is None
         item["lugar"] = rank
         item["periodo"] = periodo or None
@@ -414,6 +481,10 @@ def gaps(
         item["motivo"] = motive(item, group.descripcion)
         items.append(item)
     return items, ranked.height, periodo
+
+
+_INTERNAL = frozenset({"grado_orden", "programas_presentes", "distrito_clave", "region_clave"})
+"""Columns of a ranking that are not part of an answer."""
 
 
 def motive(item: dict[str, Any], group_description: str) -> str:

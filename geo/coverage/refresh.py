@@ -4,6 +4,11 @@ Each batch's state is summarised in a fingerprint (rows, resolved persons, place
 periods with a program whose batches are new, changed or removed — or whose target group
 changed — are recomputed, every program of such a period together, since a person's place in a
 period and their set of programs are chosen across the period's programs.
+
+The period is also how the work is split as the registry grows: nothing is counted across
+periods (a person lives in one place per period), so each period is computed alone, in
+PostgreSQL (``sql/cobertura.sql``), whose sorts and aggregates spill to disk beyond
+``work_mem``; this process holds the batches' fingerprints and a few rows per program.
 """
 
 from __future__ import annotations
@@ -117,12 +122,13 @@ def refresh_in(
         pairs = sorted(p for p in batches_by_pair if p[1] == periodo and batches_by_pair[p])
         report.retirados += sorted(p for p in affected if p[1] == periodo and p not in pairs)
         conn.execute(delete(a.refresco).where(a.refresco.c.periodo == periodo))
+        cargas = sorted({c for p in pairs for c in batches_by_pair[p]})
         run_sql_file(
             conn,
             "geo.coverage",
             "cobertura.sql",
             periodo=periodo,
-            cargas=sorted({c for p in pairs for c in batches_by_pair[p]}),
+            cargas=cargas,
             programas=[programa for programa, _ in pairs],
             grupos=[_group_key(grupos, programa) for programa, _ in pairs],
         )
@@ -133,45 +139,54 @@ def refresh_in(
                 )
             ).all()
         )
-        for programa, _ in pairs:
-            cargas = sorted(batches_by_pair[(programa, periodo)])
-            total = conn.execute(
-                select(func.count())
-                .select_from(registro)
-                .where(
-                    registro.c.carga_id.in_(cargas),
-                    func.coalesce(registro.c.periodo, "") == periodo,
-                )
-            ).scalar_one()
-            conn.execute(
-                insert(a.refresco).values(
-                    programa=programa,
-                    periodo=periodo,
-                    cargas=cargas,
-                    grupo=_group_key(grupos, programa),
-                    registros=int(counted.get(programa, 0)),
-                    registros_total=int(total),
-                    refrescado_en=now,
-                )
+        per_batch = {
+            row.carga_id: int(row.registros)
+            for row in conn.execute(
+                query("geo.coverage", "period_batch_records.sql"),
+                {"periodo": periodo, "cargas": cargas},
             )
-            report.refrescados.append((programa, periodo))
+        }
+        if pairs:
+            conn.execute(
+                insert(a.refresco),
+                [
+                    {
+                        "programa": programa,
+                        "periodo": periodo,
+                        "cargas": sorted(batches_by_pair[(programa, periodo)]),
+                        "grupo": _group_key(grupos, programa),
+                        "registros": int(counted.get(programa, 0)),
+                        "registros_total": sum(
+                            per_batch.get(c, 0) for c in batches_by_pair[(programa, periodo)]
+                        ),
+                        "refrescado_en": now,
+                    }
+                    for programa, _ in pairs
+                ],
+            )
+        report.refrescados += pairs
         report.periodos_combinados.append(periodo)
     if periods:
         tell("Cobertura", len(periods), len(periods), "periodos")
     report.sin_cambios = sorted(p for p in stored if p[1] not in periods)
 
-    if removed:
-        conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id.in_(removed)))
-    for batch in changed:
-        conn.execute(delete(a.refresco_carga).where(a.refresco_carga.c.carga_id == batch))
+    if removed or changed:
         conn.execute(
-            insert(a.refresco_carga).values(
-                carga_id=batch,
-                programa=current[batch][0],
-                periodos=periods_now.get(batch, []),
-                huella=current[batch][1],
-                refrescado_en=now,
-            )
+            delete(a.refresco_carga).where(a.refresco_carga.c.carga_id.in_(removed + changed))
+        )
+    if changed:
+        conn.execute(
+            insert(a.refresco_carga),
+            [
+                {
+                    "carga_id": batch,
+                    "programa": current[batch][0],
+                    "periodos": periods_now.get(batch, []),
+                    "huella": current[batch][1],
+                    "refrescado_en": now,
+                }
+                for batch in changed
+            ],
         )
     return report
 

@@ -2,16 +2,28 @@
 
 The work is set-based SQL (``geo/geocode/sql/geocode.sql``) over one batch at a time; results go
 to ``padron.ubicacion``, one row per record, and re-running a batch replaces its rows.
+
+A large batch is split into ranges of record ids geocoded side by side, each on its own
+connection and in its own transaction, so that every core of the server works: one backend
+runs the statements of a range one after another, and a query touching temporary tables gets
+no parallel workers. A record's place depends on its own fields alone, so the places are the
+ones the whole batch would get in one transaction. Each range commits whole (every record of it
+placed, or none): a record is at any moment either placed or not placed yet, as before the batch
+was geocoded, and a batch with fewer places than records is pending, so that after a crash the
+next run geocodes it again.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from geo.geocode.tables import ubicacion
-from geo.ingest.tables import carga
+from geo.ingest.tables import carga, registro
 from geo.kernel.db import run_sql_file
 from geo.kernel.errors import InvalidParameter
 from geo.kernel.progress import Progress, silent
@@ -35,6 +47,14 @@ RURAL_RADIUS_M = 2_000
 URBAN_MARGIN_M = 300
 """A croquis point agrees with a polygon locality inside the polygon or this close to it."""
 
+WORKERS = min(4, os.cpu_count() or 1)
+"""Ranges geocoded at once by default: the cores of this machine (where the database usually
+runs too), at most four, since each holds one of the engine's connections while it runs."""
+
+RANGE_RECORDS = 50_000
+"""A batch is split into ranges of at least this many records (fewer ranges than workers if
+need be): each range matches its own distinct names again, which pays only for larger ones."""
+
 
 @dataclass
 class GeocodeReport:
@@ -52,12 +72,17 @@ def geocode(
     cve_ent: str = "20",
     *,
     all_batches: bool = False,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> GeocodeReport:
-    """Geocode one batch, or every batch not geocoded yet (``all_batches`` redoes them all).
+    """Geocode one batch, or every batch not (completely) geocoded yet (``all_batches`` redoes
+    them all), each split into at most ``workers`` ranges geocoded at once (default
+    :data:`WORKERS`).
 
-    ``progress`` is told the records of the batches done (each batch is one set-based step).
+    ``progress`` is told the records of the batches done.
     """
+    if workers is not None and workers < 1:
+        raise InvalidParameter("Se geocodifica con al menos un rango a la vez.")
     with engine.begin() as conn:
         if carga_id is not None:
             found = conn.execute(select(carga.c.retirada_en).where(carga.c.id == carga_id)).first()
@@ -67,41 +92,19 @@ def geocode(
                 raise InvalidParameter(f"La carga {carga_id} fue retirada: no se geocodifica.")
             pending = [carga_id]
         else:
-            query = select(carga.c.id).order_by(carga.c.id)
-            query = query.where(carga.c.retirada_en.is_(None))
-            if not all_batches:
-                done = select(ubicacion.c.carga_id).distinct()
-                query = query.where(carga.c.id.not_in(done), carga.c.filas_cargadas > 0)
-            pending = list(conn.execute(query).scalars())
-        sizes = {
-            row.id: row.filas_cargadas
-            for row in conn.execute(
-                select(carga.c.id, carga.c.filas_cargadas).where(carga.c.id.in_(pending))
-            )
-        }
-    tell, total, placed = progress or silent, sum(sizes.values()), 0
+            pending = pending_batches(conn, all_batches=all_batches)
+        ranges = {batch: _ranges(conn, batch, workers or WORKERS) for batch in pending}
+    tell, placed = progress or silent, 0
+    total = sum(n for parts in ranges.values() for *_, n in parts)
     report = GeocodeReport()
-    for batch in pending:
-        tell("Ubicación", placed, total, "registros")
-        placed += sizes[batch]
-        with engine.begin() as conn:
-            # Shared lock on the batch's row: a withdrawal (which locks it for update) either
-            # waits for this geocoding or, once it has committed, makes this one skip the batch.
-            in_use = select(carga.c.id).where(carga.c.id == batch, carga.c.retirada_en.is_(None))
-            if conn.execute(in_use.with_for_update(read=True)).first() is None:
-                continue
-            run_sql_file(
-                conn,
-                "geo.geocode",
-                "geocode.sql",
-                carga=batch,
-                cve_ent=cve_ent,
-                radio_rural=RURAL_RADIUS_M,
-                margen_urbano=URBAN_MARGIN_M,
-            )
-            # Points measured in the field outrank (or, if poor, complete) the geocoding.
-            run_sql_file(conn, "geo.geocode", "verified_points.sql", carga=batch, registro_id=None)
-        report.cargas.append(batch)
+    with ThreadPoolExecutor(max((len(r) for r in ranges.values()), default=1)) as pool:
+        for batch in pending:
+            tell("Ubicación", placed, total, "registros")
+            parts = ranges[batch]
+            done = list(pool.map(partial(_geocode_range, engine, batch, cve_ent), parts))
+            placed += sum(n for *_, n in parts)
+            if all(done):
+                report.cargas.append(batch)
     if pending:
         tell("Ubicación", total, total, "registros")
     if report.cargas:
@@ -125,6 +128,74 @@ def geocode(
             )
             report.registros = sum(report.por_precision.values())
     return report
+
+
+def pending_batches(conn: Connection, *, all_batches: bool = False) -> list[int]:
+    """Batches (not withdrawn) with fewer places than records, oldest first: never geocoded, or
+    left half done by a crash; with ``all_batches``, every batch."""
+    query = select(carga.c.id).where(carga.c.retirada_en.is_(None)).order_by(carga.c.id)
+    if not all_batches:
+        placed = (
+            select(ubicacion.c.carga_id, func.count().label("lugares"))
+            .group_by(ubicacion.c.carga_id)
+            .subquery()
+        )
+        query = query.outerjoin(placed, placed.c.carga_id == carga.c.id).where(
+            carga.c.filas_cargadas > func.coalesce(placed.c.lugares, 0)
+        )
+    return list(conn.execute(query).scalars())
+
+
+def _ranges(conn: Connection, batch: int, workers: int) -> list[tuple[int, int, int]]:
+    """The batch's record ids in at most ``workers`` contiguous ranges of at least about
+    :data:`RANGE_RECORDS` records: (first id, last id, records). Ids of a batch are nearly
+    contiguous (one ingest draws them from one sequence), so ranges of ids are nearly even."""
+    first, last = conn.execute(
+        select(func.min(registro.c.id), func.max(registro.c.id)).where(registro.c.carga_id == batch)
+    ).one()
+    if first is None:
+        return []
+    records = conn.execute(select(carga.c.filas_cargadas).where(carga.c.id == batch)).scalar_one()
+    count = max(1, min(workers, records // RANGE_RECORDS))
+    bounds = [first + (last - first + 1) * i // count for i in range(count + 1)]
+    return [
+        (bounds[i], bounds[i + 1] - 1, records * (i + 1) // count - records * i // count)
+        for i in range(count)
+    ]
+
+
+def _geocode_range(engine: Engine, batch: int, cve_ent: str, part: tuple[int, int, int]) -> bool:
+    """Geocode the records of ``batch`` in ``part`` (first id, last id, records) in one
+    transaction; False if the batch has been withdrawn."""
+    desde, hasta, _ = part
+    with engine.begin() as conn:
+        # Shared lock on the batch's row: a withdrawal (which locks it for update) either
+        # waits for this range or, once it has committed, makes this one skip the batch.
+        in_use = select(carga.c.id).where(carga.c.id == batch, carga.c.retirada_en.is_(None))
+        if conn.execute(in_use.with_for_update(read=True)).first() is None:
+            return False
+        run_sql_file(
+            conn,
+            "geo.geocode",
+            "geocode.sql",
+            carga=batch,
+            desde=desde,
+            hasta=hasta,
+            cve_ent=cve_ent,
+            radio_rural=RURAL_RADIUS_M,
+            margen_urbano=URBAN_MARGIN_M,
+        )
+        # Points measured in the field outrank (or, if poor, complete) the geocoding.
+        run_sql_file(
+            conn,
+            "geo.geocode",
+            "verified_points.sql",
+            carga=batch,
+            desde=desde,
+            hasta=hasta,
+            registro_id=None,
+        )
+    return True
 
 
 def forget_batch(conn: Connection, carga_id: int) -> int:

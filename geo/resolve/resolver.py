@@ -118,6 +118,36 @@ def name_frequencies(conn: Connection) -> match.NameFrequencies:
     )
 
 
+PAIR_SLICE = 1_000_000
+"""Candidate pairs compared and scored at a time (see :func:`scored_pairs`)."""
+
+DECIDED = ("i", "j", "peso", "nombres_distintos", "otro_apellido", "curp")
+"""What :func:`geo.resolve.match.decide` reads of each scored pair."""
+
+
+def scored_pairs(
+    frame: pl.DataFrame, pending: pl.Series, model: match.Model, slice_size: int = PAIR_SLICE
+) -> pl.DataFrame:
+    """Every candidate pair of the ``pending`` rows, scored, with the columns :data:`DECIDED`.
+
+    Comparing gathers both records' names, dates and places for every pair: at once, strings
+    for tens of millions of pairs at seed size. In slices of ``slice_size`` pairs only a few
+    bytes per pair outlive their slice, so that memory grows with the number of pairs, not
+    with their strings. The slices give what the whole
+    would, row for row: a pair's levels and weight depend on its two records and the model
+    alone, and the model and name frequencies are set over the whole frame before (a test
+    compares sliced and whole). Decisions are taken once over all the pairs, since a group of
+    records may span slices.
+    """
+    pairs = match.candidate_pairs(frame, pending)
+    return pl.concat(
+        [
+            match.score(match.compare(frame, pairs.slice(start, slice_size)), model).select(DECIDED)
+            for start in range(0, max(pairs.height, 1), slice_size)
+        ]
+    )
+
+
 def _match_pending(
     conn: Connection, model: match.Model | None, thresholds: match.Thresholds
 ) -> None:
@@ -147,7 +177,7 @@ def _match_pending(
             frame = frame.with_columns(pl.col("persona_id").replace(merged))
     if pending.is_empty():
         return
-    scored = match.score(match.compare(frame, match.candidate_pairs(frame, pending)), model)
+    scored = scored_pairs(frame, pending, model)
     row = dict(zip(frame["id"].to_list(), frame["i"].to_list(), strict=True))
     pending_ids = set(frame.filter(pl.col("persona_id").is_null())["id"].to_list())
     decided = conn.execute(

@@ -51,8 +51,8 @@ def small_counts(document: Any, k: int, where: str = "") -> Iterator[str]:
             if amount in document and count in document:
                 yield from _tied(document[amount], document[count], f"{where}.{amount}")
         for key, value in document.items():
-            if key in ("geometry", "bbox"):
-                continue
+            if key in ("geometry", "bbox", "paint", "layout"):
+                continue  # shapes, and a map style's drawing rules (sizes and zoom stops in code)
             if _is_count(value, k) and key not in NOT_COUNTS:
                 yield f"{where}.{key} = {value}"
             elif key not in NOT_COUNTS:

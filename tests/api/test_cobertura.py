@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
 
+from api.warm import WARM_SECONDS
 from geo.coverage.groups import parse_group
-from geo.coverage.queries import CoverageFilter, GapFilter, gaps, list_coverage, percent
+from geo.coverage.queries import (
+    CoverageFilter,
+    GapFilter,
+    gaps,
+    list_coverage,
+    percent,
+    warm_gaps,
+)
 from geo.coverage.refresh import refresh
 from geo.geocode import geocode
 from geo.ingest import ingest_file
+from geo.kernel.db import make_engine
 from geo.kernel.errors import InvalidParameter
 from tests.api.conftest import COVERAGE_PERIOD, L1, L2, MUN, coverage_row
 from tests.ingest.builders import roster_writer
@@ -244,6 +256,58 @@ def test_gap_filters(engine: Engine) -> None:
 def test_gap_errors_are_clear(engine: Engine, gap_filter: GapFilter, message: str) -> None:
     with engine.connect() as conn, pytest.raises(InvalidParameter, match=message):
         gaps(conn, gap_filter)
+
+
+def table_reads(engine: Engine, action: Callable[[], object]) -> list[str]:
+    """The statements of ``action`` on ``engine`` that read the gap ranking's tables."""
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return [s for s in statements if "analisis.area" in s or "analisis.combinacion" in s]
+
+
+def test_warmed_gap_tables_spare_the_request_reading_them(database_url: str) -> None:
+    # An engine of its own: the cache is per database URL, and the session's app keeps its own
+    # warm in the background.
+    url = make_url(database_url).update_query_dict({"application_name": "calor"})
+    engine = make_engine(url.render_as_string(hide_password=False))
+
+    def ask() -> None:
+        with engine.connect() as conn:
+            gaps(conn, GapFilter(periodo="2031", grupo="65+", programas=["COBA"]))
+
+    assert len(table_reads(engine, ask)) == 2  # the period's localities and program sets
+    assert table_reads(engine, ask) == []
+    with engine.begin() as conn:  # what a refresh leaves: new time stamps
+        conn.execute(text("UPDATE analisis.refresco SET refrescado_en = refrescado_en + '1 s'"))
+
+    warm_gaps(engine)
+
+    assert table_reads(engine, ask) == []
+    engine.dispose()
+
+
+def test_the_app_reads_gap_tables_after_a_refresh_not_in_a_request(
+    client: TestClient, engine: Engine
+) -> None:
+    app_engine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def ask() -> None:
+        assert client.get("/cobertura/brechas", params={"periodo": "2031"}).status_code == 200
+
+    ask()
+    with engine.begin() as conn:  # a refresh run by another process
+        conn.execute(text("UPDATE analisis.refresco SET refrescado_en = refrescado_en + '1 s'"))
+    time.sleep(3 * WARM_SECONDS)
+
+    assert table_reads(app_engine, ask) == []
 
 
 def test_percent_reads_well() -> None:

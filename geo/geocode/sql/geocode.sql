@@ -1,9 +1,16 @@
--- Geocode one batch (:carga) of padron.registro into padron.ubicacion, set-based.
+-- Geocode the records of batch :carga whose ids lie in [:desde, :hasta] into padron.ubicacion,
+-- set-based; a record's place depends on its own fields alone, so a batch split into id ranges
+-- (geocoded side by side, geo/geocode/locate.py) gets the places it would get whole.
 -- Order of trust: the croquis point when it agrees with the declared place (or can be repaired
 -- into it), then the declared locality (by key, then by name within the municipality), then
 -- the municipality. Names are matched once per distinct spelling. See docs/geocoding.md.
 
-DELETE FROM padron.ubicacion WHERE carga_id = :carga;
+-- JIT compilation cost more than it saved: these statements look expensive to the planner (row
+-- counts of temporary tables are guesses), and compiling them took 5 of 11 s on 111,000 records.
+SET LOCAL jit = off;
+
+DELETE FROM padron.ubicacion
+WHERE carga_id = :carga AND registro_id BETWEEN :desde AND :hasta;
 
 -- 1. Declared keys that exist.
 CREATE TEMP TABLE g_r ON COMMIT DROP AS
@@ -13,7 +20,7 @@ SELECT r.id, r.carga_id, r.nom_mun, r.nom_loc, r.cve_loc, r.cp,
        r.lon_declarada AS x, r.lat_declarada AS y
 FROM padron.registro r
 LEFT JOIN boundaries.municipio m ON m.cvegeo = coalesce(r.cve_ent, :cve_ent) || r.cve_mun
-WHERE r.carga_id = :carga;
+WHERE r.carga_id = :carga AND r.id BETWEEN :desde AND :hasta;
 
 -- 2. Municipality names: exact, then without honorifics, then the clearly best trigram match.
 CREATE TEMP TABLE g_mun_nombre ON COMMIT DROP AS
@@ -39,8 +46,10 @@ LEFT JOIN LATERAL (
     WHERE m.nom_nucleo = n.nucleo HAVING count(*) > 0
 ) nu ON true
 LEFT JOIN LATERAL (
+    -- Only for a name matched neither way (the only case that reads it).
     SELECT (array_agg(c.cvegeo ORDER BY c.s DESC))[1] AS cvegeo
     FROM (SELECT m.cvegeo, similarity(m.nom_nucleo, n.nucleo) AS s FROM boundaries.municipio m
+          WHERE ex.n IS NULL AND nu.n IS NULL
           ORDER BY s DESC LIMIT 2) c
     HAVING max(c.s) >= 0.6 AND max(c.s) - min(c.s) >= 0.1
 ) tg ON true;
@@ -85,7 +94,7 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT (array_agg(c.cvegeo ORDER BY c.s DESC))[1] AS cvegeo
     FROM (SELECT l.cvegeo, similarity(l.nom_clave, n.clave) AS s FROM boundaries.localidad l
-          WHERE l.cvegeo_mun = n.mun ORDER BY s DESC LIMIT 2) c
+          WHERE l.cvegeo_mun = n.mun AND ex.n IS NULL ORDER BY s DESC LIMIT 2) c
     HAVING max(c.s) >= 0.6 AND (count(*) = 1 OR max(c.s) - min(c.s) >= 0.1)
 ) tg ON true;
 
@@ -109,75 +118,33 @@ FROM g_m m
 LEFT JOIN boundaries.localidad lk ON lk.cvegeo = m.mun || m.cve_loc
 LEFT JOIN g_loc_nombre ln ON lk.cvegeo IS NULL AND ln.mun = m.mun AND ln.nom_loc = m.nom_loc;
 
-CREATE TEMP TABLE g_c ON COMMIT DROP AS
-SELECT d.*,
-       EXISTS (SELECT 1 FROM boundaries.estado_subdividido s WHERE ST_Covers(s.geom, d.p)) AS en_estado,
-       -- In the declared municipality: inside it or within the boundary tolerance (boundaries
-       -- and census points are of different vintages), or near the declared locality's point.
-       (EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
-                WHERE s.clave = d.mun AND ST_DWithin(s.geom, d.p, :margen_urbano / 111320.0))
-        OR EXISTS (SELECT 1 FROM boundaries.localidad l
-                   WHERE l.cvegeo = d.loc AND ST_DWithin(l.geom::geography, d.p::geography, :radio_rural))
-       ) AS en_mun,
-       d.x > 0 AND EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
-               WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(-d.x, d.y), 4326))) AS en_mun_con_signo,
-       EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
-               WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(d.y, d.x), 4326))) AS en_mun_invertida,
-       -- Without a declared municipality, the one the point falls in.
-       CASE WHEN d.mun IS NULL THEN (SELECT s.clave FROM boundaries.municipio_subdividido s
-                                     WHERE ST_Covers(s.geom, d.p) LIMIT 1) END AS mun_punto
-FROM g_d d
-WHERE d.p IS NOT NULL AND d.invalida IS NULL;
+-- Each declared place once: its locality's point and polygon, and the point a record without a
+-- trusted croquis falls back to (the locality's point, else the municipal seat's, else a point on
+-- the municipality), so that the pass below looks them up by a hash, not an index per record.
+CREATE TEMP TABLE g_lugar ON COMMIT DROP AS
+SELECT coalesce(p.mun, '') AS mun_clave, coalesce(p.loc, '') AS loc_clave,
+       l.geom AS loc_punto, lp.geom AS loc_poligono,
+       CASE WHEN p.loc IS NOT NULL THEN l.geom
+            WHEN p.mun IS NOT NULL THEN coalesce(cab.geom, ST_PointOnSurface(mu.geom)) END AS respaldo
+FROM (SELECT DISTINCT mun, loc FROM g_d) p
+LEFT JOIN boundaries.localidad l ON l.cvegeo = p.loc
+LEFT JOIN boundaries.localidad_poligono lp ON lp.cvegeo = p.loc
+LEFT JOIN boundaries.localidad cab ON cab.cvegeo = p.mun || '0001'
+LEFT JOIN boundaries.municipio mu ON mu.cvegeo = p.mun;
 
--- 6. The point to trust, and whether it agrees with the declared locality: within
--- :radio_rural metres of INEGI's point, or inside (within about :margen_urbano metres of) the
--- locality's polygon when it has one.
-CREATE TEMP TABLE g_f ON COMMIT DROP AS
-SELECT c.id, c.mun_punto,
-       CASE WHEN c.en_mun OR c.mun_punto IS NOT NULL THEN c.p
-            WHEN c.en_mun_con_signo THEN ST_SetSRID(ST_MakePoint(-c.x, c.y), 4326)
-            WHEN c.en_mun_invertida THEN ST_SetSRID(ST_MakePoint(c.y, c.x), 4326) END AS q,
-       CASE WHEN c.en_mun THEN NULL
-            WHEN c.en_mun_con_signo THEN 'coord_signo_corregido'
-            WHEN c.en_mun_invertida THEN 'coord_invertida_corregida'
-            WHEN c.x > 0 AND c.mun IS NOT NULL THEN 'coord_signo'
-            WHEN NOT c.en_estado THEN 'coord_fuera_de_oaxaca'
-            WHEN c.mun IS NOT NULL THEN 'coord_fuera_de_municipio' END AS problema,
-       c.en_estado
-FROM g_c c;
-
-CREATE TEMP TABLE g_a ON COMMIT DROP AS
-SELECT f.id, f.q, f.mun_punto,
-       CASE WHEN f.q IS NULL OR d.loc IS NULL THEN NULL
-            -- Degrees for polygons (distance to a detailed polygon on the spheroid is costly);
-            -- :margen_urbano / 111,320 m per degree, which errs on the generous side in longitude.
-            ELSE ST_DWithin(l.geom::geography, f.q::geography, :radio_rural)
-                 OR coalesce(ST_DWithin(lp.geom, f.q, :margen_urbano / 111320.0), false) END AS cerca_loc,
-       f.problema, f.en_estado
-FROM g_f f
-JOIN g_d d USING (id)
-LEFT JOIN boundaries.localidad l ON l.cvegeo = d.loc
-LEFT JOIN boundaries.localidad_poligono lp ON lp.cvegeo = d.loc;
-
--- 7. Without a declared locality, a trusted point names one: the polygon that contains it,
--- or the nearest locality point of its municipality within :radio_rural metres.
-CREATE TEMP TABLE g_n ON COMMIT DROP AS
-SELECT a.id,
-       coalesce(
-           (SELECT lp.cvegeo FROM boundaries.localidad_poligono lp
-            WHERE lp.cvegeo LIKE coalesce(d.mun, a.mun_punto) || '%' AND ST_Covers(lp.geom, a.q) LIMIT 1),
-           (SELECT l.cvegeo FROM boundaries.localidad l
-            WHERE l.cvegeo_mun = coalesce(d.mun, a.mun_punto)
-              AND ST_DWithin(l.geom::geography, a.q::geography, :radio_rural)
-            ORDER BY l.geom <-> a.q LIMIT 1)
-       ) AS loc
-FROM g_a a JOIN g_d d USING (id)
-WHERE a.q IS NOT NULL AND d.loc IS NULL AND coalesce(d.mun, a.mun_punto) IS NOT NULL;
-
+-- 6. Per record, in one pass: whether its point is in the declared municipality (inside it or
+-- within the boundary tolerance, since boundaries and census points are of different vintages,
+-- or near the declared locality's point) and, only when it is not, the repairs and the other
+-- tests; the point to trust; whether it agrees with the declared locality (within
+-- :radio_rural metres of INEGI's point, or inside, within about :margen_urbano metres of, the
+-- locality's polygon when it has one); and, 7., without a declared locality, the locality a
+-- trusted point names: the polygon that contains it, or the nearest locality point of its
+-- municipality within :radio_rural metres. (OFFSET 0 keeps each test from being repeated
+-- wherever its result is read.)
 INSERT INTO padron.ubicacion (registro_id, carga_id, cvegeo_mun, cvegeo_loc, precision, confianza, banderas, geom)
 SELECT d.id, d.carga_id,
        coalesce(d.mun, a.mun_punto),
-       coalesce(d.loc, n.loc),
+       coalesce(d.loc, a.loc_punto),
        CASE WHEN usa_croquis AND a.problema IS NULL THEN 'croquis'
             WHEN usa_croquis THEN 'croquis_corregido'
             WHEN d.loc IS NOT NULL THEN 'localidad'
@@ -204,12 +171,66 @@ SELECT d.id, d.carga_id,
            CASE WHEN d.mun_via = 'codigo_postal' THEN 'municipio_por_cp' END
        ], NULL),
        CASE WHEN usa_croquis THEN a.q
-            WHEN d.loc IS NOT NULL THEN l.geom
-            WHEN d.mun IS NOT NULL THEN coalesce(cab.geom, ST_PointOnSurface(mu.geom)) END
+            ELSE g.respaldo END
 FROM g_d d
-LEFT JOIN g_a a USING (id)
-LEFT JOIN g_n n USING (id)
-LEFT JOIN boundaries.localidad l ON l.cvegeo = d.loc
-LEFT JOIN boundaries.localidad cab ON cab.cvegeo = d.mun || '0001'
-LEFT JOIN boundaries.municipio mu ON mu.cvegeo = d.mun
+JOIN g_lugar g ON g.mun_clave = coalesce(d.mun, '') AND g.loc_clave = coalesce(d.loc, '')
+LEFT JOIN LATERAL (
+    SELECT f.q, f.mun_punto, f.problema,
+           CASE WHEN f.q IS NULL OR d.loc IS NULL THEN NULL
+                -- Degrees for polygons (distance to a detailed polygon on the spheroid is
+                -- costly): :margen_urbano / 111,320 m per degree, which errs on the generous
+                -- side in longitude.
+                ELSE ST_DWithin(g.loc_punto::geography, f.q::geography, :radio_rural)
+                     OR coalesce(ST_DWithin(g.loc_poligono, f.q, :margen_urbano / 111320.0), false)
+           END AS cerca_loc,
+           CASE WHEN f.q IS NOT NULL AND d.loc IS NULL
+                     AND coalesce(d.mun, f.mun_punto) IS NOT NULL THEN coalesce(
+               (SELECT lp.cvegeo FROM boundaries.localidad_poligono lp
+                WHERE lp.cvegeo LIKE coalesce(d.mun, f.mun_punto) || '%' AND ST_Covers(lp.geom, f.q) LIMIT 1),
+               (SELECT l.cvegeo FROM boundaries.localidad l
+                WHERE l.cvegeo_mun = coalesce(d.mun, f.mun_punto)
+                  AND ST_DWithin(l.geom::geography, f.q::geography, :radio_rural)
+                ORDER BY l.geom <-> f.q LIMIT 1)
+           ) END AS loc_punto
+    FROM (
+        SELECT c.mun_punto,
+               CASE WHEN c.en_mun OR c.mun_punto IS NOT NULL THEN d.p
+                    WHEN c.en_mun_con_signo THEN ST_SetSRID(ST_MakePoint(-d.x, d.y), 4326)
+                    WHEN c.en_mun_invertida THEN ST_SetSRID(ST_MakePoint(d.y, d.x), 4326) END AS q,
+               CASE WHEN c.en_mun THEN NULL
+                    WHEN c.en_mun_con_signo THEN 'coord_signo_corregido'
+                    WHEN c.en_mun_invertida THEN 'coord_invertida_corregida'
+                    WHEN d.x > 0 AND d.mun IS NOT NULL THEN 'coord_signo'
+                    WHEN NOT c.en_estado THEN 'coord_fuera_de_oaxaca'
+                    WHEN d.mun IS NOT NULL THEN 'coord_fuera_de_municipio' END AS problema
+        FROM (
+            SELECT m.en_mun,
+                   CASE WHEN NOT m.en_mun THEN EXISTS (
+                       SELECT 1 FROM boundaries.estado_subdividido s WHERE ST_Covers(s.geom, d.p))
+                   END AS en_estado,
+                   CASE WHEN NOT m.en_mun THEN d.x > 0 AND EXISTS (
+                       SELECT 1 FROM boundaries.municipio_subdividido s
+                       WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(-d.x, d.y), 4326)))
+                   END AS en_mun_con_signo,
+                   CASE WHEN NOT m.en_mun THEN EXISTS (
+                       SELECT 1 FROM boundaries.municipio_subdividido s
+                       WHERE s.clave = d.mun AND ST_Covers(s.geom, ST_SetSRID(ST_MakePoint(d.y, d.x), 4326)))
+                   END AS en_mun_invertida,
+                   -- Without a declared municipality, the one the point falls in.
+                   CASE WHEN d.mun IS NULL THEN (SELECT s.clave FROM boundaries.municipio_subdividido s
+                                                 WHERE ST_Covers(s.geom, d.p) LIMIT 1) END AS mun_punto
+            FROM (
+                SELECT EXISTS (SELECT 1 FROM boundaries.municipio_subdividido s
+                               WHERE s.clave = d.mun AND ST_DWithin(s.geom, d.p, :margen_urbano / 111320.0))
+                       OR coalesce(ST_DWithin(g.loc_punto::geography, d.p::geography, :radio_rural), false)
+                       AS en_mun
+                OFFSET 0
+            ) m
+            OFFSET 0
+        ) c
+        OFFSET 0
+    ) f
+    WHERE d.p IS NOT NULL AND d.invalida IS NULL
+    OFFSET 0
+) a ON true
 CROSS JOIN LATERAL (SELECT a.q IS NOT NULL AND coalesce(a.cerca_loc, true) AS usa_croquis) u;

@@ -1,6 +1,6 @@
 -- Points measured in the field (acceso.punto_verificado) become the location of their records:
--- those of batch :carga (run after geocoding it), or the one record :registro_id (when field
--- staff save a point). A verified point (within the accuracy threshold) outranks any
+-- those of batch :carga whose ids lie in [:desde, :hasta] (run after geocoding that range), or
+-- the one record :registro_id (when field staff save a point; :carga, :desde, :hasta null). A verified point (within the accuracy threshold) outranks any
 -- geocoding; a poor fix (campo_impreciso) replaces only a locality's or municipality's point,
 -- never the household's own point (croquis) nor a verified one. The locality is the polygon
 -- that contains the point, else the one already known.
@@ -16,7 +16,7 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT lp.cvegeo FROM boundaries.localidad_poligono lp WHERE ST_Covers(lp.geom, v.geom) LIMIT 1
 ) p ON true
-WHERE (r.carga_id = :carga OR v.registro_id = :registro_id)
+WHERE ((r.carga_id = :carga AND r.id BETWEEN :desde AND :hasta) OR v.registro_id = :registro_id)
   AND (v.precision = 'verificado_campo' OR g.precision IS NULL
        OR g.precision IN ('localidad', 'municipio', 'sin_ubicar', 'campo_impreciso'))
 ON CONFLICT (registro_id) DO UPDATE SET

@@ -1,0 +1,57 @@
+"""Resolution compares and scores candidate pairs in slices: the scored pairs, and the decisions
+taken from them, are the ones the whole gets at once."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import Engine, func, select
+
+from devtools.synth import FEDERAL_BENEFITS, STATE_BENEFITS, ProgramSpec, SynthConfig, generate
+from geo.ingest import ingest_file
+from geo.ingest.tables import registro
+from geo.resolve import match
+from geo.resolve.resolver import DECIDED, load_for_matching, name_frequencies, scored_pairs
+from tests.conftest import DATA_DIR
+
+SLICE = 50
+
+
+@pytest.fixture(scope="module")
+def prepared(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, int]:
+    """Two synthetic rosters sharing a third of their people, every kind of damage, not
+    resolved: the records as resolution reads them, and the registry's size."""
+    folder = tmp_path_factory.mktemp("rebanadas")
+    programs = (
+        ProgramSpec("REBANA", 1_500, STATE_BENEFITS, ("2016",)),
+        ProgramSpec("REBANB", 1_500, FEDERAL_BENEFITS, ("2016",)),
+    )
+    generate(DATA_DIR, folder, SynthConfig(seed=31, programs=programs))
+    for program in programs:
+        ingest_file(engine, folder / program.file_name, program.code)
+    with engine.connect() as conn:
+        records = load_for_matching(conn)
+        frequencies = name_frequencies(conn)
+        population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+    return match.prepare(records, frequencies), population
+
+
+def test_slices_score_and_decide_as_the_whole(prepared: tuple[pl.DataFrame, int]) -> None:
+    records, population = prepared
+    pending = records.filter(pl.col("persona_id").is_null())["i"]
+    model = match.estimate_model(records).for_population(population)
+    at_once = match.score(
+        match.compare(records, match.candidate_pairs(records, pending)), model
+    ).select(DECIDED)
+    whole = scored_pairs(records, pending, model, slice_size=10**9)
+    sliced = scored_pairs(records, pending, model, slice_size=SLICE)
+    assert sliced.height > 4 * SLICE, "too few pairs to span several slices"
+    assert_frame_equal(whole.sort("i", "j"), at_once.sort("i", "j"))
+    assert_frame_equal(sliced.sort("i", "j"), whole.sort("i", "j"))
+    decided = [dataclasses.asdict(match.decide(records, s, match.Thresholds(), model=model))
+               for s in (whole, sliced)]  # fmt: skip
+    assert decided[0] == decided[1]
+    assert decided[0]["join"] or decided[0]["new"]
