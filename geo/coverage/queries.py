@@ -223,6 +223,11 @@ class GapFilter:
     distrito: str | None = None
     region: str | None = None
     grupo: str = "total"
+    bbox: tuple[float, float, float, float] | None = None
+    """West, south, east, north (degrees): localities inside, each keeping its place in the
+    ranking of the other filters."""
+    cvegeo: str | None = None
+    """One locality, with its place in the ranking of the other filters."""
 
 
 @dataclass(frozen=True)
@@ -257,7 +262,7 @@ def _period_gaps(conn: Connection, periodo: str, version: object) -> _PeriodGaps
                 "nom_mun": pl.String, "distrito": pl.String, "region": pl.String,
                 "pobtot": pl.Int64, "gm": pl.String, "grado_orden": pl.Int64,
                 "fuente_marginacion": pl.String, "anio_marginacion": pl.Int64,
-                "poblacion": pl.String},
+                "poblacion": pl.String, "lon": pl.Float64, "lat": pl.Float64},
     )  # fmt: skip
     program_sets = conn.execute(query("geo.coverage", "gap_program_sets.sql"), {"periodo": periodo})
     sets = pl.DataFrame(
@@ -356,13 +361,15 @@ def gaps(
     conn: Connection,
     f: GapFilter,
     *,
-    limit: int = 50,
+    limit: int | None = 50,
     offset: int = 0,
     reach: Reach = exact_reach,
+    geometry: bool = False,
 ) -> tuple[list[dict[str, Any]], int, str | None]:
     """Localities ranked for targeting, each with a ``motivo``; returns rows, total and period.
-    ``reach`` gives the persons reached (exact by default; the publication's for the public)."""
-    if not 1 <= limit <= MAX_PAGE_SIZE:
+    ``reach`` gives the persons reached (exact by default; the publication's for the public);
+    ``limit=None`` gives every row (downloads); ``geometry`` adds INEGI's point as GeoJSON."""
+    if limit is not None and not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidParameter(f"El límite debe estar entre 1 y {MAX_PAGE_SIZE}.")
     if offset < 0:
         raise InvalidParameter("El desplazamiento (offset) no puede ser negativo.")
@@ -401,17 +408,27 @@ def gaps(
             f"{', '.join(STANDARD_KEYS)} y los grupos objetivo de los programas."
         )
     ranked = _rank(tables, reach(conn, periodo, programas, known), f, group.clave)
+    ranked = ranked.with_row_index("lugar", offset=1)
+    if f.bbox is not None:
+        west, south, east, north = f.bbox
+        ranked = ranked.filter(
+            pl.col("lon").is_between(west, east), pl.col("lat").is_between(south, north)
+        )
+    if f.cvegeo is not None:
+        ranked = ranked.filter(pl.col("cvegeo") == f.cvegeo)
     expected = programas or sorted(known)
     items = []
-    for rank, row in enumerate(ranked.slice(offset, limit).iter_rows(named=True), start=offset + 1):
-        item = {k: v for k, v in row.items() if k not in {"grado_orden", "programas_presentes"}}
+    for row in ranked.slice(offset, limit).iter_rows(named=True):
+        hidden = {"grado_orden", "programas_presentes", "lon", "lat"}
+        item = {k: v for k, v in row.items() if k not in hidden}
         item["suprimida"] = row["personas"] is None
-        item["lugar"] = rank
         item["periodo"] = periodo or None
         item["grupo"] = group.clave
         item["programas_presentes"] = list(row["programas_presentes"] or [])
         item["programas_ausentes"] = [p for p in expected if p not in item["programas_presentes"]]
         item["motivo"] = motive(item, group.descripcion)
+        if geometry:
+            item["geometry"] = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
         items.append(item)
     return items, ranked.height, periodo
 

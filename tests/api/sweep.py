@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from itertools import product
 from typing import Any
 
 import mapbox_vector_tile
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+
+from geo.publish.features import COLLECTIONS
 
 NOT_COUNTS = frozenset({
     "k", "total", "limite", "desplazamiento", "numberMatched", "numberReturned", "lugar",
@@ -104,6 +107,8 @@ def tiles_around(points: list[tuple[float, float]], zooms: tuple[int, ...]) -> s
 
 PATH_VALUES: dict[str, list[Any]] = {
     "capa": ["municipios", "localidades", "cobertura_municipios", "cobertura_localidades"],
+    "coleccion": list(COLLECTIONS),
+    "elemento": ["20067"],
     "z": [8],
     "x": [58],
     "y": [113],
@@ -132,10 +137,11 @@ def public_requests(schema: dict[str, Any], extra: dict[str, list[dict[str, Any]
             ]
             variants += [{parameter["name"]: value} for value in options]
         variants += extra.get(path, [])
+        layers = [(name, v) for name, v in PATH_VALUES.items() if name in ("capa", "coleccion")]
         for variant in variants:
-            for capa in PATH_VALUES["capa"] if "{capa}" in path else [None]:
+            for chosen in product(*[v if "{" + n + "}" in path else [None] for n, v in layers]):
                 values = {name: variant.get(name, v[0]) for name, v in PATH_VALUES.items()}
-                values["capa"] = capa
+                values |= {n: layer for (n, _), layer in zip(layers, chosen, strict=True)}
                 formats = ["csv", "geojson", "gpkg"] if "{formato}" in path else [None]
                 for formato in formats:
                     urls.append(_url(path, {**values, "formato": formato}, variant))
@@ -175,6 +181,9 @@ def figure_queries(engine: Engine) -> dict[str, list[dict[str, Any]]]:
             extra.setdefault(path, []).append({"periodo": q})
         extra.setdefault("/transparencia/descarga.{formato}", []).append(
             {"periodo": q, "nivel": "localidad"}
+        )
+        extra.setdefault("/collections/{coleccion}/items", []).extend(
+            {"periodo": q, "limit": 1000, **({"programa": p} if p else {})} for p in columns[1:]
         )
     return extra
 
