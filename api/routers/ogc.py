@@ -128,7 +128,7 @@ def _base(request: Request) -> str:
     "a la API (`/openapi.json`), la conformidad y las colecciones. Así QGIS, GDAL (`OAPIF:`) "
     "y cualquier cliente OGC se conectan a la raíz del servicio.",
     response_description="La página de inicio (JSON) o la redirección al mapa.",
-    responses={307: {"description": "Redirección al mapa (navegadores)."}},
+    responses={307: {"description": "Redirección al mapa (navegadores)."}, **errors.responses(422)},
 )
 def inicio(
     request: Request,
@@ -215,7 +215,7 @@ def colecciones(request: Request, conn: ConnDep) -> dict[str, Any]:
     summary="Una colección (OGC API – Features)",
     description="Título, descripción, extensión y enlaces de una colección.",
     response_description="La colección.",
-    responses=errors.responses(404),
+    responses=errors.responses(404, 422),
 )
 def coleccion(request: Request, conn: ConnDep, coleccion: Coleccion) -> dict[str, Any]:
     """One collection."""
