@@ -204,6 +204,8 @@ def sweep_figures(
     for url in public_requests(schema, figure_queries(engine)):
         if url.startswith("/transparencia/descarga") and "periodo=" not in url:
             continue  # the rows of /transparencia/conteos, read above; slow to draw
+        if url == "/mapa/estilo.json":
+            continue  # the map's style: paint constants (radii, widths), no figure
         if "periodo=" in url and url.startswith(REFERENCE_COLLECTIONS):
             continue  # INEGI's and CONAPO's areas: no figure depends on the period
         response = client.get(url)
