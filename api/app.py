@@ -14,6 +14,7 @@ from api import errors, openapi, security
 from api.middleware import SecurityHeaders
 from api.models.cobertura import CoberturaGeoJSON
 from api.models.geografia import LocalidadesGeoJSON, MunicipiosGeoJSON
+from api.models.ogc import ElementoOGC, ElementosOGC
 from api.models.transparencia import ConteosGeoJSON
 from api.ratelimit import MinuteWindow, public_rate_limit, tile_rate_limit
 from api.routers import (
@@ -24,6 +25,7 @@ from api.routers import (
     docs,
     geografia,
     mapa,
+    ogc,
     reglas,
     resolucion,
     salud,
@@ -57,6 +59,8 @@ TAGS = [
         "personales, dentro del área del usuario y con bitácora.",
         "cargas": "Carga de padrones (administración).",
         "administración": "Bitácora de auditoría y panel de control.",
+        "ogc": "OGC API – Features: las capas públicas para QGIS, GDAL y clientes OGC, y sus "
+        "descargas (CSV, GeoJSON, GeoPackage).",
         "páginas": "Las páginas en español (HTML).",
     }.items()
 ]
@@ -120,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(resolucion.router, dependencies=public, responses=limited)
     app.include_router(ubicacion.router, dependencies=public, responses=limited)
     app.include_router(mapa.router)
+    app.include_router(ogc.router, dependencies=public, responses=limited)
     app.include_router(security.router)
     app.include_router(campo.router)
     app.include_router(transparencia.router)
@@ -133,6 +138,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # configured proxies forwarded; from anyone else the headers are ignored.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     openapi.add_components(
-        app, [errors.Error, MunicipiosGeoJSON, LocalidadesGeoJSON, CoberturaGeoJSON, ConteosGeoJSON]
+        app,
+        [
+            errors.Error,
+            MunicipiosGeoJSON,
+            LocalidadesGeoJSON,
+            CoberturaGeoJSON,
+            ConteosGeoJSON,
+            ElementosOGC,
+            ElementoOGC,
+        ],
     )
     return app

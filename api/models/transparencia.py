@@ -67,7 +67,13 @@ class AnomaliasPublicas(Model):
     filas: list[AnomaliaPublica] = Field(description="Las filas que cumplen el filtro.")
 
 
-class ElementoPublico(Feature[Point | Polygon | MultiPolygon, FilaPublica]):
+class FilaDescargada(FilaPublica):
+    """Una fila publicada en una descarga, con la fuente de sus datos."""
+
+    fuente: str = Field(description="Fuente de los datos (INEGI, CONAPO) y su tratamiento.")
+
+
+class ElementoPublico(Feature[Point | Polygon | MultiPolygon, FilaDescargada]):
     """Una fila publicada como elemento GeoJSON (geometría pública de INEGI)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -3,8 +3,6 @@ exact ones for planners and admins who send their token (no personal data either
 
 from __future__ import annotations
 
-import csv
-import io
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -31,7 +29,7 @@ from geo.coverage.queries import (
     feature_collection,
     gaps,
 )
-from geo.publish import figures
+from geo.publish import downloads, figures
 from geo.publish.publication import CELL_COLUMNS, CellFilter, cells, iter_cells
 
 router = APIRouter(tags=["cobertura"], responses=errors.responses(503))
@@ -122,12 +120,8 @@ def cobertura(
     )
     if formato is FormatoCobertura.csv:
         f.check()
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CELL_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(iter_cells(conn, f, exact=exact))
         return StreamingResponse(
-            iter([buffer.getvalue()]),
+            iter([downloads.to_csv(iter_cells(conn, f, exact=exact), CELL_COLUMNS)]),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="cobertura_{nivel.value}.csv"'},
         )

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from api.deps import templates
 
 router = APIRouter(tags=["páginas"])
-
-
-@router.get(
-    "/",
-    response_class=RedirectResponse,
-    status_code=307,
-    summary="Inicio",
-    description="La página de inicio es el mapa: redirige a `/mapa`.",
-    response_description="Redirección a `/mapa`.",
-)
-def inicio() -> RedirectResponse:
-    """The landing page is the map."""
-    return RedirectResponse("/mapa")
 
 
 @router.get(

@@ -6,7 +6,6 @@ ones on the same URLs (:func:`api.security.sees_exact_figures`).
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -145,7 +144,7 @@ def descarga(
     else:
         shapes = transparency.geometries(conn, found)
         if formato == "geojson":
-            content = json.dumps(transparency.to_geojson(found, shapes), ensure_ascii=False)
+            content = transparency.to_geojson(found, shapes)
         else:
             content = transparency.to_geopackage(found, shapes)
     return Response(

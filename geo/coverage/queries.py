@@ -223,6 +223,11 @@ class GapFilter:
     distrito: str | None = None
     region: str | None = None
     grupo: str = "total"
+    bbox: tuple[float, float, float, float] | None = None
+    """West, south, east, north (degrees): localities inside, each keeping its place in the
+    ranking of the other filters."""
+    cvegeo: str | None = None
+    """One locality, with its place in the ranking of the other filters."""
 
 
 @dataclass
@@ -274,7 +279,7 @@ _LOCALITY_SCHEMA = {
     "cvegeo": pl.String, "nom_loc": pl.String, "cvegeo_mun": pl.String, "nom_mun": pl.String,
     "distrito": pl.String, "region": pl.String, "pobtot": pl.Int64, "gm": pl.String,
     "grado_orden": pl.Int64, "fuente_marginacion": pl.String, "anio_marginacion": pl.Int64,
-    "poblacion": pl.String,
+    "poblacion": pl.String, "lon": pl.Float64, "lat": pl.Float64,
 }  # fmt: skip
 
 
@@ -421,13 +426,15 @@ def gaps(
     conn: Connection,
     f: GapFilter,
     *,
-    limit: int = 50,
+    limit: int | None = 50,
     offset: int = 0,
     reach: Reach = exact_reach,
+    geometry: bool = False,
 ) -> tuple[list[dict[str, Any]], int, str | None]:
     """Localities ranked for targeting, each with a ``motivo``; returns rows, total and period.
-    ``reach`` gives the persons reached (exact by default; the publication's for the public)."""
-    if not 1 <= limit <= MAX_PAGE_SIZE:
+    ``reach`` gives the persons reached (exact by default; the publication's for the public);
+    ``limit=None`` gives every row (downloads); ``geometry`` adds INEGI's point as GeoJSON."""
+    if limit is not None and not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidParameter(f"El límite debe estar entre 1 y {MAX_PAGE_SIZE}.")
     if offset < 0:
         raise InvalidParameter("El desplazamiento (offset) no puede ser negativo.")
@@ -467,23 +474,33 @@ def gaps(
         ranking = tables.ranking(group.clave, programas)
     else:
         ranking = _rank(tables, reach(conn, periodo, programas, known), group.clave)
-    ranked = _filter(ranking, f)
+    ranked = _filter(ranking, f).with_row_index("lugar", offset=1)
+    if f.bbox is not None:  # after the index: a locality keeps its place among the others
+        west, south, east, north = f.bbox
+        ranked = ranked.filter(
+            pl.col("lon").is_between(west, east), pl.col("lat").is_between(south, north)
+        )
+    if f.cvegeo is not None:
+        ranked = ranked.filter(pl.col("cvegeo") == f.cvegeo)
     expected = programas or sorted(known)
     items = []
-    for rank, row in enumerate(ranked.slice(offset, limit).iter_rows(named=True), start=offset + 1):
+    for row in ranked.slice(offset, limit).iter_rows(named=True):
         item = {k: v for k, v in row.items() if k not in _INTERNAL}
         item["suprimida"] = row["personas"] is None
-        item["lugar"] = rank
         item["periodo"] = periodo or None
         item["grupo"] = group.clave
         item["programas_presentes"] = list(row["programas_presentes"] or [])
         item["programas_ausentes"] = [p for p in expected if p not in item["programas_presentes"]]
         item["motivo"] = motive(item, group.descripcion)
+        if geometry:
+            item["geometry"] = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
         items.append(item)
     return items, ranked.height, periodo
 
 
-_INTERNAL = frozenset({"grado_orden", "programas_presentes", "distrito_clave", "region_clave"})
+_INTERNAL = frozenset(
+    {"grado_orden", "programas_presentes", "distrito_clave", "region_clave", "lon", "lat"}
+)
 """Columns of a ranking that are not part of an answer."""
 
 

@@ -443,9 +443,11 @@ def _geometry(area: Any, tolerance: float) -> Any:
     return func.ST_AsGeoJSON(shape, 6)
 
 
-def _cells_query(
+def cells_query(
     f: CellFilter, exact: bool, geometry: bool = False, tolerance: float = 0.001
 ) -> Select[Any]:
+    """The statement behind :func:`cells` (columns :data:`CELL_COLUMNS`), for readers that
+    join it further (the OGC collections)."""
     f.check()
     c = t.cifra if exact else t.cifra_publica
     own = coverage.area.alias("propia")
@@ -520,7 +522,7 @@ def cells(
         raise InvalidParameter("El desplazamiento (offset) no puede ser negativo.")
     if not 0 <= tolerance <= 0.1:
         raise InvalidParameter("La tolerancia de simplificación debe estar entre 0 y 0.1 grados.")
-    query_ = _cells_query(f, exact, geometry, tolerance)
+    query_ = cells_query(f, exact, geometry, tolerance)
     total = conn.execute(select(func.count()).select_from(query_.order_by(None).subquery()))
     found = conn.execute(query_.limit(limit).offset(offset)).mappings()
     return [_cell(r) for r in found], int(total.scalar_one())
@@ -529,7 +531,7 @@ def cells(
 def iter_cells(conn: Connection, f: CellFilter, *, exact: bool) -> Iterator[dict[str, Any]]:
     """Every matching cell, streamed (for downloads)."""
     found = conn.execution_options(stream_results=True, yield_per=5000).execute(
-        _cells_query(f, exact)
+        cells_query(f, exact)
     )
     for row in found.mappings():
         yield _cell(row)

@@ -8,16 +8,14 @@ keys, names of places and figures.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
 from geo.kernel.db import query
+from geo.publish import downloads
+from geo.publish.features import EXPORT_ZOOM
 from geo.publish.publication import NO_LOCALITY, CellFilter, iter_cells
 
 CSV_COLUMNS = (
@@ -64,52 +62,36 @@ def _row(cell: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_csv(found: list[dict[str, Any]]) -> str:
-    """Rows as CSV (suppressed figures empty, ``suprimida`` true)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(found)
-    return out.getvalue()
+    """Rows as CSV for Excel (suppressed figures empty, ``suprimida`` true; with the source)."""
+    return downloads.to_csv(found, CSV_COLUMNS)
 
 
 def geometries(conn: Connection, found: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
-    """Public geometry per place key: INEGI's locality point, a simplified polygon otherwise."""
+    """Public geometry per place key: INEGI's locality point, otherwise the municipalities
+    generalised as a coverage (or their union), so that neighbours share their edges."""
     keys = sorted({(row["nivel"], row["clave"]) for row in found if row["clave"]})
     result = conn.execute(
         query("geo.publish", "geometries.sql"),
-        {"niveles": [n for n, _ in keys], "claves": [c for _, c in keys]},
+        {"niveles": [n for n, _ in keys], "claves": [c for _, c in keys], "zoom": EXPORT_ZOOM},
     )
     return {(r.nivel, r.clave): json.loads(r.geojson) for r in result}
 
 
-def to_geojson(found: list[dict[str, Any]], shapes: dict[tuple[str, str], Any]) -> dict[str, Any]:
+def _features(
+    found: list[dict[str, Any]], shapes: dict[tuple[str, str], Any]
+) -> list[dict[str, Any]]:
+    return [
+        {"type": "Feature", "geometry": shapes.get((row["nivel"], row["clave"])),
+         "properties": row}
+        for row in found
+    ]  # fmt: skip
+
+
+def to_geojson(found: list[dict[str, Any]], shapes: dict[tuple[str, str], Any]) -> str:
     """A FeatureCollection; rows without a place of their own ("sin localidad") have no geometry."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": shapes.get((row["nivel"], row["clave"])),
-             "properties": row}
-            for row in found
-        ],
-    }  # fmt: skip
+    return downloads.to_geojson(_features(found, shapes))
 
 
 def to_geopackage(found: list[dict[str, Any]], shapes: dict[tuple[str, str], Any]) -> bytes:
-    """A GeoPackage (EPSG:4326) written with geopandas/pyogrio to a temporary file."""
-    import geopandas as gpd
-    from shapely.geometry import shape
-
-    frame = gpd.GeoDataFrame(
-        [{column: row[column] for column in CSV_COLUMNS} for row in found],
-        geometry=[
-            shape(shapes[(row["nivel"], row["clave"])])
-            if (row["nivel"], row["clave"]) in shapes
-            else None
-            for row in found
-        ],
-        crs="EPSG:4326",
-    )
-    with tempfile.TemporaryDirectory(prefix="padron-gpkg-") as folder:
-        path = Path(folder) / "transparencia.gpkg"
-        frame.to_file(path, layer="transparencia", driver="GPKG", engine="pyogrio")
-        return path.read_bytes()
+    """A GeoPackage (EPSG:4326) of the rows."""
+    return downloads.to_geopackage(_features(found, shapes), CSV_COLUMNS, "transparencia")

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from itertools import product
 from typing import Any
 
 import mapbox_vector_tile
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+
+from geo.publish.features import COLLECTIONS
 
 NOT_COUNTS = frozenset({
     "k", "total", "limite", "desplazamiento", "numberMatched", "numberReturned", "lugar",
@@ -105,6 +108,8 @@ def tiles_around(points: list[tuple[float, float]], zooms: tuple[int, ...]) -> s
 
 PATH_VALUES: dict[str, list[Any]] = {
     "capa": ["municipios", "localidades", "cobertura_municipios", "cobertura_localidades"],
+    "coleccion": list(COLLECTIONS),
+    "elemento": ["20067"],
     "z": [8],
     "x": [58],
     "y": [113],
@@ -133,10 +138,11 @@ def public_requests(schema: dict[str, Any], extra: dict[str, list[dict[str, Any]
             ]
             variants += [{parameter["name"]: value} for value in options]
         variants += extra.get(path, [])
+        layers = [(name, v) for name, v in PATH_VALUES.items() if name in ("capa", "coleccion")]
         for variant in variants:
-            for capa in PATH_VALUES["capa"] if "{capa}" in path else [None]:
+            for chosen in product(*[v if "{" + n + "}" in path else [None] for n, v in layers]):
                 values = {name: variant.get(name, v[0]) for name, v in PATH_VALUES.items()}
-                values["capa"] = capa
+                values |= {n: layer for (n, _), layer in zip(layers, chosen, strict=True)}
                 formats = ["csv", "geojson", "gpkg"] if "{formato}" in path else [None]
                 for formato in formats:
                     urls.append(_url(path, {**values, "formato": formato}, variant))
@@ -177,7 +183,15 @@ def figure_queries(engine: Engine) -> dict[str, list[dict[str, Any]]]:
         extra.setdefault("/transparencia/descarga.{formato}", []).append(
             {"periodo": q, "nivel": "localidad"}
         )
+        extra.setdefault("/collections/{coleccion}/items", []).extend(
+            {"periodo": q, "limit": 1000, **({"programa": p} if p else {})} for p in columns[1:]
+        )
     return extra
+
+
+REFERENCE_COLLECTIONS = tuple(
+    f"/collections/{c.id}/" for c in COLLECTIONS.values() if c.tipo == "area"
+)
 
 
 def sweep_figures(
@@ -191,6 +205,10 @@ def sweep_figures(
     for url in public_requests(schema, figure_queries(engine)):
         if url.startswith("/transparencia/descarga") and "periodo=" not in url:
             continue  # the rows of /transparencia/conteos, read above; slow to draw
+        if url == "/mapa/estilo.json":
+            continue  # the map's style: paint constants (radii, widths), no figure
+        if "periodo=" in url and url.startswith(REFERENCE_COLLECTIONS):
+            continue  # INEGI's and CONAPO's areas: no figure depends on the period
         response = client.get(url)
         assert response.status_code < 500, url
         if response.status_code != 200 or "json" not in response.headers.get("content-type", ""):
