@@ -87,12 +87,14 @@ def resolve(
     )
 
 
-def load_for_matching(conn: Connection) -> pl.DataFrame:
+def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
     """Records without a person and every record sharing a block with one (COPY, then Polars),
     in the order of their ids, so that ties are broken alike on every run; ``curp_nueva`` and
     ``sin_curp`` mark the records of persons created in this run for a new CURP and of earlier
     persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`);
-    ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, run first)."""
+    ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, of a registry of
+    ``population`` records)."""
+    _set_sample_apart(conn, population)
     schema = (
         {"id": pl.Int64(), "carga_id": pl.Int64()}
         | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
@@ -152,8 +154,7 @@ def _match_pending(
     conn: Connection, model: match.Model | None, thresholds: match.Thresholds
 ) -> None:
     population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
-    _set_sample_apart(conn, population)
-    records = load_for_matching(conn)
+    records = load_for_matching(conn, population)
     late = records["curp_nueva"].any() and records["sin_curp"].any()
     if records["persona_id"].null_count() == 0 and not late:
         return

@@ -33,9 +33,9 @@ def prepared(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     for program in programs:
         ingest_file(engine, folder / program.file_name, program.code)
     with engine.connect() as conn:
-        records = load_for_matching(conn)
-        frequencies = name_frequencies(conn)
         population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+        records = load_for_matching(conn, population)
+        frequencies = name_frequencies(conn)
     return match.prepare(records, frequencies), population
 
 
