@@ -44,14 +44,15 @@ LEFT JOIN padron.asignacion a ON a.registro_id = r.id
 """
 
 
-def export(url: str, path: Path) -> pl.DataFrame:
-    """The matching columns (and ``persona_id``) of every record, written to Parquet."""
+def export(url: str, path: Path, statement: str = EXPORT) -> pl.DataFrame:
+    """The matching columns (and ``persona_id``) of every record, as ``statement`` selects
+    them, written to Parquet."""
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     buffer = io.BytesIO()
     with (
         psycopg.connect(conninfo) as conn,
         conn.cursor() as cursor,
-        cursor.copy(f"COPY ({EXPORT}) TO STDOUT (FORMAT csv, HEADER)") as copy,
+        cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv, HEADER)") as copy,
     ):
         for block in copy:
             buffer.write(block)

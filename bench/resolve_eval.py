@@ -29,7 +29,6 @@ missed and the false pairs it made, with the corruptions applied, for analysis).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
@@ -42,7 +41,7 @@ from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT, Settings
 from bench.common import OUT, machine, save, throwaway_database
-from bench.resolve import in_child, pairwise
+from bench.resolve import export, in_child, pairwise
 from bench.resolve_corrupt import PROFILES, corrupt
 
 SETS = ("estandar", "dificil", "febrl1", "febrl2", "febrl3", "febrl4")
@@ -61,25 +60,6 @@ LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
 LEFT JOIN padron.asignacion a ON a.registro_id = r.id
 """
 """What both methods see of each record: the place as geocoded (keys, or placed by name)."""
-
-
-def export(url: str, path: Path) -> pl.DataFrame:
-    """The matching columns (and ``persona_id``) of every record, written to Parquet."""
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    buffer = io.BytesIO()
-    with (
-        psycopg.connect(conninfo) as conn,
-        conn.cursor() as cursor,
-        cursor.copy(f"COPY ({EXPORT}) TO STDOUT (FORMAT csv, HEADER)") as copy,
-    ):
-        for block in copy:
-            buffer.write(block)
-    buffer.seek(0)
-    frame = pl.read_csv(buffer, infer_schema=False).with_columns(
-        pl.col("unique_id", "persona_id").cast(pl.Int64), pl.col("curp_valida") == "t"
-    )
-    frame.write_parquet(path)
-    return frame
 
 
 # -- the sets ----------------------------------------------------------------------------------
@@ -231,10 +211,10 @@ def run_set(name: str, arrivals: Arrivals, truth: pl.DataFrame, splink: bool) ->
             if not febrl:
                 geocode(engine)
             runs.append(in_child("padron", url))
-        by_arrival = export(url, OUT / f"resolve_eval-{name}-llegadas.parquet")
+        by_arrival = export(url, OUT / f"resolve_eval-{name}-llegadas.parquet", EXPORT)
         _forget_persons(url)
         result["padron"] = in_child("padron", url)
-        records = export(url, parquet)
+        records = export(url, parquet, EXPORT)
     labelled = records.join(truth, on=["archivo", "folio"], how="left")
     if labelled["persona"].null_count():
         raise RuntimeError(f"{name}: records without truth (rejected at ingest?)")
