@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from api import errors
@@ -89,18 +89,19 @@ Grupo = Annotated[
 FIGURES = errors.responses(400, 401, 404, 422)
 
 
-def _filter(
-    bbox: str | None,
-    programa: list[str] | None,
-    periodo: str | None,
-    municipio: str | None,
-    distrito: str | None,
-    region: str | None,
-    grado: list[str] | None,
-    poblacion_min: int | None,
-    cobertura_max: float | None,
-    grupo: str,
+def filters(
+    bbox: Bbox = None,
+    programa: Programa = None,
+    periodo: Periodo = None,
+    municipio: Municipio = None,
+    distrito: Texto = None,
+    region: Texto = None,
+    grado: Grados = None,
+    poblacion_min: PoblacionMin = None,
+    cobertura_max: CoberturaMax = None,
+    grupo: Grupo = "total",
 ) -> FeatureFilter:
+    """The query parameters a whole collection is filtered by (``items`` and the downloads)."""
     return FeatureFilter(
         bbox=features.parse_bbox(bbox),
         programa=programa,
@@ -113,6 +114,17 @@ def _filter(
         cobertura_max=cobertura_max,
         grupo=grupo,
     )
+
+
+def feature_filters(
+    programa: Programa = None, periodo: Periodo = None, grupo: Grupo = "total"
+) -> FeatureFilter:
+    """The query parameters one feature is read with."""
+    return FeatureFilter(programa=programa, periodo=periodo, grupo=grupo)
+
+
+Filters = Annotated[FeatureFilter, Depends(filters)]
+OneFeature = Annotated[FeatureFilter, Depends(feature_filters)]
 
 
 def _base(request: Request) -> str:
@@ -241,26 +253,15 @@ def elementos(
     conn: ConnDep,
     exact: ExactFigures,
     coleccion: Coleccion,
-    bbox: Bbox = None,
+    f: Filters,
     limit: Annotated[int, Query(ge=1, le=2**31 - 1, description="Elementos por página.")] = (
         DEFAULT_LIMIT
     ),
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Elementos a saltar.")] = 0,
-    programa: Programa = None,
-    periodo: Periodo = None,
-    municipio: Municipio = None,
-    distrito: Texto = None,
-    region: Texto = None,
-    grado: Grados = None,
-    poblacion_min: PoblacionMin = None,
-    cobertura_max: CoberturaMax = None,
-    grupo: Grupo = "total",
 ) -> dict[str, Any]:
     """A page of features; ``next`` and ``prev`` links keep every other parameter."""
     limit = min(limit, MAX_PAGE_SIZE)
     chosen = features.collection(coleccion)
-    f = _filter(bbox, programa, periodo, municipio, distrito, region, grado, poblacion_min,
-                cobertura_max, grupo)  # fmt: skip
     found, matched = features.items(conn, chosen, f, exact=exact, limit=limit, offset=offset)
     links = [{"href": str(request.url), "rel": "self", "type": geojson.GEOJSON}]
     if offset + len(found) < matched:
@@ -298,13 +299,10 @@ def elemento(
     exact: ExactFigures,
     coleccion: Coleccion,
     elemento: Annotated[str, Path(max_length=80, description="Identificador del elemento.")],
-    programa: Programa = None,
-    periodo: Periodo = None,
-    grupo: Grupo = "total",
+    f: OneFeature,
 ) -> dict[str, Any]:
     """One feature, with links to itself and its collection."""
     chosen = features.collection(coleccion)
-    f = _filter(None, programa, periodo, None, None, None, None, None, None, grupo)
     found = features.feature(conn, chosen, elemento, f, exact=exact)
     collection_url = f"{_base(request)}/collections/{chosen.id}"
     found["links"] = [
@@ -341,21 +339,10 @@ def descarga(
     exact: ExactFigures,
     coleccion: Coleccion,
     formato: Annotated[Literal["csv", "geojson", "gpkg"], Path(description="csv, geojson o gpkg.")],
-    bbox: Bbox = None,
-    programa: Programa = None,
-    periodo: Periodo = None,
-    municipio: Municipio = None,
-    distrito: Texto = None,
-    region: Texto = None,
-    grado: Grados = None,
-    poblacion_min: PoblacionMin = None,
-    cobertura_max: CoberturaMax = None,
-    grupo: Grupo = "total",
+    f: Filters,
 ) -> Response:
     """The whole collection as one file."""
     chosen = features.collection(coleccion)
-    f = _filter(bbox, programa, periodo, municipio, distrito, region, grado, poblacion_min,
-                cobertura_max, grupo)  # fmt: skip
     found, _ = features.items(conn, chosen, f, exact=exact, limit=None)
     content: str | bytes
     if formato == "csv":
