@@ -95,6 +95,7 @@ def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
     ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, of a registry of
     ``population`` records)."""
     _set_sample_apart(conn, population)
+    run_sql_file(conn, "geo.resolve", "pendientes.sql")
     schema = (
         {"id": pl.Int64(), "carga_id": pl.Int64()}
         | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
