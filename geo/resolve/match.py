@@ -467,18 +467,25 @@ def candidate_pairs(
 ) -> pl.DataFrame:
     """Pairs ``(i, j)``, ``i`` among the row numbers ``left``, sharing a key of one of the
     blocking ``rules``; ``j`` is any other record (or one of the row numbers ``right``, apart
-    from ``left``), and a pair of two left records appears once (``i < j``)."""
+    from ``left``), and a pair of two left records appears once (``i < j``).
+
+    Keys are made only for the rows that may be paired (``left`` and ``right``), and each rule's
+    keys are narrowed to those of the left rows before they are deduplicated, so that the work
+    follows the left rows' blocks rather than the whole frame (which holds every record loaded
+    beside a roster, most of a large registry)."""
     is_left = frame["i"].is_in(left.implode())
+    rows = frame if right is None else frame.filter(is_left | frame["i"].is_in(right.implode()))
     out = []
-    for keyed in rules(frame):
+    for keyed in rules(rows):
         only = keyed[ONLY] if ONLY in keyed.columns else None
         keyed = keyed.drop(ONLY, strict=False)
         key = [c for c in keyed.columns if c != "i"]
         keyed = keyed.with_columns(_only=only if only is not None else pl.lit(True))
-        keyed = keyed.drop_nulls(key).unique()
-        lefts = keyed.filter(is_left.gather(keyed["i"]))
+        keyed = keyed.drop_nulls(key)
+        lefts = keyed.filter(is_left.gather(keyed["i"])).unique()
         if right is not None:
             keyed = keyed.filter(keyed["i"].is_in(right.implode()))
+        keyed = keyed.join(lefts.select(key).unique(), on=key, how="semi").unique()
         if only is None:
             pairs = lefts.join(keyed, on=key, suffix="_j")
         else:
