@@ -288,9 +288,9 @@ def prepare(records: pl.DataFrame, frequencies: NameFrequencies | None = None) -
     if frequencies is not None:
         records = _with_frequencies(records, frequencies)
     frame = records.with_columns(
-        _core(pl.col("primer_ap_norm"), names.surname_core).alias("ap1"),
-        _core(pl.col("segundo_ap_norm"), names.surname_core).alias("ap2"),
-        _core(pl.col("nombre_norm"), names.given_names_core).alias("nom_nucleo"),
+        ap1=_core(records["primer_ap_norm"], names.surname_core),
+        ap2=_core(records["segundo_ap_norm"], names.surname_core),
+        nom_nucleo=_core(records["nombre_norm"], names.given_names_core),
     )
     words = pl.concat([frame["ap1"], frame["ap2"], frame["nombre_norm"], frame["nom_nucleo"]])
     vocabulary = words.drop_nulls().unique().sort()
@@ -350,12 +350,12 @@ def _with_frequencies(records: pl.DataFrame, frequencies: NameFrequencies) -> pl
     )
 
 
-def _core(column: pl.Expr, function: object) -> pl.Expr:
-    def apply(value: str) -> str | None:
-        core: str = function(value)  # type: ignore[operator]
-        return core or None
-
-    return column.map_elements(apply, return_dtype=pl.String, skip_nulls=True)
+def _core(values: pl.Series, function: Callable[[str], str]) -> pl.Series:
+    """``function`` of each value, an empty core as null: called once per distinct value (the
+    frame holds most of a large registry; its names are a few thousand)."""
+    distinct = values.drop_nulls().unique()
+    cores = pl.Series([function(value) or None for value in distinct], dtype=pl.String)
+    return values.replace_strict(distinct, cores, default=None)
 
 
 def _code(column: pl.Expr, vocabulary: pl.Series) -> pl.Expr:
