@@ -288,9 +288,9 @@ def prepare(records: pl.DataFrame, frequencies: NameFrequencies | None = None) -
     if frequencies is not None:
         records = _with_frequencies(records, frequencies)
     frame = records.with_columns(
-        _core(pl.col("primer_ap_norm"), names.surname_core).alias("ap1"),
-        _core(pl.col("segundo_ap_norm"), names.surname_core).alias("ap2"),
-        _core(pl.col("nombre_norm"), names.given_names_core).alias("nom_nucleo"),
+        ap1=_core(records["primer_ap_norm"], names.surname_core),
+        ap2=_core(records["segundo_ap_norm"], names.surname_core),
+        nom_nucleo=_core(records["nombre_norm"], names.given_names_core),
     )
     words = pl.concat([frame["ap1"], frame["ap2"], frame["nombre_norm"], frame["nom_nucleo"]])
     vocabulary = words.drop_nulls().unique().sort()
@@ -350,12 +350,12 @@ def _with_frequencies(records: pl.DataFrame, frequencies: NameFrequencies) -> pl
     )
 
 
-def _core(column: pl.Expr, function: object) -> pl.Expr:
-    def apply(value: str) -> str | None:
-        core: str = function(value)  # type: ignore[operator]
-        return core or None
-
-    return column.map_elements(apply, return_dtype=pl.String, skip_nulls=True)
+def _core(values: pl.Series, function: Callable[[str], str]) -> pl.Series:
+    """``function`` of each value, an empty core as null: called once per distinct value (the
+    frame holds most of a large registry; its names are a few thousand)."""
+    distinct = values.drop_nulls().unique()
+    cores = pl.Series([function(value) or None for value in distinct], dtype=pl.String)
+    return values.replace_strict(distinct, cores, default=None)
 
 
 def _code(column: pl.Expr, vocabulary: pl.Series) -> pl.Expr:
@@ -467,18 +467,25 @@ def candidate_pairs(
 ) -> pl.DataFrame:
     """Pairs ``(i, j)``, ``i`` among the row numbers ``left``, sharing a key of one of the
     blocking ``rules``; ``j`` is any other record (or one of the row numbers ``right``, apart
-    from ``left``), and a pair of two left records appears once (``i < j``)."""
+    from ``left``), and a pair of two left records appears once (``i < j``).
+
+    Keys are made only for the rows that may be paired (``left`` and ``right``), and each rule's
+    keys are narrowed to those of the left rows before they are deduplicated, so that the work
+    follows the left rows' blocks rather than the whole frame (which holds every record loaded
+    beside a roster, most of a large registry)."""
     is_left = frame["i"].is_in(left.implode())
+    rows = frame if right is None else frame.filter(is_left | frame["i"].is_in(right.implode()))
     out = []
-    for keyed in rules(frame):
+    for keyed in rules(rows):
         only = keyed[ONLY] if ONLY in keyed.columns else None
         keyed = keyed.drop(ONLY, strict=False)
         key = [c for c in keyed.columns if c != "i"]
         keyed = keyed.with_columns(_only=only if only is not None else pl.lit(True))
-        keyed = keyed.drop_nulls(key).unique()
-        lefts = keyed.filter(is_left.gather(keyed["i"]))
+        keyed = keyed.drop_nulls(key)
+        lefts = keyed.filter(is_left.gather(keyed["i"])).unique()
         if right is not None:
             keyed = keyed.filter(keyed["i"].is_in(right.implode()))
+        keyed = keyed.join(lefts.select(key).unique(), on=key, how="semi").unique()
         if only is None:
             pairs = lefts.join(keyed, on=key, suffix="_j")
         else:

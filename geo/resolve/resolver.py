@@ -94,16 +94,30 @@ def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
     persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`);
     ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, of a registry of
     ``population`` records)."""
-    _set_sample_apart(conn, population)
+    set_apart(conn, population)
     schema = (
         {"id": pl.Int64(), "carga_id": pl.Int64()}
         | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
         | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
     )
-    statement = sql.SQL(sql_text("geo.resolve", "load_for_matching.sql")).format(
-        prefijo=sql.Literal(match.PREFIX_LENGTH)  # COPY takes no bound parameters
+    return copy_out_frame(conn, matching_statement(), schema).sort("id")
+
+
+def set_apart(conn: Connection, population: int) -> None:
+    """The temporary tables ``sql/load_for_matching.sql`` reads, for the open transaction: the
+    model's sample (:func:`_set_sample_apart`) and the records without a person
+    (``sql/pendientes.sql``: with their own statistics, so that the planner knows how few they
+    are)."""
+    _set_sample_apart(conn, population)
+    run_sql_file(conn, "geo.resolve", "pendientes.sql")
+
+
+def matching_statement() -> sql.Composed:
+    """``sql/load_for_matching.sql`` with :data:`geo.resolve.match.PREFIX_LENGTH` in place (COPY
+    takes no bound parameters)."""
+    return sql.SQL(sql_text("geo.resolve", "load_for_matching.sql")).format(
+        prefijo=sql.Literal(match.PREFIX_LENGTH)
     )
-    return copy_out_frame(conn, statement, schema).sort("id")
 
 
 def name_frequencies(conn: Connection) -> match.NameFrequencies:

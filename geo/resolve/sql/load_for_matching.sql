@@ -8,7 +8,8 @@
 -- (curp_nueva), which may be one of them whose valid CURP arrived later
 -- (geo.resolve.match.late_curps). Persons created in this transaction are those whose creada_en
 -- is its now(); resolution holds a lock, so no other run creates any meanwhile. And the sample
--- the model is counted on (muestra_modelo.sql, a temp table of this transaction). {prefijo} is
+-- the model is counted on (muestra_modelo.sql, a temp table of this transaction); the records
+-- without a person are those of pendientes.sql (another, with its statistics). {prefijo} is
 -- match.PREFIX_LENGTH (blocking rule 7: names that begin alike, ordered bytewise as Polars does).
 WITH hay_sin_curp AS MATERIALIZED (
     SELECT EXISTS (SELECT FROM padron.persona WHERE curp IS NULL) AS si
@@ -32,7 +33,7 @@ WITH hay_sin_curp AS MATERIALIZED (
 ), pendiente AS MATERIALIZED (
     SELECT fecha_nacimiento, primer_ap_norm, segundo_ap_norm, nombre_norm,
            coalesce(cve_mun, 'cp' || cp) AS sitio
-    FROM registro_lugar WHERE persona_id IS NULL
+    FROM registro_lugar WHERE id IN (TABLE pendiente_registro)
 ), sitio_apellido AS MATERIALIZED (
     SELECT DISTINCT sitio, apellido
     FROM pendiente, unnest(ARRAY[primer_ap_norm, segundo_ap_norm]) AS apellido
