@@ -227,6 +227,22 @@ def test_gzip_when_the_client_accepts_it(client: TestClient) -> None:
     assert "content-encoding" not in refused.headers
 
 
+def test_a_small_tile_travels_lean(client: TestClient) -> None:
+    """A high-zoom tile of a few points: sent as built when gzip would not make it smaller, and
+    without the headers that only govern documents (they outweighed the tile)."""
+    response = client.get(
+        "/teselas/localidades/14/3789/7403.pbf", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.status_code == 200 and "content-encoding" not in response.headers
+    assert 0 < len(response.content) <= len(gzip.compress(response.content, mtime=0))
+    assert features(response.content, "localidades")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    for document_only in ("content-security-policy", "x-frame-options", "referrer-policy"):
+        assert document_only not in response.headers
+    page = client.get("/teselas/localidades.json").headers
+    assert "content-security-policy" in page and "x-frame-options" in page
+
+
 def test_etag_gives_304_without_a_body(client: TestClient, cobertura: dict[str, object]) -> None:
     path = "/teselas/cobertura_municipios/8/58/115.pbf"
     first = client.get(path, params={"periodo": "2031"})
@@ -324,6 +340,7 @@ def test_gzip_bytes_are_stable() -> None:
     raw = b"\x1a\x02" * 500
     assert EncodedTile.of(raw).gzipped == EncodedTile.of(raw).gzipped
     assert gzip.decompress(EncodedTile.of(raw).gzipped) == raw
+    assert EncodedTile.of(b"\x1a\x02").gzipped == b""  # gzip would only add bytes
 
 
 def test_a_busy_pool_answers_503_not_a_new_connection(engine: Engine, settings: Settings) -> None:
