@@ -15,6 +15,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+TILE_PATH = re.compile(r"/teselas/[^/]+/\d+/\d+/\d+\.pbf")
+"""A map tile: never a document, asked for by the hundred, a few hundred bytes at high zoom."""
 _DOCS_CDN = "https://cdn.jsdelivr.net"
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 """A URL template's placeholder (``{s}`` of ``{s}.tile.example.org``): a wildcard in CSP."""
@@ -45,30 +47,42 @@ DOCS_POLICY = (
 
 class SecurityHeaders:
     """Pure ASGI middleware (no buffering of bodies): adds CSP, ``X-Frame-Options: DENY``,
-    ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy`` to every HTTP answer."""
+    ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy`` to every HTTP answer.
+
+    Map tiles get only ``nosniff``: the others rule what a document may load, frame or link to,
+    and a tile is never rendered as one; on a small tile they were more than its own bytes.
+    """
 
     def __init__(self, app: ASGIApp, basemap_url: str | None = None) -> None:
         self.app = app
-        self.headers = {
+        document = {
             "X-Frame-Options": "DENY",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "strict-origin-when-cross-origin",
         }
-        self.policy = content_security_policy(basemap_url)
+        self.page = document | {"Content-Security-Policy": content_security_policy(basemap_url)}
+        self.docs = document | {"Content-Security-Policy": DOCS_POLICY}
+        self.tile = {"X-Content-Type-Options": "nosniff"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on; add the headers the answer does not set itself."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_POLICY if scope["path"] in DOCS_PATHS else self.policy
+        path = scope["path"]
+        added = (
+            self.docs
+            if path in DOCS_PATHS
+            else self.tile
+            if TILE_PATH.fullmatch(path)
+            else self.page
+        )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
+                for name, value in added.items():
                     headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", policy)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -4,14 +4,17 @@
     uv run --group bench python -m bench.tiles --scale 0.01 --duration 3 --zooms 6,14
 
 Builds (once; kept and reused) a database with Oaxaca's geography and the synthetic rosters of
-``bench.ingest`` ingested, geocoded, resolved and refreshed; creates views with the columns of
-each of the service's layers for tipg (``bench/tipg_views.sql``); lists the tiles over the
-state at each zoom (``bench/tile_lists.sql``: tiles touching the state for polygon layers,
-tiles holding a locality for point layers) and samples the same ``--tiles`` of them for both.
+``bench.ingest`` ingested, geocoded, resolved, refreshed and published; creates views with the
+columns of each of the service's layers for tipg (``bench/tipg_views.sql``); lists the tiles
+over the state at each zoom (``bench/tile_lists.sql``: tiles touching the state for polygon
+layers, tiles holding a locality for point layers) and samples the same ``--tiles`` of them for
+both.
 
-Then, one server at a time, each with two worker processes on an otherwise idle machine: tipg
-(``uvicorn tipg.main:app --workers 2``), the service (``padron serve --procesos 2``) and, with
-``--sin-cache``, the service without its cache of hot tiles. For every layer, zoom and
+Then, one server at a time, each with two worker processes on an otherwise idle machine and the
+tables all of them read in shared buffers (``bench/tile_prewarm.sql``): tipg (``uvicorn
+tipg.main:app --workers 2``), the service (``padron serve --procesos 2``) and, with
+``--sin-cache``, the service without its cache of hot tiles (which holds tiles up to
+``tile_cache_max_zoom``, 10: deeper ones are built the same way by both). For every layer, zoom and
 concurrency, wrk (Debian's ``wrk``; a Lua script cycles through the tile list, asking for gzip
 like a browser) runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured:
 tiles per second, p50 and p99 latency, bytes on the wire per tile, and the CPU per tile of the
@@ -81,22 +84,33 @@ def database(scale: float, seed: int) -> str:
 def _fill(engine: Engine, scale: float, seed: int) -> None:
     from bench.ingest import rosters
     from boundaries.load import SourceFiles, load_state
-    from geo.coverage.refresh import refresh
     from geo.geocode import geocode
     from geo.ingest import ingest_file
+    from geo.pipeline import refresh_and_publish
+    from geo.publish.publication import publish
     from geo.resolve import resolve
 
     load_state(engine, SourceFiles.discover(Settings().data_dir), "20")
     with engine.connect() as conn:
-        if conn.execute(text("SELECT count(*) FROM analisis.refresco")).scalar_one():
-            return
+        built = conn.execute(text("SELECT count(*) FROM analisis.refresco")).scalar_one()
+    if built:
+        publish(engine)  # a database kept from before the tiles read the publication
+        return
     started = time.perf_counter()
     for code, path in rosters(scale, seed):
         ingest_file(engine, path, code)
     geocode(engine)
     resolve(engine)
-    refresh(engine)
+    refresh_and_publish(engine)
     print(f"database built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def prewarm(url: str) -> None:
+    """Read what the tile servers read into shared buffers (``bench/tile_prewarm.sql``)."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text((HERE / "tile_prewarm.sql").read_text()))
+    engine.dispose()
 
 
 def tile_lists(url: str, zooms: list[int], count: int, seed: int) -> dict[tuple[str, int], list]:
@@ -374,6 +388,7 @@ def main() -> None:
     checks: dict[str, Any] = {}
     for name, cache in variants:
         runs[name] = {}
+        prewarm(url)
         with serving("tipg" if name == "tipg" else "servicio", url, layers, cache=cache) as server:
             for layer in layers:
                 for z in zooms:

@@ -44,7 +44,10 @@ def _service(request: Request) -> TileService:
     "se puede guardar un año; sin ella, se revalida con su ETag. Las teselas con demasiados "
     "puntos llevan agregados (campo `n`): nunca pierden elementos.",
     responses={
-        200: {"content": {MVT: {}}, "description": "Tesela MVT (gzip si el cliente lo acepta)."},
+        200: {
+            "content": {MVT: {}},
+            "description": "Tesela MVT (en gzip si el cliente lo acepta y la reduce).",
+        },
         204: {"description": "Tesela vacía: no hay nada de la capa en ella."},
         304: {"description": "La tesela no cambió (ETag)."},
         **errors.responses(400, 422, 503),
@@ -79,7 +82,7 @@ async def teselas(
     built = await service.tile(version, capa, z, x, y, periodo, programa)
     if not built.raw:
         return Response(status_code=204, headers=headers)
-    if accepts_gzip(request.headers.get("accept-encoding")):
+    if built.gzipped and accepts_gzip(request.headers.get("accept-encoding")):
         return Response(
             built.gzipped, media_type=MVT, headers=headers | {"Content-Encoding": "gzip"}
         )

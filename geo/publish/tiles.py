@@ -222,7 +222,8 @@ def bounds(conn: Connection) -> tuple[float, float, float, float] | None:
 
 @dataclass(frozen=True)
 class EncodedTile:
-    """A tile's bytes as built and gzip-compressed (what most clients accept)."""
+    """A tile's bytes as built and gzip-compressed (what most clients accept); ``gzipped`` is
+    empty when compressing does not make the tile smaller (a small tile at a high zoom)."""
 
     raw: bytes
     gzipped: bytes
@@ -230,7 +231,8 @@ class EncodedTile:
     @classmethod
     def of(cls, raw: bytes) -> EncodedTile:
         """Compress once (``mtime=0``: the same tile gives the same bytes)."""
-        return cls(raw, gzip.compress(raw, compresslevel=6, mtime=0) if raw else b"")
+        gzipped = gzip.compress(raw, compresslevel=6, mtime=0) if raw else b""
+        return cls(raw, gzipped if len(gzipped) < len(raw) else b"")
 
     @property
     def size(self) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import mapbox_vector_tile
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
@@ -90,6 +92,47 @@ def test_coverage_tiles_show_the_published_figures(demo_engine: Engine) -> None:
     shown = {f["properties"]["cvegeo"]: f["properties"].get("personas") for f in sparse}
     assert shown == {key: figures.get(key, 0) for key in shown}
     assert sum(1 for p in shown.values() if p is not None and p >= 5) > 10
+
+
+def shared_buffers(conn: Connection, layer: str, z: int, x: int, y: int) -> int:
+    """Shared buffers one tile's statement touches under a generic plan, the plan a pooled
+    connection settles on after a few tiles (read from auto_explain's plan of it)."""
+    plans: list[str] = []
+    driver = conn.connection.dbapi_connection
+    assert isinstance(driver, psycopg.Connection)
+
+    def keep(notice: psycopg.errors.Diagnostic) -> None:
+        plans.append(notice.message_primary or "")
+
+    conn.execute(text("LOAD 'auto_explain'"))
+    for setting in (
+        "plan_cache_mode = force_generic_plan",
+        "auto_explain.log_min_duration = 0",
+        "auto_explain.log_analyze = on",
+        "auto_explain.log_buffers = on",
+        "auto_explain.log_format = json",
+        "client_min_messages = log",
+    ):
+        conn.execute(text(f"SET LOCAL {setting}"))
+    driver.add_notice_handler(keep)
+    try:
+        tile(conn, layer, z, x, y, periodo="2016")
+        # The plan arrives when the statement's portal closes: with the next statement.
+        conn.execute(text("SET LOCAL client_min_messages = notice"))
+    finally:
+        driver.remove_notice_handler(keep)
+    plan = json.loads(plans[-1].split("plan:", 1)[1])["Plan"]
+    return int(plan["Shared Hit Blocks"]) + int(plan["Shared Read Blocks"])
+
+
+def test_coverage_tiles_read_the_figures_once_under_a_generic_plan(demo_engine: Engine) -> None:
+    """The figures of a tile's municipalities are looked up once, not once per municipality
+    (a generic plan rescanned them per row: 4 million buffers, a second, for a zoom-6 tile)."""
+    with demo_engine.connect() as conn, conn.begin():
+        built = tile(conn, "cobertura_municipios", *CENTRO_Z6)
+        shown = len(features(built, "cobertura_municipios"))
+        touched = shared_buffers(conn, "cobertura_municipios", *CENTRO_Z6)
+    assert shown > 300 and touched < 100 * shown
 
 
 def test_a_municipal_tile_drops_no_municipality(conn: Connection) -> None:
@@ -182,6 +225,22 @@ def test_gzip_when_the_client_accepts_it(client: TestClient) -> None:
     assert int(compressed.headers["content-length"]) < len(plain.content) / 2
     refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0"})
     assert "content-encoding" not in refused.headers
+
+
+def test_a_small_tile_travels_lean(client: TestClient) -> None:
+    """A high-zoom tile of a few points: sent as built when gzip would not make it smaller, and
+    without the headers that only govern documents (they outweighed the tile)."""
+    response = client.get(
+        "/teselas/localidades/14/3789/7403.pbf", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.status_code == 200 and "content-encoding" not in response.headers
+    assert 0 < len(response.content) <= len(gzip.compress(response.content, mtime=0))
+    assert features(response.content, "localidades")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    for document_only in ("content-security-policy", "x-frame-options", "referrer-policy"):
+        assert document_only not in response.headers
+    page = client.get("/teselas/localidades.json").headers
+    assert "content-security-policy" in page and "x-frame-options" in page
 
 
 def test_etag_gives_304_without_a_body(client: TestClient, cobertura: dict[str, object]) -> None:
@@ -281,6 +340,7 @@ def test_gzip_bytes_are_stable() -> None:
     raw = b"\x1a\x02" * 500
     assert EncodedTile.of(raw).gzipped == EncodedTile.of(raw).gzipped
     assert gzip.decompress(EncodedTile.of(raw).gzipped) == raw
+    assert EncodedTile.of(b"\x1a\x02").gzipped == b""  # gzip would only add bytes
 
 
 def test_a_busy_pool_answers_503_not_a_new_connection(engine: Engine, settings: Settings) -> None:
