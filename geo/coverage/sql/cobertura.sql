@@ -14,7 +14,7 @@ DELETE FROM analisis.combinacion WHERE periodo = :periodo;
 -- is a CREATE TABLE AS (whose query may run in parallel, unlike INSERT ... SELECT), analysed so
 -- that the next one is planned on real row counts; the INSERTs read the small aggregates.
 DROP TABLE IF EXISTS analisis.trabajo_registro, analisis.trabajo_residencia,
-    analisis.trabajo_claves, analisis.trabajo_cobertura, analisis.trabajo_combinacion;
+    analisis.trabajo_programa, analisis.trabajo_cobertura, analisis.trabajo_combinacion;
 CREATE UNLOGGED TABLE analisis.trabajo_registro AS
 SELECT coalesce(a.persona_id, -r.id) AS persona, r.id, r.programa, r.importe, r.fecha_alta,
        u.cvegeo_loc, coalesce(l.cvegeo_mun, u.cvegeo_mun) AS cvegeo_mun
@@ -31,30 +31,45 @@ FROM analisis.trabajo_registro x
 JOIN boundaries.municipio m ON m.cvegeo = x.cvegeo_mun
 ORDER BY x.persona, x.fecha_alta DESC NULLS LAST, x.cvegeo_loc IS NULL, x.id DESC;
 ANALYZE analisis.trabajo_residencia;
-CREATE UNLOGGED TABLE analisis.trabajo_claves AS
-SELECT n.nivel, n.clave, p.persona, p.programa, p.registros, p.importe, p.importe_repetido
-FROM (SELECT persona, programa, count(*) AS registros, coalesce(sum(importe), 0) AS importe,
-             coalesce(sum(importe) FILTER (WHERE orden > 1), 0) AS importe_repetido
-      FROM (SELECT persona, programa, importe,
-                   row_number() OVER (PARTITION BY persona, programa ORDER BY id) AS orden
-            FROM analisis.trabajo_registro) r
-      GROUP BY persona, programa) p
-JOIN analisis.trabajo_residencia h ON h.persona = p.persona
-CROSS JOIN LATERAL (VALUES ('localidad', h.cvegeo_loc::text), ('municipio', h.cvegeo_mun::text),
-                           ('distrito', h.distrito), ('region', h.region),
-                           ('estado', h.cve_ent::text)) AS n (nivel, clave)
-WHERE n.clave IS NOT NULL;
-ANALYZE analisis.trabajo_claves;
+-- Each person's listings of each program: one row per person and program, then one per person
+-- with their exact set of programs. The levels are grouping sets over these rows (hashed: no
+-- row per person and level is ever written or sorted); grouping() sets a bit for each column
+-- left out of the set, so 15 is the locality's set, 23 the municipality's, and so on.
+CREATE UNLOGGED TABLE analisis.trabajo_programa AS
+SELECT x.persona, x.programa, count(*) AS registros, coalesce(sum(x.importe), 0) AS importe,
+       coalesce(sum(x.importe), 0)
+           - coalesce((array_agg(x.importe ORDER BY x.id))[1], 0) AS importe_repetido
+FROM analisis.trabajo_registro x
+WHERE x.persona IN (SELECT persona FROM analisis.trabajo_residencia)
+GROUP BY x.persona, x.programa;
+ANALYZE analisis.trabajo_programa;
 CREATE UNLOGGED TABLE analisis.trabajo_cobertura AS
-SELECT programa, nivel, clave, count(*) AS personas, sum(registros) AS registros,
-       sum(importe) AS importe, sum(importe_repetido) AS importe_repetido
-FROM analisis.trabajo_claves GROUP BY programa, nivel, clave;
+SELECT p.programa,
+       CASE grouping(h.cvegeo_loc, h.cvegeo_mun, h.distrito, h.region, h.cve_ent)
+           WHEN 15 THEN 'localidad' WHEN 23 THEN 'municipio' WHEN 27 THEN 'distrito'
+           WHEN 29 THEN 'region' ELSE 'estado' END AS nivel,
+       coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent) AS clave,
+       count(*) AS personas, sum(p.registros) AS registros, sum(p.importe) AS importe,
+       sum(p.importe_repetido) AS importe_repetido
+FROM analisis.trabajo_programa p
+JOIN analisis.trabajo_residencia h ON h.persona = p.persona
+GROUP BY p.programa, GROUPING SETS ((h.cvegeo_loc), (h.cvegeo_mun), (h.distrito), (h.region),
+                                    (h.cve_ent))
+HAVING coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent)
+       IS NOT NULL;
 CREATE UNLOGGED TABLE analisis.trabajo_combinacion AS
-SELECT nivel, clave, programas, count(*) AS personas, sum(importe) AS importe
-FROM (SELECT nivel, clave, persona, array_agg(programa ORDER BY programa) AS programas,
-             sum(importe) AS importe
-      FROM analisis.trabajo_claves GROUP BY nivel, clave, persona) conjuntos
-GROUP BY nivel, clave, programas;
+SELECT CASE grouping(h.cvegeo_loc, h.cvegeo_mun, h.distrito, h.region, h.cve_ent)
+           WHEN 15 THEN 'localidad' WHEN 23 THEN 'municipio' WHEN 27 THEN 'distrito'
+           WHEN 29 THEN 'region' ELSE 'estado' END AS nivel,
+       coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent) AS clave,
+       c.programas, count(*) AS personas, sum(c.importe) AS importe
+FROM (SELECT persona, array_agg(programa ORDER BY programa) AS programas, sum(importe) AS importe
+      FROM analisis.trabajo_programa GROUP BY persona) c
+JOIN analisis.trabajo_residencia h ON h.persona = c.persona
+GROUP BY c.programas, GROUPING SETS ((h.cvegeo_loc), (h.cvegeo_mun), (h.distrito), (h.region),
+                                     (h.cve_ent))
+HAVING coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent)
+       IS NOT NULL;
 INSERT INTO analisis.cobertura (programa, periodo, nivel, clave, personas, registros, importe,
                                 importe_repetido, grupo, poblacion_grupo, cobertura)
 SELECT g.programa, CAST(:periodo AS text), a.nivel, a.clave, coalesce(x.personas, 0),
@@ -68,5 +83,5 @@ LEFT JOIN analisis.trabajo_cobertura x
 INSERT INTO analisis.combinacion (periodo, nivel, clave, programas, personas, importe)
 SELECT CAST(:periodo AS text), nivel, clave, programas, personas, importe
 FROM analisis.trabajo_combinacion;
-DROP TABLE analisis.trabajo_registro, analisis.trabajo_residencia, analisis.trabajo_claves,
+DROP TABLE analisis.trabajo_registro, analisis.trabajo_residencia, analisis.trabajo_programa,
     analisis.trabajo_cobertura, analisis.trabajo_combinacion;
