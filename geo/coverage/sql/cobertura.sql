@@ -22,7 +22,10 @@ FROM padron.registro r
 LEFT JOIN padron.asignacion a ON a.registro_id = r.id
 LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
 LEFT JOIN boundaries.localidad l ON l.cvegeo = u.cvegeo_loc
-WHERE r.carga_id = ANY(CAST(:cargas AS bigint[])) AND coalesce(r.periodo, '') = :periodo;
+-- The period as a plain comparison (not coalesce(periodo, '')): the planner then estimates the
+-- rows from the column's statistics and joins by hashing, not by one index probe per record.
+WHERE r.carga_id = ANY(CAST(:cargas AS bigint[]))
+  AND (r.periodo = :periodo OR (r.periodo IS NULL AND :periodo = ''));
 ANALYZE analisis.trabajo_registro;
 CREATE UNLOGGED TABLE analisis.trabajo_residencia AS
 SELECT DISTINCT ON (x.persona) x.persona, x.cvegeo_loc, x.cvegeo_mun, m.distrito, m.region,
