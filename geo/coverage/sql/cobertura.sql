@@ -6,15 +6,14 @@
 -- there once in every program they receive in the period, with all their records and amounts
 -- of that program. A person none of whose records is placed in a municipality counts nowhere.
 -- Levels nest: locality (or none) -> municipality -> district -> region -> state.
-DELETE FROM analisis.cobertura WHERE periodo = :periodo;
-DELETE FROM analisis.combinacion WHERE periodo = :periodo;
 -- The work goes through unlogged tables created and dropped in this transaction (the refresh's
 -- lock keeps their names to one refresh at a time), not temporary ones: PostgreSQL never scans a
 -- temporary table with parallel workers, and these are millions of rows at seed size. Each step
 -- is a CREATE TABLE AS (whose query may run in parallel, unlike INSERT ... SELECT), analysed so
--- that the next one is planned on real row counts; the INSERTs read the small aggregates.
+-- that the next one is planned on real row counts; the last statements read the small aggregates.
 DROP TABLE IF EXISTS analisis.trabajo_registro, analisis.trabajo_residencia,
-    analisis.trabajo_programa, analisis.trabajo_cobertura, analisis.trabajo_combinacion;
+    analisis.trabajo_programa, analisis.trabajo_cobertura, analisis.trabajo_combinacion,
+    analisis.trabajo_area;
 CREATE UNLOGGED TABLE analisis.trabajo_registro AS
 SELECT coalesce(a.persona_id, -r.id) AS persona, r.id, r.programa, r.importe, r.fecha_alta,
        u.cvegeo_loc, coalesce(l.cvegeo_mun, u.cvegeo_mun) AS cvegeo_mun
@@ -60,6 +59,7 @@ GROUP BY p.programa, GROUPING SETS ((h.cvegeo_loc), (h.cvegeo_mun), (h.distrito)
                                     (h.cve_ent))
 HAVING coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent)
        IS NOT NULL;
+ANALYZE analisis.trabajo_cobertura;
 CREATE UNLOGGED TABLE analisis.trabajo_combinacion AS
 SELECT CASE grouping(h.cvegeo_loc, h.cvegeo_mun, h.distrito, h.region, h.cve_ent)
            WHEN 15 THEN 'localidad' WHEN 23 THEN 'municipio' WHEN 27 THEN 'distrito'
@@ -73,18 +73,47 @@ GROUP BY c.programas, GROUPING SETS ((h.cvegeo_loc), (h.cvegeo_mun), (h.distrito
                                      (h.cve_ent))
 HAVING coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent)
        IS NOT NULL;
-INSERT INTO analisis.cobertura (programa, periodo, nivel, clave, personas, registros, importe,
-                                importe_repetido, grupo, poblacion_grupo, cobertura)
-SELECT g.programa, CAST(:periodo AS text), a.nivel, a.clave, coalesce(x.personas, 0),
-       coalesce(x.registros, 0), coalesce(x.importe, 0), coalesce(x.importe_repetido, 0), g.grupo,
-       p.poblacion, coalesce(x.personas, 0) / nullif(p.poblacion, 0)
+ANALYZE analisis.trabajo_combinacion;
+-- The period's new figures replace the stored ones by difference: rows that did not change are
+-- left alone (not rewritten), so what a refresh writes is what it changed.
+CREATE UNLOGGED TABLE analisis.trabajo_area AS
+SELECT g.programa, a.nivel, a.clave, coalesce(x.personas, 0) AS personas,
+       coalesce(x.registros, 0) AS registros, coalesce(x.importe, 0) AS importe,
+       coalesce(x.importe_repetido, 0) AS importe_repetido, g.grupo, p.poblacion,
+       coalesce(x.personas, 0) / nullif(p.poblacion, 0) AS cobertura
 FROM unnest(CAST(:programas AS text[]), CAST(:grupos AS text[])) AS g (programa, grupo)
 CROSS JOIN analisis.area a
 CROSS JOIN LATERAL (SELECT (a.poblacion ->> g.grupo)::float8 AS poblacion) p
 LEFT JOIN analisis.trabajo_cobertura x
        ON x.programa = g.programa AND x.nivel = a.nivel AND x.clave = a.clave;
-INSERT INTO analisis.combinacion (periodo, nivel, clave, programas, personas, importe)
+ANALYZE analisis.trabajo_area;
+DELETE FROM analisis.cobertura c
+WHERE c.periodo = :periodo
+  AND NOT EXISTS (SELECT FROM analisis.trabajo_area n
+                  WHERE n.programa = c.programa AND n.nivel = c.nivel AND n.clave = c.clave);
+INSERT INTO analisis.cobertura AS c (programa, periodo, nivel, clave, personas, registros,
+                                     importe, importe_repetido, grupo, poblacion_grupo, cobertura)
+SELECT programa, CAST(:periodo AS text), nivel, clave, personas, registros, importe,
+       importe_repetido, grupo, poblacion, cobertura
+FROM analisis.trabajo_area
+ON CONFLICT (programa, periodo, nivel, clave) DO UPDATE
+SET personas = excluded.personas, registros = excluded.registros, importe = excluded.importe,
+    importe_repetido = excluded.importe_repetido, grupo = excluded.grupo,
+    poblacion_grupo = excluded.poblacion_grupo, cobertura = excluded.cobertura
+WHERE (c.personas, c.registros, c.importe, c.importe_repetido, c.grupo, c.poblacion_grupo,
+       c.cobertura)
+      IS DISTINCT FROM (excluded.personas, excluded.registros, excluded.importe,
+                        excluded.importe_repetido, excluded.grupo, excluded.poblacion_grupo,
+                        excluded.cobertura);
+DELETE FROM analisis.combinacion c
+WHERE c.periodo = :periodo
+  AND NOT EXISTS (SELECT FROM analisis.trabajo_combinacion n
+                  WHERE n.nivel = c.nivel AND n.clave = c.clave AND n.programas = c.programas);
+INSERT INTO analisis.combinacion AS c (periodo, nivel, clave, programas, personas, importe)
 SELECT CAST(:periodo AS text), nivel, clave, programas, personas, importe
-FROM analisis.trabajo_combinacion;
+FROM analisis.trabajo_combinacion
+ON CONFLICT (periodo, nivel, clave, programas) DO UPDATE
+SET personas = excluded.personas, importe = excluded.importe
+WHERE (c.personas, c.importe) IS DISTINCT FROM (excluded.personas, excluded.importe);
 DROP TABLE analisis.trabajo_registro, analisis.trabajo_residencia, analisis.trabajo_programa,
-    analisis.trabajo_cobertura, analisis.trabajo_combinacion;
+    analisis.trabajo_cobertura, analisis.trabajo_combinacion, analisis.trabajo_area;
