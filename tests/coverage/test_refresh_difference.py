@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, Table, delete, select, text
 
 from geo.coverage.groups import parse_group
 from geo.coverage.refresh import refresh, refresh_in
@@ -16,6 +16,8 @@ from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel import curp
 from geo.pipeline import withdraw_batch
+from geo.publish import tables as t
+from geo.publish.publication import publish_in
 from geo.resolve import resolve
 from tests.api.conftest import L1, L2, MUN, coverage_row
 from tests.ingest.builders import roster_writer
@@ -100,17 +102,25 @@ def load(engine: Engine, write: Any, rows: list[dict[str, str]], program: str, n
     return result.carga_id
 
 
-def writes(conn: Connection) -> dict[str, int]:
-    """Rows written so far to the coverage tables by this connection's backend (counted in the
+def writes(
+    conn: Connection, tables: tuple[str, ...] = ("cobertura", "combinacion")
+) -> dict[str, int]:
+    """Rows written so far to ``analisis`` tables by this connection's backend (counted in the
     transaction, plus what earlier transactions have not reported yet: compare two readings)."""
     return dict(
         conn.execute(
             text(
                 "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
-                " WHERE schemaname = 'analisis' AND relname IN ('cobertura', 'combinacion')"
-            )
+                " WHERE schemaname = 'analisis' AND relname = ANY(:tables)"
+            ),
+            {"tables": list(tables)},
         ).all()
     )
+
+
+def published(conn: Connection, table: Table) -> list[Any]:
+    """Every row of a publication table, in order."""
+    return list(conn.execute(select(table).order_by(*table.primary_key.columns)).all())
 
 
 @pytest.fixture(scope="module")
@@ -173,5 +183,31 @@ def test_a_recomputed_period_rewrites_only_what_changed(engine: Engine, write: A
         assert report.periodos_combinados == [PERIOD]
         after = writes(conn)
         conn.rollback()
-    written = {t: after.get(t, 0) - before.get(t, 0) for t in ("cobertura", "combinacion")}
+    written = {
+        name: after.get(name, 0) - before.get(name, 0) for name in ("cobertura", "combinacion")
+    }
     assert written == {"cobertura": total, "combinacion": 0}
+
+
+def test_the_publication_rewrites_only_what_changed(engine: Engine, write: Any) -> None:
+    """Rebuilt from an unchanged state, the publication writes no row; and what it leaves is
+    what a publication built from nothing holds."""
+    load(engine, write, [row("H1", L1, "eva", "20370105")], "DIFA", "dife.csv")
+    refresh(engine)
+    staff = (t.cifra, t.indicador, t.bandera)
+    tables = tuple(table.name for table in staff)
+    with engine.connect() as conn:
+        publish_in(conn, force=True)
+        before = writes(conn, tables)
+        publish_in(conn, force=True)
+        after = writes(conn, tables)
+        kept = [published(conn, table) for table in staff]
+        for table in staff:
+            conn.execute(delete(table))
+        publish_in(conn, force=True)
+        rebuilt = [published(conn, table) for table in staff]
+        conn.rollback()
+    assert {name: after.get(name, 0) - before.get(name, 0) for name in tables} == dict.fromkeys(
+        tables, 0
+    )
+    assert kept == rebuilt and kept[0]
