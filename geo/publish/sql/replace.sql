@@ -1,6 +1,8 @@
 -- The publication copied into staging.sql's tables replaces the stored one by difference: rows
 -- gone are deleted, new or changed rows written, the rest left alone.
 ANALYZE pg_temp.cifra_nueva;
+ANALYZE pg_temp.indicador_nueva;
+ANALYZE pg_temp.bandera_nueva;
 DELETE FROM analisis.cifra c
 WHERE NOT EXISTS (SELECT FROM pg_temp.cifra_nueva n
                   WHERE n.periodo = c.periodo AND n.programa = c.programa AND n.nivel = c.nivel
