@@ -32,7 +32,7 @@ from boundaries.queries import parse_grades
 from geo.coverage import tables as coverage
 from geo.coverage.anomalies import UNTRUSTED_FLAGS, UNTRUSTED_PRECISIONS
 from geo.coverage.rules import ProgramRules, violations
-from geo.kernel.db import copy_rows, query
+from geo.kernel.db import copy_rows, query, run_sql_file
 from geo.kernel.errors import InvalidParameter
 from geo.publish import tables as t
 from geo.publish.suppression import Column, Grid, suppress
@@ -124,11 +124,12 @@ def publish_in(
         primary += sensitive
     statewide = list(_indicators(conn, by_period, rules, k))
     by_municipality = list(_flags(conn, k))
-    for table in (t.cifra, t.indicador, t.bandera, t.publicacion):
-        conn.execute(delete(table))
-    copy_rows(conn, "analisis", "cifra", CIFRA_COLUMNS, rows)
-    copy_rows(conn, "analisis", "indicador", INDICADOR_COLUMNS, statewide)
-    copy_rows(conn, "analisis", "bandera", BANDERA_COLUMNS, by_municipality)
+    run_sql_file(conn, "geo.publish", "staging.sql")
+    copy_rows(conn, "pg_temp", "cifra_nueva", CIFRA_COLUMNS, rows)
+    copy_rows(conn, "pg_temp", "indicador_nueva", INDICADOR_COLUMNS, statewide)
+    copy_rows(conn, "pg_temp", "bandera_nueva", BANDERA_COLUMNS, by_municipality)
+    run_sql_file(conn, "geo.publish", "replace.sql")
+    conn.execute(delete(t.publicacion))
     conn.execute(
         insert(t.publicacion).values(
             id=True, k=k, huella=huella, publicado_en=dt.datetime.now(dt.UTC)

@@ -1,0 +1,213 @@
+"""A refresh that updates stored coverage by difference leaves exactly what a recompute from
+nothing gives, through a person who moves, a merge and a withdrawn batch; and it writes only
+the rows that changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, Table, delete, select, text
+
+from geo.coverage.groups import parse_group
+from geo.coverage.refresh import refresh, refresh_in
+from geo.geocode import geocode
+from geo.ingest import ingest_file
+from geo.kernel import curp
+from geo.pipeline import withdraw_batch
+from geo.publish import tables as t
+from geo.publish.publication import publish_in
+from geo.resolve import resolve
+from tests.api.conftest import L1, L2, MUN, coverage_row
+from tests.ingest.builders import roster_writer
+
+PERIOD = "2037"
+"""A period no other test uses."""
+BORN = dt.date(1951, 4, 3)
+PEOPLE = {
+    name: {"NB_PRIMER_AP": first, "NB_SEGUNDO_AP": second, "NB_NOMBRE": given, "CD_SEXO": sex,
+           "NB_CURP": curp.build(first, second, given, BORN, sex, "20")}
+    for name, (first, second, given, sex) in {
+        "eva": ("Santiago", "Mendoza", "Eva", "M"),
+        "fito": ("Ramos", "Pérez", "Adolfo", "H"),
+        "gil": ("López", "Vera", "Gilberto", "H"),
+    }.items()
+}  # fmt: skip
+
+
+def row(folio: str, loc: str, person: str, alta: str, importe: str = "1000") -> dict[str, str]:
+    fields = {k: v for k, v in PEOPLE[person].items() if k != "NB_CURP"}
+    return coverage_row(folio, loc, PEOPLE[person]["NB_CURP"], PERIODO=PERIOD, FH_ALTA=alta,
+                        NU_IMP_MONETARIO=importe, **fields)  # fmt: skip
+
+
+def stored(conn: Connection) -> tuple[list[Any], list[Any]]:
+    """The period's coverage and program sets."""
+    coverage = conn.execute(
+        text(
+            "SELECT programa, nivel, clave, personas, registros, importe, importe_repetido, grupo,"
+            " poblacion_grupo, cobertura FROM analisis.cobertura WHERE periodo = :p ORDER BY 1, 2, 3"
+        ),
+        {"p": PERIOD},
+    ).all()
+    sets = conn.execute(
+        text(
+            "SELECT nivel, clave, programas, personas, importe FROM analisis.combinacion"
+            " WHERE periodo = :p ORDER BY 1, 2, 3"
+        ),
+        {"p": PERIOD},
+    ).all()
+    return list(coverage), list(sets)
+
+
+def from_nothing(engine: Engine) -> tuple[list[Any], list[Any]]:
+    """The period recomputed with nothing stored (rolled back afterwards)."""
+    with engine.connect() as conn:
+        conn.execute(text("DELETE FROM analisis.cobertura WHERE periodo = :p"), {"p": PERIOD})
+        conn.execute(text("DELETE FROM analisis.combinacion WHERE periodo = :p"), {"p": PERIOD})
+        conn.execute(text("DELETE FROM analisis.refresco WHERE periodo = :p"), {"p": PERIOD})
+        conn.execute(text("DELETE FROM analisis.refresco_carga"))
+        refresh_in(conn)
+        result = stored(conn)
+        conn.rollback()
+    return result
+
+
+def incremental(engine: Engine) -> tuple[list[Any], list[Any]]:
+    refresh(engine)
+    with engine.connect() as conn:
+        return stored(conn)
+
+
+def persons(engine: Engine, nivel: str, clave: str) -> dict[str, int]:
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(
+                text(
+                    "SELECT programa, personas FROM analisis.cobertura"
+                    " WHERE periodo = :p AND nivel = :n AND clave = :c"
+                ),
+                {"p": PERIOD, "n": nivel, "c": clave},
+            ).all()
+        )
+
+
+def load(engine: Engine, write: Any, rows: list[dict[str, str]], program: str, name: str) -> int:
+    result = ingest_file(engine, write(rows, name=name), program, periodo=PERIOD,
+                         periodo_atipico=True)  # fmt: skip
+    assert result.filas_cargadas == len(rows), result.rechazos
+    geocode(engine, result.carga_id)
+    resolve(engine)
+    return result.carga_id
+
+
+def writes(
+    conn: Connection, tables: tuple[str, ...] = ("cobertura", "combinacion")
+) -> dict[str, int]:
+    """Rows written so far to ``analisis`` tables by this connection's backend (counted in the
+    transaction, plus what earlier transactions have not reported yet: compare two readings)."""
+    return dict(
+        conn.execute(
+            text(
+                "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+                " WHERE schemaname = 'analisis' AND relname = ANY(:tables)"
+            ),
+            {"tables": list(tables)},
+        ).all()
+    )
+
+
+def published(conn: Connection, table: Table) -> list[Any]:
+    """Every row of a publication table, in order."""
+    return list(conn.execute(select(table).order_by(*table.primary_key.columns)).all())
+
+
+@pytest.fixture(scope="module")
+def write(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return roster_writer(tmp_path_factory.mktemp("diferencia"))
+
+
+def test_refresh_by_difference_equals_a_recompute_from_nothing(engine: Engine, write: Any) -> None:
+    load(engine, write, [row("D1", L1, "eva", "20370105"), row("D2", L1, "fito", "20370105"),
+                         row("D3", L2, "gil", "20370105")], "DIFA", "difa.csv")  # fmt: skip
+    assert incremental(engine) == from_nothing(engine)
+    assert persons(engine, "localidad", L1) == {"DIFA": 2}
+
+    # Eva moves: her newest record (another program) is in L2; Fito gets a second program.
+    load(engine, write, [row("E1", L2, "eva", "20370601", "700"),
+                         row("E2", L1, "fito", "20370105", "300")], "DIFB", "difb.csv")  # fmt: skip
+    assert incremental(engine) == from_nothing(engine)
+    assert persons(engine, "localidad", L1) == {"DIFA": 1, "DIFB": 1}
+    assert persons(engine, "localidad", L2) == {"DIFA": 2, "DIFB": 1}
+
+    # Gil is found to be Fito (as resolution merges two persons): his records become Fito's.
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE padron.asignacion SET persona_id = f.persona_id"
+                " FROM padron.asignacion f JOIN padron.registro r ON r.id = f.registro_id,"
+                " padron.registro g"
+                " WHERE r.folio = 'D2' AND r.periodo = :p AND g.folio = 'D3'"
+                " AND g.periodo = :p AND asignacion.registro_id = g.id"
+            ),
+            {"p": PERIOD},
+        )
+    assert incremental(engine) == from_nothing(engine)
+    assert persons(engine, "municipio", MUN) == {"DIFA": 2, "DIFB": 2}
+
+    # A third batch, then its withdrawal: back to what was there before it.
+    before = incremental(engine)
+    third = load(engine, write, [row("F1", L1, "eva", "20371201", "50")], "DIFB", "difc.csv")
+    assert incremental(engine) == from_nothing(engine) != before
+    withdraw_batch(engine, third, "pruebas")
+    with engine.connect() as conn:
+        assert stored(conn) == from_nothing(engine) == before
+
+
+def test_a_recomputed_period_rewrites_only_what_changed(engine: Engine, write: Any) -> None:
+    """A new target group for one program recomputes its period; the program sets did not
+    change, so not one of their rows is written, and only that program's coverage is."""
+    load(engine, write, [row("G1", L2, "gil", "20370105")], "DIFA", "difd.csv")
+    refresh(engine)
+    with engine.connect() as conn:
+        total = conn.execute(
+            text(
+                "SELECT count(*) FROM analisis.cobertura WHERE periodo = :p AND programa = 'DIFA'"
+            ),
+            {"p": PERIOD},
+        ).scalar_one()
+        assert total > 0
+        before = writes(conn)
+        report = refresh_in(conn, {"DIFA": parse_group("65+")})
+        assert report.periodos_combinados == [PERIOD]
+        after = writes(conn)
+        conn.rollback()
+    written = {
+        name: after.get(name, 0) - before.get(name, 0) for name in ("cobertura", "combinacion")
+    }
+    assert written == {"cobertura": total, "combinacion": 0}
+
+
+def test_the_publication_rewrites_only_what_changed(engine: Engine, write: Any) -> None:
+    """Rebuilt from an unchanged state, the publication writes no row; and what it leaves is
+    what a publication built from nothing holds."""
+    load(engine, write, [row("H1", L1, "eva", "20370105")], "DIFA", "dife.csv")
+    refresh(engine)
+    staff = (t.cifra, t.indicador, t.bandera)
+    tables = tuple(table.name for table in staff)
+    with engine.connect() as conn:
+        publish_in(conn, force=True)
+        before = writes(conn, tables)
+        publish_in(conn, force=True)
+        after = writes(conn, tables)
+        kept = [published(conn, table) for table in staff]
+        for table in staff:
+            conn.execute(delete(table))
+        publish_in(conn, force=True)
+        rebuilt = [published(conn, table) for table in staff]
+        conn.rollback()
+    assert {name: after.get(name, 0) - before.get(name, 0) for name in tables} == dict.fromkeys(
+        tables, 0
+    )
+    assert kept == rebuilt and kept[0]
