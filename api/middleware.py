@@ -2,8 +2,8 @@
 
 The pages load only their own scripts and styles; MapLibre needs ``blob:`` workers and
 ``data:``/``blob:`` images, and the optional raster basemap its own origin. The interactive API
-documentation (``/docs``) is FastAPI's Swagger UI, which loads from its CDN with an inline
-script: it gets a policy of its own rather than loosening every page's.
+documentation (``/docs``, ``/redoc``) is served from the package, but Swagger UI starts with an
+inline script: it gets a policy of its own rather than loosening every page's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 TILE_PATH = re.compile(r"/teselas/[^/]+/\d+/\d+/\d+\.pbf")
 """A map tile: never a document, asked for by the hundred, a few hundred bytes at high zoom."""
-_DOCS_CDN = "https://cdn.jsdelivr.net"
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 """A URL template's placeholder (``{s}`` of ``{s}.tile.example.org``): a wildcard in CSP."""
 
@@ -39,8 +38,8 @@ def content_security_policy(basemap_url: str | None) -> str:
 
 
 DOCS_POLICY = (
-    f"default-src 'self'; script-src 'self' 'unsafe-inline' {_DOCS_CDN}; "
-    f"style-src 'self' 'unsafe-inline' {_DOCS_CDN}; img-src 'self' data: https:; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
