@@ -9,7 +9,9 @@ PostGIS has it as ``ST_CoverageSimplify`` only from 3.4 with GEOS 3.12; Debian 1
 3.3 with GEOS 3.11. Shapely 2.1+ wheels carry a newer GEOS with the same algorithm
 (``shapely.coverage_simplify``, Visvalingam–Whyatt over the shared edges), so it runs here, at
 load time, in Python. Levels are simplified one from the next (finest first): each step works
-on fewer vertices, and the result of each is still a valid coverage.
+on fewer vertices, and the result of each is still a valid coverage. Districts, regions and
+states are the coverage union of their municipalities at each level
+(``shapely.coverage_union_all``: shared edges dropped, nothing re-noded), stored beside them.
 """
 
 from __future__ import annotations
@@ -43,23 +45,29 @@ def level_for(zoom: int) -> int:
 
 
 def generalise_municipalities(conn: Connection) -> int:
-    """Rebuild ``boundaries.municipio_generalizado`` from every loaded municipality.
+    """Rebuild ``boundaries.municipio_generalizado`` and ``boundaries.agregado_generalizado``
+    from every loaded municipality.
 
     All states at once, in the caller's transaction, so that edges shared across state lines stay
     shared too. Returns the number of rows written.
     """
     rows = conn.execute(query("boundaries", "municipios_mercator.sql")).all()
     keys = [row.cvegeo for row in rows]
+    groups = {
+        "distrito": np.array([row.distrito for row in rows], dtype=object),
+        "region": np.array([row.region for row in rows], dtype=object),
+        "estado": np.array([row.cve_ent for row in rows], dtype=object),
+    }
     current = shapely.from_wkb([bytes(row.wkb) for row in rows])
-    table = t.municipio_generalizado
-    conn.execute(delete(table))
+    conn.execute(delete(t.municipio_generalizado))
+    conn.execute(delete(t.agregado_generalizado))
     written = 0
     for zoom in sorted(ZOOMS, reverse=True):
         current = shapely.coverage_simplify(current, tolerance(zoom))
         written += copy_rows(
             conn,
             "boundaries",
-            table.name,
+            t.municipio_generalizado.name,
             ["zoom", "cvegeo", "tolerancia_m", "geom_mercator"],
             zip(
                 [zoom] * len(keys),
@@ -69,10 +77,29 @@ def generalise_municipalities(conn: Connection) -> int:
                 strict=True,
             ),
         )
+        written += copy_rows(
+            conn,
+            "boundaries",
+            t.agregado_generalizado.name,
+            ["nivel", "clave", "zoom", "geom_mercator"],
+            _unions(current, groups, zoom),
+        )
     return written
 
 
-def _ewkb_multi(geometries: np.ndarray) -> list[str]:
+def _unions(
+    municipalities: np.ndarray, groups: dict[str, np.ndarray], zoom: int
+) -> list[tuple[str, str, int, str]]:
+    """Each district's, region's and state's municipalities at one level, dissolved."""
+    found = []
+    for nivel, labels in groups.items():
+        claves = sorted({c for c in labels if c is not None})
+        unions = [shapely.coverage_union_all(municipalities[labels == c]) for c in claves]
+        found += [(nivel, c, zoom, u) for c, u in zip(claves, _ewkb_multi(unions), strict=True)]
+    return found
+
+
+def _ewkb_multi(geometries: np.ndarray | list[shapely.Geometry]) -> list[str]:
     """Hex EWKB in SRID 3857; a polygon left alone by simplification becomes a multipolygon."""
     multi = [g if isinstance(g, MultiPolygon) else MultiPolygon([g]) for g in geometries]
     return list(

@@ -133,7 +133,8 @@ def load_state(engine: Engine, sources: SourceFiles, cve_ent: str = "20") -> Loa
     with engine.begin() as conn:
         if _already_loaded(conn, cve_ent, checksums):
             # A database loaded before the generalised copies existed gets them now.
-            if not conn.execute(select(exists().select_from(t.municipio_generalizado))).scalar():
+            generalised = (t.municipio_generalizado, t.agregado_generalizado)
+            if not all(conn.execute(select(exists().select_from(g))).scalar() for g in generalised):
                 generalise_municipalities(conn)
             return _report(conn, cve_ent, changed=False)
 

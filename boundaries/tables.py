@@ -120,6 +120,24 @@ unit of a 4096-unit tile at ``zoom``); tiles read ``geom_mercator``, exports ``g
 :mod:`boundaries.generalise` with each load."""
 
 
+agregado_generalizado = Table(
+    "agregado_generalizado",
+    metadata,
+    Column("nivel", Text, primary_key=True),
+    Column("clave", Text, primary_key=True),
+    Column("zoom", SmallInteger, primary_key=True, autoincrement=False),
+    Column("geom_mercator", Geometry("MULTIPOLYGON", 3857, spatial_index=False), nullable=False),
+    Column(
+        "geom",
+        Geometry("MULTIPOLYGON", 4326, spatial_index=False),
+        Computed("ST_Transform(geom_mercator, 4326)", persisted=True),
+    ),
+)
+"""Districts, regions and states (``nivel`` ``distrito``, ``region``, ``estado``): the union of
+their municipalities of ``municipio_generalizado`` at each zoom, built with them at load, so
+that no request dissolves 570 polygons and their edges are the municipalities' own."""
+
+
 def _marginality(name: str, key: str, width: int, *extra: Column[Any]) -> Table:
     """A CONAPO index table: key and year, the index (``im``), grade (``gm``), normalised index
     (``imn``) and the published indicators (``indicadores``)."""

@@ -5,8 +5,8 @@ the reference geography (``boundaries``: INEGI and CONAPO), the publication's ce
 (:func:`cells_query`: suppressed for the public, exact for planners and admins) and the gap ranking
 (:func:`geo.coverage.queries.gaps` with the published or exact reach). Polygons are the
 municipalities simplified once at load as a coverage (``boundaries.municipio_generalizado``),
-and districts and regions are their union, so neighbours share their edges in every answer and
-every download.
+and districts and regions are their union (stored at load), so neighbours share their edges in
+every answer and every download.
 
 Why not tipg or pg_featureserv: both publish tables and views as they stand, with every value,
 while here each figure must be read under the caller's right to exact figures and each polygon
@@ -293,24 +293,22 @@ def _coverage_items(
 
 def _shapes(nivel: str) -> Any:
     """Each area's geometry: INEGI's point for a locality; for the other levels the
-    municipalities generalised as a coverage at :data:`EXPORT_ZOOM`, or their union."""
+    municipalities generalised as a coverage at :data:`EXPORT_ZOOM`, or their union stored at
+    load."""
     if nivel == "localidad":
         loc = b.localidad
         return select(loc.c.cvegeo.label("clave"), loc.c.geom).subquery("forma")
-    g = b.municipio_generalizado
     if nivel == "municipio":
+        g = b.municipio_generalizado
         return (
             select(g.c.cvegeo.label("clave"), g.c.geom)
             .where(g.c.zoom == EXPORT_ZOOM)
             .subquery("forma")
         )
-    m = b.municipio
-    key = m.c.distrito if nivel == "distrito" else m.c.region
+    u = b.agregado_generalizado
     return (
-        select(key.label("clave"), func.ST_Multi(func.ST_Union(g.c.geom)).label("geom"))
-        .select_from(g.join(m, m.c.cvegeo == g.c.cvegeo))
-        .where(g.c.zoom == EXPORT_ZOOM, key.is_not(None))
-        .group_by(key)
+        select(u.c.clave, u.c.geom)
+        .where(u.c.nivel == nivel, u.c.zoom == EXPORT_ZOOM)
         .subquery("forma")
     )
 

@@ -62,3 +62,33 @@ def test_the_whole_state_keeps_its_area(conn: Connection) -> None:
 def test_levels_and_tolerances() -> None:
     assert [level_for(z) for z in (0, 6, 14, 15, 22)] == [0, 6, 14, 14, 14]
     assert round(tolerance(0)) == 9784 and round(tolerance(14), 2) == 0.6
+
+
+def test_districts_regions_and_the_state_are_stored_as_their_municipalities_union(
+    conn: Connection,
+) -> None:
+    """Stored at load so that no request dissolves them; each the exact union of its
+    generalised municipalities at the same level (a coverage union: no edge moved)."""
+    members = conn.execute(
+        text("SELECT cvegeo, distrito, region, cve_ent AS estado FROM boundaries.municipio")
+    ).all()
+    for zoom in (7, 12):
+        keys, polygons = level(conn, zoom, "geom_mercator")
+        area = dict(zip(keys, (p.area for p in polygons), strict=True))
+        stored = conn.execute(
+            text(
+                "SELECT nivel, clave, ST_AsBinary(geom_mercator) AS wkb "
+                "FROM boundaries.agregado_generalizado WHERE zoom = :zoom"
+            ),
+            {"zoom": zoom},
+        ).all()
+        for nivel in ("distrito", "region", "estado"):
+            groups: dict[str, float] = {}
+            for m in members:
+                groups[getattr(m, nivel)] = groups.get(getattr(m, nivel), 0.0) + area[m.cvegeo]
+            found = {r.clave: shapely.from_wkb(bytes(r.wkb)) for r in stored if r.nivel == nivel}
+            assert set(found) == set(groups), (nivel, zoom)
+            for clave, shape in found.items():
+                assert shapely.is_valid(shape)
+                assert abs(shape.area - groups[clave]) / groups[clave] < 1e-9, (nivel, clave)
+    assert len({m.region for m in members}) == 8
