@@ -266,7 +266,13 @@ def settle(engine: Engine) -> None:
 
 
 def floor(url: str, meter: Meter, files: list[RosterFile], name: str) -> Usage:
-    """The plain ``COPY`` of each file into an unlogged table of text columns."""
+    """The plain ``COPY`` of each file into an unlogged table of text columns, each file read
+    once beforehand: the ingest after it finds the files in the page cache, and so must the
+    floor (read cold from disk, 0.25 of seed size took 8.3 s of wall time for 4.1 s of CPU)."""
+    for roster in files:
+        with roster.path.open("rb") as f:
+            while f.read(1 << 24):
+                pass
     for roster in files:
         with meter.stage(name):
             plain_copy(url, roster.path)
