@@ -13,6 +13,7 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout as AsyncPoolTimeout
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -128,22 +129,39 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
-        # Never echo SQL or values (they may hold personal data); log only the error class.
-        log.error("database error on %s: %s", request.url.path, type(exc.orig).__name__)
-        if isinstance(exc.orig, psycopg.DataError):
-            # A value PostgreSQL cannot hold (out of range, malformed): the request's fault.
-            # Validation refuses these first, naming the field; this is the backstop.
-            detalle = "Un valor de la solicitud está fuera de lo que se puede guardar."
-            return _answer(Error(detalle=detalle), 422)
-        detalle = "La base de datos no pudo atender la solicitud; intente más tarde."
-        return _answer(Error(detalle=detalle), 503)
+        return _database_error(request, exc.orig)
+
+    @app.exception_handler(psycopg.Error)
+    async def driver_error(request: Request, exc: psycopg.Error) -> JSONResponse:
+        # Raised as is where a route uses psycopg without SQLAlchemy (tiles).
+        return _database_error(request, exc)
 
     @app.exception_handler(PoolTimeout)
     async def pool_exhausted(request: Request, _: PoolTimeout) -> JSONResponse:
-        # Every connection of the process's fixed pool stayed busy for PADRON_DB_POOL_TIMEOUT.
-        log.error("no free database connection for %s", request.url.path)
-        detalle = "El servicio está ocupado; intente de nuevo en unos segundos."
-        return _answer(Error(detalle=detalle), 503, {"Retry-After": "5"})
+        return _busy(request)
+
+    @app.exception_handler(AsyncPoolTimeout)
+    async def async_pool_exhausted(request: Request, _: AsyncPoolTimeout) -> JSONResponse:
+        return _busy(request)
+
+
+def _database_error(request: Request, orig: BaseException | None) -> JSONResponse:
+    # Never echo SQL or values (they may hold personal data); log only the error class.
+    log.error("database error on %s: %s", request.url.path, type(orig).__name__)
+    if isinstance(orig, psycopg.DataError):
+        # A value PostgreSQL cannot hold (out of range, malformed): the request's fault.
+        # Validation refuses these first, naming the field; this is the backstop.
+        detalle = "Un valor de la solicitud está fuera de lo que se puede guardar."
+        return _answer(Error(detalle=detalle), 422)
+    detalle = "La base de datos no pudo atender la solicitud; intente más tarde."
+    return _answer(Error(detalle=detalle), 503)
+
+
+def _busy(request: Request) -> JSONResponse:
+    # Every connection of a process's fixed pool stayed busy for PADRON_DB_POOL_TIMEOUT.
+    log.error("no free database connection for %s", request.url.path)
+    detalle = "El servicio está ocupado; intente de nuevo en unos segundos."
+    return _answer(Error(detalle=detalle), 503, {"Retry-After": "5"})
 
 
 def _answer(body: Error, status: int, headers: Mapping[str, str] | None = None) -> JSONResponse:

@@ -1,25 +1,33 @@
 """Serving tiles over HTTP: the data version, the cache of hot tiles, and the HTTP caching and
 compression rules, kept out of the router so that it stays thin.
 
-Version and cache hits are answered on the event loop; only a database round trip goes to the
-thread pool, once per request.
+Everything a tile request does happens on the event loop: the data version and cache hits from
+memory, a tile built by one statement on an asynchronous connection from a pool of its own
+(autocommit, no ping on checkout). The few reads done once per data version (the version
+itself, the extent, the default period) go through the engine in the thread pool.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
+from geo.coverage.queries import default_period
+from geo.kernel.db import fetch_one
 from geo.publish.tiles import (
     EncodedTile,
     TileCache,
     bounds,
     data_version,
+    layer,
     programs_filter,
-    tile,
+    tile_query,
 )
 
 Bounds = tuple[float, float, float, float]
@@ -31,18 +39,22 @@ REVALIDATE = "public, no-cache"
 """For a URL without the version (or an old one): reuse only after checking the ETag."""
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class TileService:
-    """One per app: the engine, the tile cache, and the data version read at most once per
-    ``version_seconds``."""
+    """One per app: the engine, the tiles' connection pool, the tile cache, and the data version
+    read at most once per ``version_seconds``."""
 
     engine: Engine
+    pool: AsyncConnectionPool
     cache: TileCache
     cache_max_zoom: int
     version_seconds: float
     _version: str = ""
     _read_at: float = float("-inf")
-    _bounds: tuple[str, Bounds | None] = ("", None)
+    _per_version: dict[str, tuple[str, object]] = field(default_factory=dict)
 
     async def version(self) -> str:
         """The data version, read again once ``version_seconds`` have passed."""
@@ -50,28 +62,13 @@ class TileService:
         if now - self._read_at >= self.version_seconds:
             if self._version:  # meanwhile, concurrent requests keep the current one
                 self._read_at = now
-            self._version = await run_in_threadpool(self._read_version)
+            self._version = await run_in_threadpool(self._read, data_version)
             self._read_at = now
         return self._version
 
-    def _connect(self) -> Connection:
-        """A connection for one read-only statement: autocommit spares the BEGIN and ROLLBACK
-        round trips (half the time of a small tile)."""
-        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-
-    def _read_version(self) -> str:
-        with self._connect() as conn:
-            return data_version(conn)
-
     async def bounds(self, version: str) -> Bounds | None:
-        """The extent of the loaded states, read once per data version."""
-        if self._bounds[0] != version:
-            self._bounds = (version, await run_in_threadpool(self._read_bounds))
-        return self._bounds[1]
-
-    def _read_bounds(self) -> Bounds | None:
-        with self._connect() as conn:
-            return bounds(conn)
+        """The extent of the loaded states."""
+        return await self._once(version, bounds)
 
     async def tile(
         self,
@@ -88,17 +85,29 @@ class TileService:
         cacheable = z <= self.cache_max_zoom and self.cache.max_bytes > 0
         if cacheable and (hit := self.cache.get(version, key)) is not None:
             return hit
-        built = await run_in_threadpool(self._build, capa, z, x, y, periodo, programas)
+        if periodo is None and layer(capa).coverage:
+            periodo = await self._once(version, default_period)
+        built = tile_query(capa, z, x, y, periodo=periodo, programas=programas)
+        raw = await fetch_one(self.pool, built.statement, built.params) if built else None
+        encoded = EncodedTile.of(bytes(raw or b""))
         if cacheable:
-            self.cache.put(version, key, built)
-        return built
+            self.cache.put(version, key, encoded)
+        return encoded
 
-    def _build(
-        self, capa: str, z: int, x: int, y: int, periodo: str | None, programas: list[str] | None
-    ) -> EncodedTile:
-        with self._connect() as conn:
-            raw = tile(conn, capa, z, x, y, periodo=periodo, programas=programas)
-        return EncodedTile.of(raw)
+    async def _once(self, version: str, read: Callable[[Connection], T]) -> T:
+        """``read``'s answer for ``version``, read once per data version."""
+        kept = self._per_version.get(read.__name__)
+        if kept is None or kept[0] != version:
+            kept = self._per_version[read.__name__] = (
+                version,
+                await run_in_threadpool(self._read, read),
+            )
+        return cast(T, kept[1])
+
+    def _read(self, read: Callable[[Connection], T]) -> T:
+        # Autocommit spares the BEGIN and ROLLBACK round trips of a single read.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return read(conn)
 
 
 def etag(version: str) -> str:

@@ -22,6 +22,7 @@ Procesos = Annotated[
     int,
     typer.Option(
         "--procesos",
+        "--workers",
         min=1,
         help="Procesos que atienden solicitudes (uno por núcleo en producción); cada uno abre "
         "PADRON_DB_POOL_SIZE conexiones a la base.",

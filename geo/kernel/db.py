@@ -17,7 +17,8 @@ import psycopg
 from alembic import command
 from alembic.config import Config
 from psycopg import sql
-from sqlalchemy import Connection, Engine, TextClause, create_engine, text
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from sqlalchemy import Connection, Engine, TextClause, create_engine, make_url, text
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -25,6 +26,48 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def driver_url(url: str) -> str:
+    """``url`` as libpq reads it (no ``+psycopg`` driver suffix), for psycopg used directly."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def async_pool(url: str, size: int, timeout: float, options: str = "") -> AsyncConnectionPool:
+    """A fixed pool of ``size`` autocommit psycopg connections for one read-only statement each
+    (no ``BEGIN`` and ``ROLLBACK`` round trips), not yet open: ``await pool.open()``.
+
+    No check on checkout, unlike :func:`make_engine`'s engines: a ping is one more round trip
+    per statement. Callers retry once after a broken connection, as :func:`fetch_one` does.
+    """
+    return AsyncConnectionPool(
+        driver_url(url),
+        min_size=size,
+        max_size=size,
+        timeout=timeout,
+        open=False,
+        kwargs={"autocommit": True, "options": options},
+    )
+
+
+async def fetch_one(pool: AsyncConnectionPool, statement: str, params: Mapping[str, Any]) -> Any:
+    """The first column of the first row of ``statement`` (psycopg placeholders), or None."""
+    try:
+        return await _first(pool, statement, params)
+    except PoolTimeout:  # every connection busy: waiting again would only double the wait
+        raise
+    except psycopg.OperationalError:
+        # A connection the server closed (a restart) is discarded on its return: drop the
+        # others like it and run the statement once more on a sound one.
+        await pool.check()
+        return await _first(pool, statement, params)
+
+
+async def _first(pool: AsyncConnectionPool, statement: str, params: Mapping[str, Any]) -> Any:
+    async with pool.connection() as conn:
+        cursor = await conn.execute(statement, params)
+        row = await cursor.fetchone()
+    return row[0] if row else None
 
 
 def fill_pool(engine: Engine, size: int) -> None:

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Literal
 
 from sqlalchemy import Connection
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 
 from boundaries.generalise import ZOOMS, level_for
 from geo.coverage.queries import default_period
@@ -164,6 +165,51 @@ def programs_filter(programas: list[str] | None) -> list[str] | None:
     return sorted({p.strip().upper() for p in programas or [] if p.strip()}) or None
 
 
+@dataclass(frozen=True)
+class TileQuery:
+    """The statement that builds one tile, in the driver's own placeholders (``%(name)s``), and
+    its parameters: what an asynchronous connection runs without SQLAlchemy in between."""
+
+    statement: str
+    params: dict[str, object]
+
+
+def tile_query(
+    layer_name: str,
+    z: int,
+    x: int,
+    y: int,
+    *,
+    periodo: str | None,
+    programas: list[str] | None = None,
+    max_points: int = MAX_POINTS,
+) -> TileQuery | None:
+    """How to build one tile of ``layer_name``; None when the layer starts deeper than ``z``.
+
+    Coverage layers count the persons of ``periodo`` (resolve the default with
+    :func:`~geo.coverage.queries.default_period` first) reached by any of ``programas`` (every
+    program when empty).
+    """
+    chosen = layer(layer_name)
+    check_tile(z, x, y)
+    if z < chosen.min_zoom:
+        return None
+    params: dict[str, object] = {"z": z, "x": x, "y": y}
+    if chosen.geometry == "polygon":
+        params["nivel"] = level_for(z)
+    else:
+        params |= {"max_puntos": max_points, "celda": CELL}
+    if chosen.coverage:
+        params |= {"periodo": periodo, "programas": programs_filter(programas)}
+    return TileQuery(_driver_statement(chosen.statement), params)
+
+
+@cache
+def _driver_statement(name: str) -> str:
+    """``geo/publish/sql/<name>`` with psycopg's placeholders, compiled once per process."""
+    return str(query("geo.publish", name).compile(dialect=psycopg_dialect()))
+
+
 def tile(
     conn: Connection,
     layer_name: str,
@@ -177,24 +223,17 @@ def tile(
 ) -> bytes:
     """One MVT tile of ``layer_name`` at ``z/x/y`` (Web Mercator); empty bytes for no features.
 
-    Coverage layers count the persons of ``periodo`` (the newest when None) reached by any of
-    ``programas`` (every program when empty).
+    Coverage layers count the persons of ``periodo`` (the newest usable when None) reached by
+    any of ``programas`` (every program when empty).
     """
-    chosen = layer(layer_name)
-    check_tile(z, x, y)
-    if z < chosen.min_zoom:
+    if periodo is None and layer(layer_name).coverage:
+        periodo = default_period(conn)
+    built = tile_query(
+        layer_name, z, x, y, periodo=periodo, programas=programas, max_points=max_points
+    )
+    if built is None:
         return b""
-    params: dict[str, object] = {"z": z, "x": x, "y": y}
-    if chosen.geometry == "polygon":
-        params["nivel"] = level_for(z)
-    else:
-        params |= {"max_puntos": max_points, "celda": CELL}
-    if chosen.coverage:
-        params |= {
-            "periodo": periodo if periodo is not None else default_period(conn),
-            "programas": programs_filter(programas),
-        }
-    result = conn.execute(query("geo.publish", chosen.statement), params).scalar_one()
+    result = conn.exec_driver_sql(built.statement, built.params).scalar_one()
     return bytes(result or b"")
 
 

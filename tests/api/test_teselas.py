@@ -344,14 +344,46 @@ def test_gzip_bytes_are_stable() -> None:
 
 
 def test_a_busy_pool_answers_503_not_a_new_connection(engine: Engine, settings: Settings) -> None:
-    """The pool is fixed: with its only connection taken, a request waits, then gets a 503."""
-    configured = settings.model_copy(update={"db_pool_size": 1, "db_pool_timeout": 0.2})
+    """The tiles' pool is fixed: with its only connection taken, a tile waits, then gets a 503."""
+    configured = settings.model_copy(update={"tile_pool_size": 1, "db_pool_timeout": 0.2})
     with ContractClient(create_app(configured)) as busy:
-        pool = busy.app.state.engine.pool  # type: ignore[attr-defined]
-        assert pool.checkedin() == 1  # opened at start
-        with busy.app.state.engine.connect():  # type: ignore[attr-defined]
-            response = busy.get("/teselas/municipios/14/3789/7403.pbf")
+        pool = busy.app.state.teselas.pool  # type: ignore[attr-defined]
+        assert busy.portal is not None
+        assert pool.get_stats()["pool_available"] == 1  # opened at start
+        taken = busy.portal.call(pool.getconn)
+        response = busy.get("/teselas/municipios/14/3789/7403.pbf")
         assert response.status_code == 503 and response.headers["retry-after"] == "5"
         assert "ocupado" in response.json()["detalle"]
+        busy.portal.call(pool.putconn, taken)
         assert busy.get("/teselas/municipios/14/3789/7403.pbf").status_code == 200
-        assert pool.checkedin() == 1 and pool.overflow() <= 0
+        stats = pool.get_stats()
+        assert stats["pool_size"] == 1 and stats.get("connections_num", 1) == 1
+
+
+def test_a_tile_survives_connections_the_server_closed(engine: Engine, settings: Settings) -> None:
+    """After a database restart every pooled connection is dead; without a ping on checkout the
+    first tile finds one, drops them and is answered on a new connection, not with a 503."""
+    configured = settings.model_copy(update={"tile_pool_size": 2})
+    with ContractClient(create_app(configured)) as client:
+        path = "/teselas/municipios/14/3789/7403.pbf"
+        before = client.get(path)
+        assert before.status_code == 200
+        with engine.begin() as conn:
+            killed = conn.execute(
+                text("SELECT count(*) FILTER (WHERE pg_terminate_backend(p)) FROM unnest(:p) p"),
+                {"p": _pool_pids(client)},
+            ).scalar_one()
+        assert killed == 2
+        after = client.get(path)
+        assert after.status_code == 200 and after.content == before.content
+
+
+def _pool_pids(client: ContractClient) -> list[int]:
+    """The server process ids of the tiles' pooled connections."""
+    pool = client.app.state.teselas.pool  # type: ignore[attr-defined]
+    assert client.portal is not None
+    taken = [client.portal.call(pool.getconn) for _ in range(pool.max_size)]
+    pids = [conn.info.backend_pid for conn in taken]
+    for conn in taken:
+        client.portal.call(pool.putconn, conn)
+    return pids

@@ -153,7 +153,8 @@ def test_progress_is_drawn_on_a_terminal_only(
 
 
 def test_serve_with_two_processes(env: dict[str, str]) -> None:
-    """``padron serve --procesos 2``: two worker processes answer, with compressed tiles."""
+    """``padron serve --workers 2`` (or ``--procesos 2``): two worker processes answer, with
+    compressed tiles."""
     import os
     import socket
     import subprocess
@@ -167,7 +168,7 @@ def test_serve_with_two_processes(env: dict[str, str]) -> None:
         port = probe.getsockname()[1]
     padron = Path(sys.executable).parent / "padron"
     server = subprocess.Popen(
-        [str(padron), "serve", "--procesos", "2", "--puerto", str(port)],
+        [str(padron), "serve", "--workers", "2", "--puerto", str(port)],
         env={**os.environ, **env, "PADRON_DB_POOL_SIZE": "2"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -49,11 +49,16 @@ def test_field_searches_leave_no_personal_data_in_the_server_log(
                              headers=oax).status_code == 405  # fmt: skip
             assert httpx.get(f"{base}/auditoria", params={"usuario": "Zenaida F1"},
                              headers=bearer(access_data, "jefa")).status_code == 200  # fmt: skip
+            # Tiles answered leave no line (dozens per map view); a refused one does.
+            assert httpx.get(f"{base}/teselas/municipios/14/3789/7403.pbf").status_code < 400
+            assert httpx.get(f"{base}/teselas/nada/1/0/0.pbf").status_code == 400
         finally:
             server.terminate()
             server.wait(timeout=20)
     written = log.read_text(encoding="utf-8")
     assert '"POST /campo/buscar HTTP/1.1" 200' in written  # the access log is there
     assert '"GET /auditoria HTTP/1.1" 200' in written
+    assert "/teselas/municipios" not in written
+    assert '"GET /teselas/nada/1/0/0.pbf HTTP/1.1" 400' in written
     for secret in (MARIA, "F1", "Zenaida", "ZENAIDA", "Xicot", "curp=", "usuario="):
         assert secret not in written, secret
