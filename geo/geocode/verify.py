@@ -38,34 +38,29 @@ def verify_point(
     if lon == 0 and lat == 0:
         flags.append("coord_cero")
         return result
-    if abs(lon) > 180 or abs(lat) > 90:
-        flags.append("coord_fuera_de_rango")
-        if abs(lat) <= 180 and abs(lon) <= 90 and _municipality(conn, lat, lon):
-            flags.append("coord_invertida_probable")
-        return result
     where = (
-        conn.execute(query("geo.geocode", "point_place.sql"), {"lon": lon, "lat": lat})
+        conn.execute(
+            query("geo.geocode", "point_place.sql"), {"lon": lon, "lat": lat, "n": nearest}
+        )
         .mappings()
         .one()
     )
+    if abs(lon) > 180 or abs(lat) > 90:
+        flags.append("coord_fuera_de_rango")
+        if abs(lat) <= 180 and abs(lon) <= 90 and where["invertida"]:
+            flags.append("coord_invertida_probable")
+        return result
     if where["cvegeo"] is None:
         flags.append("coord_fuera_de_oaxaca")
-        if lon > 0 and _municipality(conn, -lon, lat):
+        if where["con_signo"]:
             flags.append("coord_signo_probable")
-        elif _municipality(conn, lat, lon):
+        elif where["invertida"]:
             flags.append("coord_invertida_probable")
     else:
         result["municipio"] = {"cvegeo": where["cvegeo"], "nombre": where["nom_mun"]}
     if where["poligono"]:
         result["localidad_poligono"] = where["poligono"]
-    rows = (
-        conn.execute(
-            query("geo.geocode", "nearest_localities.sql"), {"lon": lon, "lat": lat, "n": nearest}
-        )
-        .mappings()
-        .all()
-    )
-    result["cercanas"] = [dict(r) for r in rows]
+    result["cercanas"] = where["cercanas"]
     if cvegeo:
         result["declarada"] = _declared(conn, lon, lat, cvegeo, flags)
     return result
@@ -99,8 +94,3 @@ def _declared(
     if not row["coincide"]:
         flags.append("coord_fuera_de_municipio")
     return {"cvegeo": row["cvegeo"], "nombre": row["nom_mun"], "coincide": bool(row["coincide"])}
-
-
-def _municipality(conn: Connection, lon: float, lat: float) -> str | None:
-    row = conn.execute(query("geo.geocode", "point_place.sql"), {"lon": lon, "lat": lat}).first()
-    return row[0] if row else None
