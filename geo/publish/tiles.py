@@ -284,7 +284,8 @@ class TileCache:
     """Least recently used tiles of one data version, up to ``max_bytes``.
 
     A tile is keyed by its layer, tile and filters; a new version empties the cache, so a load or
-    a refresh is never hidden behind old tiles. Thread-safe: tile handlers run in a pool.
+    a refresh is never hidden behind old tiles. The service uses it from its event loop; the lock
+    keeps it safe from any thread as well.
     """
 
     max_bytes: int
