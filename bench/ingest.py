@@ -20,10 +20,10 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT, Settings
 from bench.common import OUT, machine, save, throwaway_database
+from geo.kernel.db import driver_url
 
 SEED_ROWS = {"BIENESTAR": 1_598_672, "SEDESOL": 2_223_143}
 
@@ -43,7 +43,7 @@ def rosters(scale: float, seed: int) -> list[tuple[str, Path]]:
 
 def plain_copy(url: str, path: Path) -> float:
     """Seconds to COPY the file as is into an unlogged table of text columns."""
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = driver_url(url)
     with path.open("rb") as handle:
         header = handle.readline().decode("utf-8-sig", "replace")
     delimiter = max(",|\t;", key=header.count)

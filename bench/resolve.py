@@ -29,11 +29,11 @@ from pathlib import Path
 
 import polars as pl
 import psycopg
-from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT
 from bench.common import OUT, machine, save, throwaway_database
 from bench.ingest import rosters
+from geo.kernel.db import driver_url
 
 EXPORT = """
 SELECT r.id AS unique_id, c.archivo, r.folio, r.curp, r.curp_valida, r.primer_ap_norm,
@@ -47,7 +47,7 @@ LEFT JOIN padron.asignacion a ON a.registro_id = r.id
 def export(url: str, path: Path, statement: str = EXPORT) -> pl.DataFrame:
     """The matching columns (and ``persona_id``) of every record, as ``statement`` selects
     them, written to Parquet."""
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = driver_url(url)
     buffer = io.BytesIO()
     with (
         psycopg.connect(conninfo) as conn,

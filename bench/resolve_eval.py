@@ -37,12 +37,12 @@ from pathlib import Path
 
 import polars as pl
 import psycopg
-from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT, Settings
 from bench.common import OUT, machine, save, throwaway_database
 from bench.resolve import export, in_child, pairwise
 from bench.resolve_corrupt import PROFILES, corrupt
+from geo.kernel.db import driver_url
 
 SETS = ("estandar", "dificil", "febrl1", "febrl2", "febrl3", "febrl4")
 THRESHOLDS = "0.9,0.99,0.999"
@@ -244,7 +244,7 @@ def run_set(name: str, arrivals: Arrivals, truth: pl.DataFrame, splink: bool) ->
 
 def _forget_persons(url: str) -> None:
     """Empty resolution's tables (persons, assignments, review queue): the records stay."""
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = driver_url(url)
     with psycopg.connect(conninfo) as conn:
         conn.execute("TRUNCATE padron.revision, padron.asignacion, padron.persona")
 

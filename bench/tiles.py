@@ -48,12 +48,11 @@ from typing import Any
 import httpx
 import mapbox_vector_tile
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT, Settings
 from bench.common import OUT, cpu_seconds, machine, save
 from devtools.cluster import LocalCluster
-from geo.kernel.db import make_engine, upgrade
+from geo.kernel.db import driver_url, make_engine, upgrade
 from geo.publish.tiles import LAYERS
 
 HERE = Path(__file__).parent
@@ -163,7 +162,7 @@ def serving(name: str, url: str, layers: list[str], *, cache: bool = True) -> It
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
     if name == "tipg":
-        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        plain = driver_url(url)
         env |= {
             "DATABASE_URL": plain,
             "TIPG_DB_SCHEMAS": '["bench_tipg"]',

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT
 from devtools.cluster import LocalCluster
+from geo.kernel.db import driver_url
 from geo.kernel.errors import ClusterError
 
 
@@ -34,7 +34,7 @@ def test_lifecycle(cluster_dir: Path) -> None:
     assert status.initialised and status.running and status.url == url
     assert cluster.start() == url  # idempotent: the same cluster, port and database
 
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = driver_url(url)
     with psycopg.connect(conninfo) as conn:
         assert conn.execute("SELECT current_setting('listen_addresses')").fetchone() == (
             "127.0.0.1",
