@@ -54,7 +54,9 @@ class TileService:
     version_seconds: float
     _version: str = ""
     _read_at: float = float("-inf")
-    _per_version: dict[str, tuple[str, object]] = field(default_factory=dict)
+    _per_version: dict[Callable[[Connection], object], tuple[str, object]] = field(
+        default_factory=dict
+    )
 
     async def version(self) -> str:
         """The data version, read again once ``version_seconds`` have passed."""
@@ -96,9 +98,9 @@ class TileService:
 
     async def _once(self, version: str, read: Callable[[Connection], T]) -> T:
         """``read``'s answer for ``version``, read once per data version."""
-        kept = self._per_version.get(read.__name__)
+        kept = self._per_version.get(read)
         if kept is None or kept[0] != version:
-            kept = self._per_version[read.__name__] = (
+            kept = self._per_version[read] = (
                 version,
                 await run_in_threadpool(self._read, read),
             )
