@@ -6,76 +6,109 @@
 -- there once in every program they receive in the period, with all their records and amounts
 -- of that program. A person none of whose records is placed in a municipality counts nowhere.
 -- Levels nest: locality (or none) -> municipality -> district -> region -> state.
--- The work goes through unlogged tables created and dropped in this transaction (the refresh's
--- lock keeps their names to one refresh at a time), not temporary ones: PostgreSQL never scans a
--- temporary table with parallel workers, and these are millions of rows at seed size. Each step
--- is a CREATE TABLE AS (whose query may run in parallel, unlike INSERT ... SELECT), analysed so
--- that the next one is planned on real row counts; the last statements read the small aggregates.
--- Room for the sorts and hashes of millions of rows to stay in memory (one refresh at a time;
--- for this transaction only): spilled to disk they cost more (at 0.05 of seed size with 4 MB,
--- as 64 MB fares at 0.8, about 15 % more).
+-- The records are read once, into one row per person and program (millions at seed size);
+-- everything after reads that table into aggregates of a few thousand rows. The work goes
+-- through unlogged tables created and dropped in this transaction (the refresh's lock keeps
+-- their names to one refresh at a time), not temporary ones: PostgreSQL never scans a temporary
+-- table with parallel workers. Each step is a CREATE TABLE AS (whose query may run in parallel,
+-- unlike INSERT ... SELECT), analysed so that the next one is planned on real row counts.
+-- Room for the sorts of millions of rows to stay in memory (one refresh at a time; for this
+-- transaction only): spilled to disk they cost more (at 0.05 of seed size with 4 MB, as 64 MB
+-- fares at 0.8, about 15 % more).
 SET LOCAL work_mem = '512MB';
-DROP TABLE IF EXISTS analisis.trabajo_registro, analisis.trabajo_residencia,
-    analisis.trabajo_programa, analisis.trabajo_cobertura, analisis.trabajo_combinacion,
-    analisis.trabajo_area;
-CREATE UNLOGGED TABLE analisis.trabajo_registro AS
-SELECT coalesce(a.persona_id, -r.id) AS persona, r.id, r.programa, r.importe, r.fecha_alta,
-       u.cvegeo_loc, coalesce(l.cvegeo_mun, u.cvegeo_mun) AS cvegeo_mun
-FROM padron.registro r
-LEFT JOIN padron.asignacion a ON a.registro_id = r.id
-LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
-LEFT JOIN boundaries.localidad l ON l.cvegeo = u.cvegeo_loc
--- The period as a plain comparison (not coalesce(periodo, '')): the planner then estimates the
--- rows from the column's statistics and joins by hashing, not by one index probe per record.
-WHERE r.carga_id = ANY(CAST(:cargas AS bigint[]))
-  AND (r.periodo = :periodo OR (r.periodo IS NULL AND :periodo = ''));
-ANALYZE analisis.trabajo_registro;
-CREATE UNLOGGED TABLE analisis.trabajo_residencia AS
-SELECT DISTINCT ON (x.persona) x.persona, x.cvegeo_loc, x.cvegeo_mun, m.distrito, m.region,
-       left(x.cvegeo_mun, 2) AS cve_ent
-FROM analisis.trabajo_registro x
-JOIN boundaries.municipio m ON m.cvegeo = x.cvegeo_mun
-ORDER BY x.persona, x.fecha_alta DESC NULLS LAST, x.cvegeo_loc IS NULL, x.id DESC;
-ANALYZE analisis.trabajo_residencia;
--- Each person's listings of each program: one row per person and program, then one per person
--- with their exact set of programs. The levels are grouping sets over these rows (hashed: no
--- row per person and level is ever written or sorted); grouping() sets a bit for each column
--- left out of the set, so 15 is the locality's set, 23 the municipality's, and so on.
+DROP TABLE IF EXISTS analisis.trabajo_programa, analisis.trabajo_cobertura,
+    analisis.trabajo_combinacion, analisis.trabajo_area;
+-- One row per person and program, straight from the records, with what the person's rows share:
+-- where they live in the period, their exact set of programs and what all their listings pay.
+-- The place is a key whose greatest value (bytewise) is the record the counting rule chooses:
+-- FH_ALTA as a day number (none = 0), 1 if placed in a locality, the record id, then the
+-- record's municipality and locality; records not placed in a municipality of the state have
+-- none. The set of programs is a bit string (bit k = the k-th of :programas, which is sorted).
+-- importe_repetido is what the listings pay beyond the first one (by id); primera marks one
+-- row of each person. Sorting (in parallel workers, then merged) rather than hashing: the
+-- groups are as many as the records, and the sorted groups then feed the person's window
+-- without a second sort.
+SET LOCAL enable_hashagg = off;
 CREATE UNLOGGED TABLE analisis.trabajo_programa AS
-SELECT x.persona, x.programa, count(*) AS registros, coalesce(sum(x.importe), 0) AS importe,
-       coalesce(sum(x.importe), 0)
-           - coalesce((array_agg(x.importe ORDER BY x.id))[1], 0) AS importe_repetido
-FROM analisis.trabajo_registro x
-WHERE x.persona IN (SELECT persona FROM analisis.trabajo_residencia)
-GROUP BY x.persona, x.programa;
+SELECT persona, programa, registros, importe, importe_repetido,
+       substr(max(lugar) OVER persona, 31, 5) AS cvegeo_mun,
+       nullif(substr(max(lugar) OVER persona, 36), '') AS cvegeo_loc,
+       bit_or(set_bit(repeat('0', cardinality(CAST(:programas AS text[])))::varbit,
+                      array_position(CAST(:programas AS text[]), programa) - 1, 1))
+           OVER persona AS programas,
+       sum(importe) OVER persona AS importe_persona,
+       row_number() OVER persona = 1 AS primera
+FROM (SELECT coalesce(a.persona_id, -r.id) AS persona, r.programa, count(*) AS registros,
+             coalesce(sum(r.importe), 0) AS importe,
+             coalesce(sum(r.importe), 0) - coalesce((min(ARRAY[r.id, r.importe]))[2], 0)
+                 AS importe_repetido,
+             max(CASE WHEN m.cvegeo IS NOT NULL THEN
+                     lpad(coalesce(r.fecha_alta - date '4714-11-24 BC' + 1, 0)::text, 10, '0')
+                     || (u.cvegeo_loc IS NOT NULL)::int || lpad(r.id::text, 19, '0')
+                     || m.cvegeo || coalesce(u.cvegeo_loc, '')
+                 END COLLATE "C") AS lugar
+      FROM padron.registro r
+      LEFT JOIN padron.asignacion a ON a.registro_id = r.id
+      LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
+      LEFT JOIN boundaries.localidad l ON l.cvegeo = u.cvegeo_loc
+      LEFT JOIN boundaries.municipio m ON m.cvegeo = coalesce(l.cvegeo_mun, u.cvegeo_mun)
+      -- The period as a plain comparison (not coalesce(periodo, '')): the planner then
+      -- estimates the rows from the column's statistics and joins by hashing, not by one index
+      -- probe per record.
+      WHERE r.carga_id = ANY(CAST(:cargas AS bigint[]))
+        AND (r.periodo = :periodo OR (r.periodo IS NULL AND :periodo = ''))
+      GROUP BY 1, 2) x
+WINDOW persona AS (PARTITION BY persona);
+RESET enable_hashagg;
 ANALYZE analisis.trabajo_programa;
+-- Each program's persons, listings and amounts by place (municipality and locality, or none),
+-- then the five levels as grouping sets over these few thousand rows: counts add up, since
+-- each person lives in one place. grouping() sets a bit for each column left out of the set,
+-- so 15 is the locality's set, 23 the municipality's, and so on. A person without a place
+-- counts nowhere.
 CREATE UNLOGGED TABLE analisis.trabajo_cobertura AS
-SELECT p.programa,
-       CASE grouping(h.cvegeo_loc, h.cvegeo_mun, h.distrito, h.region, h.cve_ent)
+SELECT f.programa,
+       CASE grouping(f.cvegeo_loc, f.cvegeo_mun, m.distrito, m.region, left(f.cvegeo_mun, 2))
            WHEN 15 THEN 'localidad' WHEN 23 THEN 'municipio' WHEN 27 THEN 'distrito'
            WHEN 29 THEN 'region' ELSE 'estado' END AS nivel,
-       coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent) AS clave,
-       count(*) AS personas, sum(p.registros) AS registros, sum(p.importe) AS importe,
-       sum(p.importe_repetido) AS importe_repetido
-FROM analisis.trabajo_programa p
-JOIN analisis.trabajo_residencia h ON h.persona = p.persona
-GROUP BY p.programa, GROUPING SETS ((h.cvegeo_loc), (h.cvegeo_mun), (h.distrito), (h.region),
-                                    (h.cve_ent))
-HAVING coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent)
+       coalesce(f.cvegeo_loc, f.cvegeo_mun, m.distrito, m.region, left(f.cvegeo_mun, 2))
+           AS clave,
+       sum(f.personas)::bigint AS personas, sum(f.registros)::bigint AS registros,
+       sum(f.importe) AS importe, sum(f.importe_repetido) AS importe_repetido
+FROM (SELECT programa, cvegeo_mun, cvegeo_loc, count(*) AS personas,
+             sum(registros) AS registros, sum(importe) AS importe,
+             sum(importe_repetido) AS importe_repetido
+      FROM analisis.trabajo_programa
+      WHERE cvegeo_mun IS NOT NULL
+      GROUP BY programa, cvegeo_mun, cvegeo_loc) f
+JOIN boundaries.municipio m ON m.cvegeo = f.cvegeo_mun
+GROUP BY f.programa, GROUPING SETS ((f.cvegeo_loc), (f.cvegeo_mun), (m.distrito), (m.region),
+                                    (left(f.cvegeo_mun, 2)))
+HAVING coalesce(f.cvegeo_loc, f.cvegeo_mun, m.distrito, m.region, left(f.cvegeo_mun, 2))
        IS NOT NULL;
 ANALYZE analisis.trabajo_cobertura;
+-- Persons and what they are paid by place and set of programs, rolled up the same way; the bit
+-- string becomes the sorted array of the programs it names.
 CREATE UNLOGGED TABLE analisis.trabajo_combinacion AS
-SELECT CASE grouping(h.cvegeo_loc, h.cvegeo_mun, h.distrito, h.region, h.cve_ent)
+SELECT CASE grouping(f.cvegeo_loc, f.cvegeo_mun, m.distrito, m.region, left(f.cvegeo_mun, 2))
            WHEN 15 THEN 'localidad' WHEN 23 THEN 'municipio' WHEN 27 THEN 'distrito'
            WHEN 29 THEN 'region' ELSE 'estado' END AS nivel,
-       coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent) AS clave,
-       c.programas, count(*) AS personas, sum(c.importe) AS importe
-FROM (SELECT persona, array_agg(programa ORDER BY programa) AS programas, sum(importe) AS importe
-      FROM analisis.trabajo_programa GROUP BY persona) c
-JOIN analisis.trabajo_residencia h ON h.persona = c.persona
-GROUP BY c.programas, GROUPING SETS ((h.cvegeo_loc), (h.cvegeo_mun), (h.distrito), (h.region),
-                                     (h.cve_ent))
-HAVING coalesce(h.cvegeo_loc::text, h.cvegeo_mun::text, h.distrito, h.region, h.cve_ent)
+       coalesce(f.cvegeo_loc, f.cvegeo_mun, m.distrito, m.region, left(f.cvegeo_mun, 2))
+           AS clave,
+       s.programas, sum(f.personas)::bigint AS personas, sum(f.importe) AS importe
+FROM (SELECT programas::text AS programas, cvegeo_mun, cvegeo_loc, count(*) AS personas,
+             sum(importe_persona) AS importe
+      FROM analisis.trabajo_programa
+      WHERE primera AND cvegeo_mun IS NOT NULL
+      GROUP BY 1, cvegeo_mun, cvegeo_loc) f
+JOIN boundaries.municipio m ON m.cvegeo = f.cvegeo_mun
+CROSS JOIN LATERAL (
+    SELECT array_agg(g.programa ORDER BY g.k) AS programas
+    FROM unnest(CAST(:programas AS text[])) WITH ORDINALITY AS g (programa, k)
+    WHERE substr(f.programas, g.k::int, 1) = '1') s
+GROUP BY s.programas, GROUPING SETS ((f.cvegeo_loc), (f.cvegeo_mun), (m.distrito), (m.region),
+                                     (left(f.cvegeo_mun, 2)))
+HAVING coalesce(f.cvegeo_loc, f.cvegeo_mun, m.distrito, m.region, left(f.cvegeo_mun, 2))
        IS NOT NULL;
 ANALYZE analisis.trabajo_combinacion;
 -- The period's new figures replace the stored ones by difference: rows that did not change are
@@ -119,5 +152,5 @@ FROM analisis.trabajo_combinacion
 ON CONFLICT (periodo, nivel, clave, programas) DO UPDATE
 SET personas = excluded.personas, importe = excluded.importe
 WHERE (c.personas, c.importe) IS DISTINCT FROM (excluded.personas, excluded.importe);
-DROP TABLE analisis.trabajo_registro, analisis.trabajo_residencia, analisis.trabajo_programa,
-    analisis.trabajo_cobertura, analisis.trabajo_combinacion, analisis.trabajo_area;
+DROP TABLE analisis.trabajo_programa, analisis.trabajo_cobertura, analisis.trabajo_combinacion,
+    analisis.trabajo_area;
