@@ -198,12 +198,34 @@ def copy_rows(
     return count
 
 
+COPY_CHUNK_BYTES = 64 << 20
+"""CSV parsed at a time by :func:`copy_out_frame`."""
+
+
 def copy_out_frame(conn: Connection, query: sql.Composable, schema: dict[str, Any]) -> pl.DataFrame:
-    """The rows of ``query`` read with ``COPY ... TO STDOUT`` into a Polars frame of ``schema``."""
-    buffer = io.BytesIO()
-    statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, HEADER)").format(query)
+    """The rows of ``query`` read with ``COPY ... TO STDOUT`` into a Polars frame of ``schema``.
+
+    Parsed as it arrives, :data:`COPY_CHUNK_BYTES` at a time (COPY sends whole rows), so that
+    the CSV text is never held whole beside the frame: at twice the seed size, gigabytes.
+    """
+    chunks: list[pl.DataFrame] = []
+    pending: list[bytes] = []
+    size = 0
+
+    def parse() -> None:
+        nonlocal size
+        data = b"".join(pending)
+        pending.clear()
+        size = 0
+        chunks.append(pl.read_csv(data, schema=schema, null_values="", has_header=False))
+
+    statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)
     with psycopg_connection(conn).cursor() as cursor, cursor.copy(statement) as copy:
         for block in copy:
-            buffer.write(block)
-    buffer.seek(0)
-    return pl.read_csv(buffer, schema=schema, null_values="")
+            pending.append(bytes(block))
+            size += len(block)
+            if size >= COPY_CHUNK_BYTES:
+                parse()
+    if pending:
+        parse()
+    return pl.concat(chunks) if chunks else pl.DataFrame(schema=schema)

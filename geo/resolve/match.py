@@ -22,7 +22,7 @@ that lacks them. Blocking (:func:`blocks`) does not need a birth date or sex.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -392,7 +392,7 @@ def _day(frame: pl.DataFrame, **columns: str | pl.Expr) -> pl.DataFrame:
     return frame.select("i", fecha=dates, sexo=both, **columns).explode("fecha").explode("sexo")
 
 
-def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
+def blocks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
     """Blocking keys, one frame ``(i, key...)`` per rule: a pair is compared if it shares a key
     of one rule. A record may have several keys in a rule (either surname, either part of the
     CURP, either sex when it has none, both birth dates).
@@ -424,6 +424,9 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
 
     Of the pairs (birth date, sex) alone would add, a pair with no surname and no given-name
     core in common is scored as unlike names, never matched automatically (:func:`decide`).
+
+    One rule's keys at a time: together they hold a dozen strings per record (at twice the seed
+    size, gigabytes).
     """
     curp_halves = pl.concat_list(pl.col("curp").str.slice(0, 9), pl.col("curp").str.slice(9))
     any_name = pl.concat_list("ap1_c", "ap2_c", "nucleo_c")
@@ -435,15 +438,13 @@ def blocks(frame: pl.DataFrame) -> list[pl.DataFrame]:
         .alias("ap_b"),
     )
     nowhere = pl.col("fecha_nacimiento").is_null() & pl.col("sitio").is_null()
-    return [
-        _day(frame, clave=any_name).explode("clave"),
-        _day(frame, sitio="sitio").drop("sexo"),
-        frame.select("i", clave=curp_halves).explode("clave"),
-        frame.select("i", "anio", "primer_ap_norm", "nombre_norm"),
-        frame.select("i", "sitio", "nucleo_c", *surnames),
-        frame.select("i", "nucleo_c", *surnames, **{ONLY: nowhere}),
-        frame.select("i", "sitio", *_name_starts()),
-    ]
+    yield _day(frame, clave=any_name).explode("clave")
+    yield _day(frame, sitio="sitio").drop("sexo")
+    yield frame.select("i", clave=curp_halves).explode("clave")
+    yield frame.select("i", "anio", "primer_ap_norm", "nombre_norm")
+    yield frame.select("i", "sitio", "nucleo_c", *surnames)
+    yield frame.select("i", "nucleo_c", *surnames, **{ONLY: nowhere})
+    yield frame.select("i", "sitio", *_name_starts())
 
 
 def _name_starts() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -462,7 +463,7 @@ def _name_starts() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 def candidate_pairs(
     frame: pl.DataFrame,
     left: pl.Series,
-    rules: Callable[[pl.DataFrame], list[pl.DataFrame]] = blocks,
+    rules: Callable[[pl.DataFrame], Iterable[pl.DataFrame]] = blocks,
     right: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Pairs ``(i, j)``, ``i`` among the row numbers ``left``, sharing a key of one of the
