@@ -16,6 +16,7 @@ next run geocodes it again.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,7 +25,7 @@ from sqlalchemy import Connection, Engine, delete, func, select
 
 from geo.geocode.tables import ubicacion
 from geo.ingest.tables import carga, registro
-from geo.kernel.db import run_sql_file
+from geo.kernel.db import query, run_sql_file
 from geo.kernel.errors import InvalidParameter
 from geo.kernel.progress import Progress, silent
 
@@ -97,36 +98,28 @@ def geocode(
     tell, placed = progress or silent, 0
     total = sum(n for parts in ranges.values() for *_, n in parts)
     report = GeocodeReport()
+    counts: Counter[tuple[str, tuple[str, ...]]] = Counter()
     with ThreadPoolExecutor(max((len(r) for r in ranges.values()), default=1)) as pool:
         for batch in pending:
             tell("Ubicación", placed, total, "registros")
             parts = ranges[batch]
             done = list(pool.map(partial(_geocode_range, engine, batch, cve_ent), parts))
             placed += sum(n for *_, n in parts)
-            if all(done):
+            if all(part is not None for part in done):
                 report.cargas.append(batch)
+                for part in done:
+                    counts.update(part)
     if pending:
         tell("Ubicación", total, total, "registros")
-    if report.cargas:
-        with engine.connect() as conn:
-            where = ubicacion.c.carga_id.in_(report.cargas)
-            report.por_precision = dict(
-                conn.execute(
-                    select(ubicacion.c.precision, func.count())
-                    .where(where)
-                    .group_by(ubicacion.c.precision)
-                ).all()
-            )
-            flag = func.unnest(ubicacion.c.banderas).label("bandera")
-            flags = select(flag).where(where).subquery()
-            report.por_bandera = dict(
-                conn.execute(
-                    select(flags.c.bandera, func.count())
-                    .group_by(flags.c.bandera)
-                    .order_by(func.count().desc())
-                ).all()
-            )
-            report.registros = sum(report.por_precision.values())
+    by_precision: Counter[str] = Counter()
+    by_flag: Counter[str] = Counter()
+    for (precision, flags), n in counts.items():
+        by_precision[precision] += n
+        for flag in flags:
+            by_flag[flag] += n
+    report.por_precision = dict(by_precision)
+    report.por_bandera = dict(by_flag.most_common())
+    report.registros = by_precision.total()
     return report
 
 
@@ -164,16 +157,19 @@ def _ranges(conn: Connection, batch: int, workers: int) -> list[tuple[int, int, 
     ]
 
 
-def _geocode_range(engine: Engine, batch: int, cve_ent: str, part: tuple[int, int, int]) -> bool:
+def _geocode_range(
+    engine: Engine, batch: int, cve_ent: str, part: tuple[int, int, int]
+) -> Counter[tuple[str, tuple[str, ...]]] | None:
     """Geocode the records of ``batch`` in ``part`` (first id, last id, records) in one
-    transaction; False if the batch has been withdrawn."""
+    transaction: its places by precision and set of flags, or None if the batch has been
+    withdrawn."""
     desde, hasta, _ = part
     with engine.begin() as conn:
         # Shared lock on the batch's row: a withdrawal (which locks it for update) either
         # waits for this range or, once it has committed, makes this one skip the batch.
         in_use = select(carga.c.id).where(carga.c.id == batch, carga.c.retirada_en.is_(None))
         if conn.execute(in_use.with_for_update(read=True)).first() is None:
-            return False
+            return None
         run_sql_file(
             conn,
             "geo.geocode",
@@ -195,7 +191,11 @@ def _geocode_range(engine: Engine, batch: int, cve_ent: str, part: tuple[int, in
             hasta=hasta,
             registro_id=None,
         )
-    return True
+        rows = conn.execute(
+            query("geo.geocode", "range_counts.sql"),
+            {"carga": batch, "desde": desde, "hasta": hasta},
+        )
+        return Counter({(r.precision, tuple(r.banderas)): r.registros for r in rows})
 
 
 def forget_batch(conn: Connection, carga_id: int) -> int:

@@ -3,6 +3,8 @@ batch left half placed (a crash between ranges) is geocoded again."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from sqlalchemy import Engine, text
 
@@ -44,9 +46,15 @@ def test_ranges_place_records_as_one_piece(
     with engine.connect() as conn:
         assert len(locate._ranges(conn, batch, 4)) == 4
 
-    assert geocode(engine, batch, workers=4).registros == ROWS
+    report = geocode(engine, batch, workers=4)
 
     assert places(engine, batch) == whole
+    # The report adds up the ranges' counts: what the batch's places say, flag by flag.
+    assert report.registros == ROWS
+    assert report.por_precision == dict(Counter(row[4] for row in whole))
+    flags = Counter(flag for row in whole for flag in row[6])
+    assert report.por_bandera == dict(flags)
+    assert list(report.por_bandera.values()) == sorted(flags.values(), reverse=True)
     precisions = {row[4] for row in whole}
     assert {"croquis", "croquis_corregido", "localidad"} <= precisions
     assert any("nombre_aproximado" in row[6] for row in whole)  # names matched per range
