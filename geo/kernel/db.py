@@ -8,7 +8,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any, cast
 
@@ -17,6 +17,7 @@ import psycopg
 from alembic import command
 from alembic.config import Config
 from psycopg import sql
+from psycopg.abc import Buffer
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import Connection, Engine, TextClause, create_engine, make_url, text
 
@@ -208,24 +209,24 @@ def copy_out_frame(conn: Connection, query: sql.Composable, schema: dict[str, An
     Parsed as it arrives, :data:`COPY_CHUNK_BYTES` at a time (COPY sends whole rows), so that
     the CSV text is never held whole beside the frame: at twice the seed size, gigabytes.
     """
-    chunks: list[pl.DataFrame] = []
-    pending: list[bytes] = []
-    size = 0
-
-    def parse() -> None:
-        nonlocal size
-        data = b"".join(pending)
-        pending.clear()
-        size = 0
-        chunks.append(pl.read_csv(data, schema=schema, null_values="", has_header=False))
-
     statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)
     with psycopg_connection(conn).cursor() as cursor, cursor.copy(statement) as copy:
-        for block in copy:
-            pending.append(bytes(block))
-            size += len(block)
-            if size >= COPY_CHUNK_BYTES:
-                parse()
-    if pending:
-        parse()
+        chunks = [
+            pl.read_csv(data, schema=schema, null_values="", has_header=False)
+            for data in _joined(copy, COPY_CHUNK_BYTES)
+        ]
     return pl.concat(chunks) if chunks else pl.DataFrame(schema=schema)
+
+
+def _joined(blocks: Iterable[Buffer], size: int) -> Iterator[bytes]:
+    """The ``blocks`` joined into pieces of at least ``size`` bytes (the last one may be less)."""
+    pending: list[bytes] = []
+    held = 0
+    for block in blocks:
+        pending.append(bytes(block))
+        held += len(block)
+        if held >= size:
+            yield b"".join(pending)
+            pending, held = [], 0
+    if pending:
+        yield b"".join(pending)
