@@ -173,7 +173,6 @@ def _match_pending(
     if records["persona_id"].null_count() == 0 and not late:
         return
     frame = match.prepare(records, name_frequencies(conn))
-    del records  # what prepare did not keep of it is the size of the registry
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
     if model is None:
         model = match.estimate_model(frame.filter("muestra"), population)
