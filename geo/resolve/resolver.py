@@ -100,7 +100,18 @@ def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
         | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
         | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
     )
-    return copy_out_frame(conn, matching_statement(), schema).sort("id")
+    return _in_id_order(copy_out_frame(conn, matching_statement(), schema))
+
+
+def _in_id_order(records: pl.DataFrame) -> pl.DataFrame:
+    """``records`` sorted by id one column at a time: sorting the frame at once held it twice
+    (at twice the seed size, 1.5 GB more than the frame itself)."""
+    if records["id"].is_sorted():
+        return records
+    order = records["id"].arg_sort()
+    for name in records.columns:
+        records = records.with_columns(records[name].gather(order))
+    return records
 
 
 def set_apart(conn: Connection, population: int) -> None:

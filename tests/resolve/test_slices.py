@@ -14,7 +14,13 @@ from devtools.synth import FEDERAL_BENEFITS, STATE_BENEFITS, ProgramSpec, SynthC
 from geo.ingest import ingest_file
 from geo.ingest.tables import registro
 from geo.resolve import match
-from geo.resolve.resolver import DECIDED, load_for_matching, name_frequencies, scored_pairs
+from geo.resolve.resolver import (
+    DECIDED,
+    _in_id_order,
+    load_for_matching,
+    name_frequencies,
+    scored_pairs,
+)
 from tests.conftest import DATA_DIR
 
 SLICE = 50
@@ -55,3 +61,19 @@ def test_slices_score_and_decide_as_the_whole(prepared: tuple[pl.DataFrame, int]
                for s in (whole, sliced)]  # fmt: skip
     assert decided[0] == decided[1]
     assert decided[0]["join"] or decided[0]["new"]
+
+
+def test_keys_made_in_slices_pair_as_the_whole(prepared: tuple[pl.DataFrame, int]) -> None:
+    records, _ = prepared
+    assert records.height > 4 * SLICE, "too few records to span several slices"
+    left = records.filter(pl.col("i") % 3 == 0)["i"]
+    for right in (None, records.filter(pl.col("i") % 3 != 0)["i"]):
+        whole = match.candidate_pairs(records, left, right=right, keyed_rows=10**9)
+        sliced = match.candidate_pairs(records, left, right=right, keyed_rows=SLICE)
+        assert whole.height > 100, "too few pairs to compare"
+        assert_frame_equal(sliced.sort("i", "j"), whole.sort("i", "j"))
+
+
+def test_records_put_in_id_order_column_by_column() -> None:
+    shuffled = pl.DataFrame({"id": [3, 1, 2], "nombre": ["C", "A", None], "n": [3.0, 1.0, 2.0]})
+    assert_frame_equal(_in_id_order(shuffled), shuffled.sort("id"))
