@@ -486,7 +486,7 @@ def candidate_pairs(
     whole frame would (a test compares)."""
     is_left = frame["i"].is_in(left.implode())
     rows = frame if right is None else frame.filter(is_left | frame["i"].is_in(right.implode()))
-    lefts = [_usable(keyed).unique() for keyed in rules(rows.filter(is_left.gather(rows["i"])))]
+    lefts = [_usable(keyed) for keyed in rules(rows.filter(is_left.gather(rows["i"])))]
     wanted = [keyed.select(_key(keyed)).unique() for keyed in lefts]
     kept: list[list[pl.DataFrame]] = [[] for _ in lefts]
     for start in range(0, max(rows.height, 1), keyed_rows):
@@ -498,13 +498,15 @@ def candidate_pairs(
     found = []
     for left_keys, parts in zip(lefts, kept, strict=True):
         key = _key(left_keys)
-        keyed = pl.concat(parts).unique()
+        keyed = pl.concat(parts)  # a key repeated in a rule repeats pairs, deduplicated below
         only = pl.col("_only")
         for side, other in ((only, pl.lit(True)), (~only, only)):  # see ONLY
             pairs = (
-                left_keys.filter(side)
-                .select("i", *key)
-                .join(keyed.filter(other).select(*key, j="i"), on=key)
+                left_keys.lazy()
+                .filter(side)
+                .join(keyed.lazy().filter(other).select(*key, j="i"), on=key)
+                .select("i", "j")
+                .collect()
             )
             j_is_left = is_left.gather(pairs["j"])
             pairs = pairs.filter(
