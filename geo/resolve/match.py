@@ -485,15 +485,16 @@ def candidate_pairs(
     took 3 GB). A record's keys depend on the record alone, so the slices give the pairs the
     whole frame would (a test compares)."""
     is_left = frame["i"].is_in(left.implode())
-    rows = frame if right is None else frame.filter(is_left | frame["i"].is_in(right.implode()))
+    is_right = None if right is None else frame["i"].is_in(right.implode())
+    rows = frame if is_right is None else frame.filter(is_left | is_right)
     lefts = [_usable(keyed) for keyed in rules(rows.filter(is_left.gather(rows["i"])))]
     wanted = [keyed.select(_key(keyed)).unique() for keyed in lefts]
     kept: list[list[pl.DataFrame]] = [[] for _ in lefts]
     for start in range(0, max(rows.height, 1), keyed_rows):
         for rule, keyed in enumerate(rules(rows.slice(start, keyed_rows))):
             keyed = _usable(keyed)
-            if right is not None:
-                keyed = keyed.filter(keyed["i"].is_in(right.implode()))
+            if is_right is not None:
+                keyed = keyed.filter(is_right.gather(keyed["i"]))
             kept[rule].append(keyed.join(wanted[rule], on=_key(keyed), how="semi"))
     found = []
     for left_keys, parts in zip(lefts, kept, strict=True):
