@@ -37,3 +37,15 @@ def test_copy_out_frame_of_no_rows_has_the_schema(engine: Engine) -> None:
             conn, sql.SQL("SELECT 1, 'x', current_date, 't' WHERE false"), SCHEMA
         )
     assert frame.is_empty() and frame.schema == pl.Schema(SCHEMA)
+
+
+def test_copy_out_frame_gives_each_column_in_one_piece(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in many pieces, the columns are joined: a join or gather on a column of many pieces
+    copies it whole first (resolution's peak memory at twice the seed size)."""
+    monkeypatch.setattr(db, "COPY_CHUNK_BYTES", 64)
+    with engine.connect() as conn:
+        frame = db.copy_out_frame(conn, ROWS, SCHEMA)
+    assert frame.height == 500
+    assert frame.n_chunks("all") == [1] * len(SCHEMA)
