@@ -8,6 +8,11 @@ CREATE TEMP TABLE curp_pendiente ON COMMIT DROP AS
 SELECT r.id, r.carga_id, r.curp FROM padron.registro r
 WHERE r.curp_valida AND NOT EXISTS (SELECT FROM padron.asignacion a WHERE a.registro_id = r.id);
 
+-- Fresh planner statistics: right after an ingest or the inserts below they are missing or
+-- stale, and the joins below go quadratic (a nested loop over millions of persons). Without
+-- them the distinct CURPs below were hashed as if 200, spilling to disk, then sorted again.
+ANALYZE curp_pendiente;
+
 -- Sorted, so that the unique index on persona.curp grows at its right edge instead of taking
 -- millions of random insertions (geo.resolve holds a lock: no other run adds a CURP meanwhile).
 INSERT INTO padron.persona (curp)
@@ -15,13 +20,21 @@ SELECT DISTINCT c.curp FROM curp_pendiente c
 WHERE NOT EXISTS (SELECT FROM padron.persona p WHERE p.curp = c.curp)
 ORDER BY c.curp;
 
--- Fresh planner statistics: right after an ingest or the insert above they are missing or
--- stale, and the joins below go quadratic (a nested loop over millions of persons).
-ANALYZE curp_pendiente;
 ANALYZE padron.persona;
+
+-- Records in an order of their own, persons in another: one of asignacion's two indexes takes
+-- each row at a random place (at twice the seed size, 30 s of a 48 s insert). A load of more
+-- records than are assigned so far (the first, above all) builds the index on persons after
+-- the insert instead, once (2 s). Dropping it locks asignacion until the resolution commits,
+-- so a smaller load keeps it: readers of a registry in use never wait for one.
+DO $$ BEGIN IF (SELECT reltuples FROM pg_class WHERE oid = 'curp_pendiente'::regclass)
+   > (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'padron.asignacion'::regclass)
+THEN DROP INDEX padron.asignacion_persona; END IF; END $$;
 
 INSERT INTO padron.asignacion (registro_id, carga_id, persona_id)
 SELECT c.id, c.carga_id, p.id FROM curp_pendiente c JOIN padron.persona p ON p.curp = c.curp;
+
+CREATE INDEX IF NOT EXISTS asignacion_persona ON padron.asignacion (persona_id);
 
 ANALYZE padron.registro;
 ANALYZE padron.asignacion;
