@@ -29,7 +29,10 @@ ANALYZE padron.persona;
 -- so a smaller load keeps it: readers of a registry in use never wait for one. Counted, not
 -- read from pg_class: ANALYZE's row counts outlive a rollback (a failed first run left the
 -- empty table's count at millions, and the run after it kept the index: 24 s instead of 9).
-DO $$ BEGIN IF (SELECT count(*) FROM curp_pendiente) > (SELECT count(*) FROM padron.asignacion)
+-- The assignments are counted only as far as the records to assign: a roster added to a large
+-- registry does not count the whole registry.
+DO $$ DECLARE pendientes bigint := (SELECT count(*) FROM curp_pendiente); BEGIN
+IF (SELECT count(*) FROM (SELECT FROM padron.asignacion LIMIT pendientes) AS a) < pendientes
 THEN DROP INDEX padron.asignacion_persona; END IF; END $$;
 
 INSERT INTO padron.asignacion (registro_id, carga_id, persona_id)
