@@ -10,7 +10,8 @@ no parallel workers. A record's place depends on its own fields alone, so the pl
 ones the whole batch would get in one transaction. Each range commits whole (every record of it
 placed, or none): a record is at any moment either placed or not placed yet, as before the batch
 was geocoded, and a batch with fewer places than records is pending, so that after a crash the
-next run geocodes it again.
+next run geocodes it again. A run larger than the places stored inserts without the table's
+secondary indexes and builds them after (:func:`_larger_than_placed`).
 """
 
 from __future__ import annotations
@@ -95,20 +96,27 @@ def geocode(
         else:
             pending = pending_batches(conn, all_batches=all_batches)
         ranges = {batch: _ranges(conn, batch, workers or WORKERS) for batch in pending}
+        total = sum(n for parts in ranges.values() for *_, n in parts)
+        bulk = _larger_than_placed(conn, total)
+        run_sql_file(conn, "geo.geocode", "drop_indexes.sql" if bulk else "build_indexes.sql")
     tell, placed = progress or silent, 0
-    total = sum(n for parts in ranges.values() for *_, n in parts)
     report = GeocodeReport()
     counts: Counter[tuple[str, tuple[str, ...]]] = Counter()
-    with ThreadPoolExecutor(max((len(r) for r in ranges.values()), default=1)) as pool:
-        for batch in pending:
-            tell("Ubicación", placed, total, "registros")
-            parts = ranges[batch]
-            done = list(pool.map(partial(_geocode_range, engine, batch, cve_ent), parts))
-            placed += sum(n for *_, n in parts)
-            if all(part is not None for part in done):
-                report.cargas.append(batch)
-                for part in done:
-                    counts.update(part)
+    try:
+        with ThreadPoolExecutor(max((len(r) for r in ranges.values()), default=1)) as pool:
+            for batch in pending:
+                tell("Ubicación", placed, total, "registros")
+                parts = ranges[batch]
+                done = list(pool.map(partial(_geocode_range, engine, batch, cve_ent), parts))
+                placed += sum(n for *_, n in parts)
+                if all(part is not None for part in done):
+                    report.cargas.append(batch)
+                    for part in done:
+                        counts.update(part)
+    finally:
+        if bulk:
+            with engine.begin() as conn:
+                run_sql_file(conn, "geo.geocode", "build_indexes.sql")
     if pending:
         tell("Ubicación", total, total, "registros")
     by_precision: Counter[str] = Counter()
@@ -121,6 +129,15 @@ def geocode(
     report.por_bandera = dict(by_flag.most_common())
     report.registros = by_precision.total()
     return report
+
+
+def _larger_than_placed(conn: Connection, records: int) -> bool:
+    """Whether ``records`` outnumber the places stored: then the ranges insert into
+    ``padron.ubicacion`` without its secondary indexes, built once after them
+    (``sql/drop_indexes.sql``). A smaller run keeps them, so that readers of a registry in use
+    never lose them; a run larger than the registry is its first load, or nearly."""
+    placed = conn.execute(query("geo.geocode", "places_up_to.sql"), {"n": records}).scalar_one()
+    return bool(records > placed)
 
 
 def pending_batches(conn: Connection, *, all_batches: bool = False) -> list[int]:

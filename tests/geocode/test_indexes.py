@@ -1,0 +1,78 @@
+"""A first geocoding inserts its places without ``padron.ubicacion``'s secondary indexes and
+builds them once after; a smaller one keeps them; a run killed before the rebuild leaves them
+missing only until the next run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from devtools.synth import FEDERAL_BENEFITS, STATE_BENEFITS, ProgramSpec, SynthConfig, generate
+from geo.geocode import geocode
+from geo.ingest import ingest_file
+from geo.kernel.db import make_engine
+from tests.conftest import DATA_DIR, fresh_database
+
+INDEXES = (
+    "SELECT c.relname, c.oid::bigint, pg_get_indexdef(c.oid), i.indisvalid"
+    " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+    " WHERE i.indrelid = 'padron.ubicacion'::regclass AND NOT i.indisprimary ORDER BY 1"
+)
+
+PROGRAMS = (
+    ProgramSpec("GRANDE", 600, STATE_BENEFITS, ("2016",)),
+    ProgramSpec("CHICA", 150, FEDERAL_BENEFITS, ("2016",)),
+    ProgramSpec("OTRA", 150, FEDERAL_BENEFITS, ("2016",)),
+)
+
+
+@pytest.fixture
+def empty_registry(reference_database: str) -> Iterator[Engine]:
+    """A database of its own with Oaxaca's geography and no places yet."""
+    with fresh_database(template=make_url(reference_database).database) as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def indexes(engine: Engine) -> dict[str, tuple[int, str, bool]]:
+    with engine.connect() as conn:
+        return {name: (oid, ddl, valid) for name, oid, ddl, valid in conn.execute(text(INDEXES))}
+
+
+def test_a_first_run_builds_the_indexes_after_its_places(
+    empty_registry: Engine, tmp_path: Path
+) -> None:
+    generate(DATA_DIR, tmp_path, SynthConfig(seed=59, programs=PROGRAMS))
+    batches = [
+        ingest_file(empty_registry, tmp_path / p.file_name, p.code).carga_id for p in PROGRAMS
+    ]
+    migrated = indexes(empty_registry)
+    assert set(migrated) == {"ubicacion_carga", "ubicacion_geom", "ubicacion_loc"}
+
+    geocode(empty_registry, batches[0])
+
+    rebuilt = indexes(empty_registry)
+    assert {name: (ddl, valid) for name, (_, ddl, valid) in rebuilt.items()} == {
+        name: (ddl, valid) for name, (_, ddl, valid) in migrated.items()
+    }
+    assert all(rebuilt[name][0] != migrated[name][0] for name in migrated)
+
+    geocode(empty_registry, batches[1])  # fewer records than places: the indexes stay
+    assert indexes(empty_registry) == rebuilt
+
+    with empty_registry.begin() as conn:  # what a run killed between drop and rebuild leaves
+        conn.execute(text("DROP INDEX padron.ubicacion_geom, padron.ubicacion_loc"))
+    geocode(empty_registry, batches[2])
+    healed = indexes(empty_registry)
+    assert {name: (ddl, valid) for name, (_, ddl, valid) in healed.items()} == {
+        name: (ddl, valid) for name, (_, ddl, valid) in migrated.items()
+    }
+    with empty_registry.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM padron.ubicacion")).scalar_one() == 900
