@@ -1,6 +1,6 @@
 """A first geocoding inserts its places without ``padron.ubicacion``'s secondary indexes and
 builds them once after; a smaller one keeps them; a run killed before the rebuild leaves them
-missing only until the next run."""
+missing only until the next run. And places are stored in record order."""
 
 from __future__ import annotations
 
@@ -76,3 +76,17 @@ def test_a_first_run_builds_the_indexes_after_its_places(
     }
     with empty_registry.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM padron.ubicacion")).scalar_one() == 900
+
+
+def test_places_are_stored_in_record_order(empty_registry: Engine, tmp_path: Path) -> None:
+    """Resolution reads the places merged with the records by id: a heap in the order of the
+    geocoding's join (by place) made that read visit its pages at random."""
+    generate(DATA_DIR, tmp_path, SynthConfig(seed=59, programs=PROGRAMS[:1]))
+    batch = ingest_file(empty_registry, tmp_path / PROGRAMS[0].file_name, PROGRAMS[0].code)
+    geocode(empty_registry, batch.carga_id, workers=1)
+    with empty_registry.connect() as conn:
+        stored = list(
+            conn.execute(text("SELECT registro_id FROM padron.ubicacion ORDER BY ctid")).scalars()
+        )
+    assert len(stored) == PROGRAMS[0].rows
+    assert stored == sorted(stored)

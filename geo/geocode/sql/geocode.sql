@@ -141,6 +141,10 @@ LEFT JOIN boundaries.municipio mu ON mu.cvegeo = p.mun;
 -- trusted point names: the polygon that contains it, or the nearest locality point of its
 -- municipality within :radio_rural metres. (OFFSET 0 keeps each test from being repeated
 -- wherever its result is read.)
+-- Inserted in record order: the rows came out of the join above by place, and resolution reads
+-- the places merged with the records by id (geo/resolve/sql/load_for_matching.sql), which over
+-- a heap in place order visited its pages at random (seed size: that read 16-17 s instead of
+-- 23-26 s; the sort costs geocoding about a second).
 INSERT INTO padron.ubicacion (registro_id, carga_id, cvegeo_mun, cvegeo_loc, precision, confianza, banderas, geom)
 SELECT d.id, d.carga_id,
        coalesce(d.mun, a.mun_punto),
@@ -233,4 +237,5 @@ LEFT JOIN LATERAL (
     WHERE d.p IS NOT NULL AND d.invalida IS NULL
     OFFSET 0
 ) a ON true
-CROSS JOIN LATERAL (SELECT a.q IS NOT NULL AND coalesce(a.cerca_loc, true) AS usa_croquis) u;
+CROSS JOIN LATERAL (SELECT a.q IS NOT NULL AND coalesce(a.cerca_loc, true) AS usa_croquis) u
+ORDER BY d.id;
