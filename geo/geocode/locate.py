@@ -22,11 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, TextClause, delete, func, select
 
 from geo.geocode.tables import ubicacion
 from geo.ingest.tables import carga, registro
-from geo.kernel.db import query, run_sql_file
+from geo.kernel.db import query, run_sql_file, statements
 from geo.kernel.errors import InvalidParameter
 from geo.kernel.progress import Progress, silent
 
@@ -114,9 +114,10 @@ def geocode(
                     for part in done:
                         counts.update(part)
     finally:
-        if bulk:
-            with engine.begin() as conn:
-                run_sql_file(conn, "geo.geocode", "build_indexes.sql")
+        if bulk:  # each index on a connection of its own: they build side by side
+            indexes = statements("geo.geocode", "build_indexes.sql")
+            with ThreadPoolExecutor(len(indexes)) as pool:
+                list(pool.map(partial(_build, engine), indexes))
     if pending:
         tell("Ubicación", total, total, "registros")
     by_precision: Counter[str] = Counter()
@@ -129,6 +130,11 @@ def geocode(
     report.por_bandera = dict(by_flag.most_common())
     report.registros = by_precision.total()
     return report
+
+
+def _build(engine: Engine, index: TextClause) -> None:
+    with engine.begin() as conn:
+        conn.execute(index)
 
 
 def _larger_than_placed(conn: Connection, records: int) -> bool:

@@ -106,14 +106,16 @@ def query(package: str, name: str) -> TextClause:
     return text(sql_text(package, name))
 
 
-def run_sql_file(conn: Connection, package: str, name: str, **params: Any) -> None:
-    """Run the statements of ``<package>/sql/<name>`` in order, with bound ``params``.
+def statements(package: str, name: str) -> list[TextClause]:
+    """The statements of ``<package>/sql/<name>``, separated by ``;`` at the end of a line."""
+    parts = re.split(r";\s*$", sql_text(package, name), flags=re.MULTILINE)
+    return [text(part) for part in parts if part.strip()]
 
-    Statements are separated by ``;`` at the end of a line.
-    """
-    for statement in re.split(r";\s*$", sql_text(package, name), flags=re.MULTILINE):
-        if statement.strip():
-            conn.execute(text(statement), params)
+
+def run_sql_file(conn: Connection, package: str, name: str, **params: Any) -> None:
+    """Run the statements of ``<package>/sql/<name>`` in order, with bound ``params``."""
+    for statement in statements(package, name):
+        conn.execute(statement, params)
 
 
 def current_revision(engine: Engine) -> str | None:
