@@ -90,3 +90,26 @@ def test_places_are_stored_in_record_order(empty_registry: Engine, tmp_path: Pat
         )
     assert len(stored) == PROGRAMS[0].rows
     assert stored == sorted(stored)
+
+
+def test_a_run_with_its_indexes_in_place_waits_for_no_writer(
+    empty_registry: Engine, tmp_path: Path
+) -> None:
+    """A field point being saved holds a row lock on the places' table; a run that found the
+    indexes in place took a share lock to find so, waited for that writer, and made every
+    later writer wait behind it."""
+    generate(DATA_DIR, tmp_path, SynthConfig(seed=61, programs=PROGRAMS[:2]))
+    first, second = (
+        ingest_file(empty_registry, tmp_path / p.file_name, p.code).carga_id for p in PROGRAMS[:2]
+    )
+    geocode(empty_registry, first)
+    impatient = make_engine(
+        empty_registry.url.render_as_string(hide_password=False),
+        connect_args={"options": "-c lock_timeout=2000"},
+    )
+    try:
+        with empty_registry.begin() as writer:
+            writer.execute(text("LOCK TABLE padron.ubicacion IN ROW EXCLUSIVE MODE"))
+            assert geocode(impatient, second).registros == PROGRAMS[1].rows
+    finally:
+        impatient.dispose()
