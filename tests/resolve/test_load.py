@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from psycopg import sql
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from devtools.synth import FEDERAL_BENEFITS, STATE_BENEFITS, ProgramSpec, SynthConfig, generate
 from geo.ingest import ingest_file
@@ -153,3 +154,64 @@ def test_a_first_load_builds_the_index_on_persons_after_its_assignments(
             assert _index_of_persons(engine) == (rebuilt, True)
         finally:
             engine.dispose()
+
+
+def _outcome(url: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Each record's person, and the review queue's pairs."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            assigned = conn.execute(
+                text("SELECT registro_id, persona_id FROM padron.asignacion ORDER BY 1")
+            ).all()
+            queued = conn.execute(
+                text("SELECT registro_id, candidato_id FROM padron.revision ORDER BY 1, 2")
+            ).all()
+    finally:
+        engine.dispose()
+    return [(a, b) for a, b in assigned], [(a, b) for a, b in queued]
+
+
+def test_loading_every_record_changes_no_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With many records pending the load takes the whole registry instead of testing which
+    records share a block with them (``EVERY_RECORD_FROM``): a pair is compared only within a
+    block, so the records the test leaves out can change nothing. Resolved both ways from the
+    same registry (a roster resolved, a smaller one pending), the assignments and the review
+    queue are the same, while the loads differ (with a model counted on a sample smaller than
+    the registry: the whole sample is always loaded)."""
+    programs = (
+        ProgramSpec("PRIMERA", 2_500, STATE_BENEFITS, ("2016",)),
+        ProgramSpec("SEGUNDA", 300, FEDERAL_BENEFITS, ("2016",)),
+    )
+    generate(DATA_DIR, tmp_path, SynthConfig(seed=59, programs=programs))
+    monkeypatch.setattr("geo.resolve.match.LABELLED_SAMPLE", 500)
+    loaded: dict[str, int] = {}
+    with fresh_database() as base:
+        engine = make_engine(base)
+        upgrade(engine)
+        ingest_file(engine, tmp_path / programs[0].file_name, programs[0].code)
+        resolve(engine)
+        ingest_file(engine, tmp_path / programs[1].file_name, programs[1].code)
+        with engine.connect() as conn:
+            records = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+        engine.dispose()
+        outcomes = {}
+        for mode, share in (("blocks", 2.0), ("every", 0.0)):
+
+            def counted(conn: Any, statement: Any, schema: Any, mode: str = mode) -> Any:
+                frame = copy_out_frame(conn, statement, schema)
+                loaded[mode] = frame.height
+                return frame
+
+            monkeypatch.setattr("geo.resolve.resolver.copy_out_frame", counted)
+            monkeypatch.setattr("geo.resolve.resolver.EVERY_RECORD_FROM", share)
+            with fresh_database(template=make_url(base).database) as url:
+                engine = make_engine(url)
+                resolve(engine)
+                engine.dispose()
+                outcomes[mode] = _outcome(url)
+    assert loaded["every"] == records > loaded["blocks"], loaded
+    assert outcomes["blocks"] == outcomes["every"]
+    assert len(outcomes["every"][0]) > records * 0.9
