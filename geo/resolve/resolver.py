@@ -7,12 +7,14 @@ blocks: joined to a known person, grouped into new persons, or held in the revie
 (``padron.revision``) when the evidence is between the thresholds. Assignments are rows of
 ``padron.asignacion`` (record → person), written only for records without one, so an existing
 assignment never changes and a new roster is matched incrementally; human decisions in the queue
-are applied on every run.
+are applied on every run. With many records pending, every record is read and prepared on a
+second connection while the CURP rules run (:func:`read_every_record`).
 """
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -24,6 +26,7 @@ from geo.kernel.db import (
     copy_csv,
     copy_out_frame,
     csv_for_copy,
+    execute_composed,
     psycopg_connection,
     query,
     run_sql_file,
@@ -65,9 +68,13 @@ def resolve(
     tell("Personas", 0, 3, "pasos")
     with engine.begin() as conn:
         conn.execute(query("geo.resolve", "lock.sql"))
-        run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
+        population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-resolve") as beside:
+            reading = _read_beside(conn, beside, population)
+            run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
+            prepared = reading.result() if reading else None
         tell("Personas", 1, 3, "pasos")
-        _match_pending(conn, model, thresholds or match.Thresholds())
+        _match_pending(conn, model, thresholds or match.Thresholds(), population, prepared)
     tell("Personas", 2, 3, "pasos")
     with engine.connect() as conn:
         resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
@@ -87,37 +94,98 @@ def resolve(
     )
 
 
+EVERY_RECORD_FROM = 1 / 1000
+"""Share of the registry without a person from which a resolution reads every record, beside
+its CURP rules (:func:`read_every_record`), instead of those sharing a block with the records
+left pending after them (:func:`load_for_matching`): the blocks of a few thousand pending
+records hold most of a registry (a birth date's block alone is a day's births), and testing
+each record against them costs more than reading the rest. At seed size with a 100,000-row
+roster added (3.9 M records), 1,000 pending records kept 1.6 M records in 13.2-13.8 s against
+14.9 s for all of them; 3,000 kept 2.4 M (14.4-15.6 s against 14.5 s); the roster's 9,677,
+3.2 M (16.1-17.7 s against 12.9-14.0 s); the seed's own 354,000, all but 83 (13.6-14.4 s
+against 8.8-9.4 s). Reading more records than share a block changes no decision: a pair is
+only compared within a block (a test resolves both ways)."""
+
+
+def _read_beside(
+    conn: Connection, beside: ThreadPoolExecutor, population: int
+) -> Future[pl.DataFrame] | None:
+    """Every record read and prepared in ``beside`` (:func:`read_every_record`) while the CURP
+    rules run on ``conn``, when :data:`EVERY_RECORD_FROM` of the registry is without a person;
+    else None. PostgreSQL runs a connection's statements one at a time, and the rules' inserts
+    keep one core busy: the other reads and parses the records (at seed size, 26-27 s for both
+    against 35-40 s one after the other)."""
+    assigned = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
+    if population == 0 or population - assigned < population * EVERY_RECORD_FROM:
+        return None
+    snapshot = conn.execute(query("geo.resolve", "export_snapshot.sql")).scalar_one()
+    return beside.submit(read_every_record, conn.engine, snapshot, population)
+
+
+def read_every_record(engine: Engine, snapshot: str, population: int) -> pl.DataFrame:
+    """Every record, prepared for matching (:func:`geo.resolve.match.prepare`), without its
+    person (:func:`with_persons`), as the transaction that exported ``snapshot`` sees the
+    registry of ``population`` records: on a connection of its own."""
+    schema = (
+        {"id": pl.Int64(), "carga_id": pl.Int64()}
+        | {k: v for k, v in match.RECORD_SCHEMA.items() if k not in ("id", "persona_id")}
+        | {"muestra": pl.Boolean()}
+    )
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+        execute_composed(
+            conn, "geo.resolve", "snapshot.sql", identifiers={}, literals={"snapshot": snapshot}
+        )
+        _set_sample_apart(conn, population)
+        conn.execute(query("geo.resolve", "hash_joins.sql"), {"permitir": "off"})
+        records = copy_out_frame(
+            conn, sql.SQL(sql_text("geo.resolve", "load_every_record.sql")), schema
+        )
+        conn.execute(query("geo.resolve", "hash_joins.sql"), {"permitir": None})
+        frequencies = name_frequencies(conn)
+    return match.prepare(_in_id_order(records), frequencies)
+
+
+def with_persons(conn: Connection, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (:func:`read_every_record`, in id order) with each record's person after the
+    CURP rules, and the ``sin_curp`` and ``curp_nueva`` marks of :func:`load_for_matching`. Set
+    by position, not joined: a join would copy every column of the frame."""
+    assigned = copy_out_frame(
+        conn,
+        sql.SQL(sql_text("geo.resolve", "load_assignments.sql")),
+        {"registro_id": pl.Int64(), "persona_id": pl.Int64(), "sin_curp": pl.Boolean(),
+         "curp_nueva": pl.Boolean()},
+    )  # fmt: skip
+    ids = frame["id"]
+    at = ids.search_sorted(assigned["registro_id"]).clip(upper_bound=max(ids.len() - 1, 0))
+    read = (ids.gather(at) == assigned["registro_id"]).fill_null(False)
+    at, assigned = at.filter(read), assigned.filter(read)
+    return frame.with_columns(
+        persona_id=pl.repeat(None, ids.len(), dtype=pl.Int64, eager=True).scatter(
+            at, assigned["persona_id"]
+        ),
+        sin_curp=pl.repeat(False, ids.len(), eager=True).scatter(at, assigned["sin_curp"]),
+        curp_nueva=pl.repeat(False, ids.len(), eager=True).scatter(at, assigned["curp_nueva"]),
+    )
+
+
 def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
     """Records without a person and every record sharing a block with one (COPY, then Polars),
     in the order of their ids, so that ties are broken alike on every run; ``curp_nueva`` and
     ``sin_curp`` mark the records of persons created in this run for a new CURP and of earlier
     persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`);
     ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, of a registry of
-    ``population`` records). From :data:`EVERY_RECORD_FROM` of the registry pending, every
-    record is loaded instead of testing which share a block."""
-    pending = set_apart(conn, population)
+    ``population`` records)."""
+    set_apart(conn, population)
     schema = (
         {"id": pl.Int64(), "carga_id": pl.Int64()}
         | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
         | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
     )
-    statement = matching_statement(every_record=pending >= population * EVERY_RECORD_FROM)
     hash_joins = query("geo.resolve", "hash_joins.sql")
     conn.execute(hash_joins, {"permitir": "off"})  # see sql/load_for_matching.sql
-    records = copy_out_frame(conn, statement, schema)
+    records = copy_out_frame(conn, matching_statement(), schema)
     conn.execute(hash_joins, {"permitir": None})
     return _in_id_order(records)
-
-
-EVERY_RECORD_FROM = 1 / 1000
-"""Share of the registry pending from which the load takes every record: the blocks of even a
-few thousand pending records hold most of a registry (a birth date's block alone is a day's
-births), and testing each record against them then costs more than reading the rest. At seed
-size (3.9 M records, a 100,000-row roster added), 1,000 pending records kept 1.6 M records in
-13.2-13.8 s against 14.9 s for all; 3,000 kept 2.4 M (14.4-15.6 s against 14.5 s); 9,677 kept
-3.2 M (16.1-17.7 s against 12.9-14.0 s); the seed's own 354,000, all but 83 (13.6-14.4 s
-against 8.8-9.4 s). Loading more records than share a block changes no decision: a pair is
-only compared within a block (a test resolves both ways)."""
 
 
 def _in_id_order(records: pl.DataFrame) -> pl.DataFrame:
@@ -132,22 +200,20 @@ def _in_id_order(records: pl.DataFrame) -> pl.DataFrame:
     return records
 
 
-def set_apart(conn: Connection, population: int) -> int:
+def set_apart(conn: Connection, population: int) -> None:
     """The temporary tables ``sql/load_for_matching.sql`` reads, for the open transaction: the
     model's sample (:func:`_set_sample_apart`) and the records without a person
     (``sql/pendientes.sql``: with their own statistics, so that the planner knows how few they
-    are); returns how many records are without a person."""
+    are)."""
     _set_sample_apart(conn, population)
     run_sql_file(conn, "geo.resolve", "pendientes.sql")
-    return int(conn.execute(query("geo.resolve", "pendientes_cuenta.sql")).scalar_one())
 
 
-def matching_statement(*, every_record: bool = False) -> sql.Composed:
+def matching_statement() -> sql.Composed:
     """``sql/load_for_matching.sql`` with :data:`geo.resolve.match.PREFIX_LENGTH` in place (COPY
-    takes no bound parameters); ``every_record`` loads the whole registry, without testing its
-    blocks."""
+    takes no bound parameters)."""
     return sql.SQL(sql_text("geo.resolve", "load_for_matching.sql")).format(
-        prefijo=sql.Literal(match.PREFIX_LENGTH), todos=sql.Literal(every_record)
+        prefijo=sql.Literal(match.PREFIX_LENGTH)
     )
 
 
@@ -196,14 +262,24 @@ def scored_pairs(
 
 
 def _match_pending(
-    conn: Connection, model: match.Model | None, thresholds: match.Thresholds
+    conn: Connection,
+    model: match.Model | None,
+    thresholds: match.Thresholds,
+    population: int,
+    prepared: pl.DataFrame | None,
 ) -> None:
-    population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
-    records = load_for_matching(conn, population)
-    late = records["curp_nueva"].any() and records["sin_curp"].any()
-    if records["persona_id"].null_count() == 0 and not late:
-        return
-    frame = match.prepare(records, name_frequencies(conn))
+    """Match the records left without a person by the CURP rules, in the frame ``prepared``
+    beside them (:func:`_read_beside`) or, with few pending, in those sharing their blocks."""
+    if prepared is not None:
+        frame = with_persons(conn, prepared)
+        if not _anything_to_match(frame):
+            return
+    else:
+        records = load_for_matching(conn, population)
+        if not _anything_to_match(records):
+            return
+        frame = match.prepare(records, name_frequencies(conn))
+    late = frame["curp_nueva"].any() and frame["sin_curp"].any()
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
     if model is None:
         model = match.estimate_model(frame.filter("muestra"), population)
@@ -240,6 +316,13 @@ def _match_pending(
     uncertain = set(frame.filter("sin_curp")["persona_id"].to_list()) - set(merged.values())
     decisions = match.decide(frame, scored, thresholds, same, different, model, uncertain)
     _write(conn, frame, decisions, model)
+
+
+def _anything_to_match(records: pl.DataFrame) -> bool:
+    """Whether any record is without a person, or a person without a CURP may have received
+    one (:func:`geo.resolve.match.late_curps`)."""
+    late = records["curp_nueva"].any() and records["sin_curp"].any()
+    return records["persona_id"].null_count() > 0 or late
 
 
 def _set_sample_apart(conn: Connection, population: int) -> None:

@@ -16,8 +16,9 @@
 -- and merged, instead of hashing millions of rows (at seed size 20 s instead of 33-40 s, the
 -- rows already in id order). The persons' state is joined through their records
 -- (registro_estado), so that the assignments are read by record id, not by person.
--- {todos} (true when many records are pending: resolver.EVERY_RECORD_FROM) loads every record:
--- the condition is then true before any block is tested, and the blocks are never built.
+-- Only when few records are pending: with more, resolver.EVERY_RECORD_FROM, every record is read
+-- while the CURP rules run (load_every_record.sql) and its person after them
+-- (load_assignments.sql).
 WITH hay_sin_curp AS MATERIALIZED (
     SELECT EXISTS (SELECT FROM padron.persona WHERE curp IS NULL) AS si
 ), persona_estado AS MATERIALIZED (
@@ -60,8 +61,7 @@ SELECT r.id, r.carga_id, r.persona_id, r.curp, r.curp_valida::text, r.primer_ap_
        r.segundo_ap_norm, r.nombre_norm, r.fecha_nacimiento, r.sexo, r.edo_nac, r.cve_mun,
        r.cve_loc, r.cp, r.sin_curp::text, r.curp_nueva::text, r.muestra::text
 FROM registro_lugar r
-WHERE {todos}
-   OR r.persona_id IS NULL
+WHERE r.persona_id IS NULL
    OR r.muestra
    OR r.sin_curp OR r.curp_nueva
    OR r.fecha_nacimiento IN (SELECT DISTINCT fecha_nacimiento FROM pendiente)
