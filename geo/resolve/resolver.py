@@ -279,7 +279,7 @@ def _match_pending(
         if not _anything_to_match(records):
             return
         frame = match.prepare(records, name_frequencies(conn))
-    late = frame["curp_nueva"].any() and frame["sin_curp"].any()
+    late = _late(frame)
     pending = frame.filter(pl.col("persona_id").is_null())["i"]
     if model is None:
         model = match.estimate_model(frame.filter("muestra"), population)
@@ -320,9 +320,14 @@ def _match_pending(
 
 def _anything_to_match(records: pl.DataFrame) -> bool:
     """Whether any record is without a person, or a person without a CURP may have received
-    one (:func:`geo.resolve.match.late_curps`)."""
-    late = records["curp_nueva"].any() and records["sin_curp"].any()
-    return records["persona_id"].null_count() > 0 or late
+    one."""
+    return records["persona_id"].null_count() > 0 or _late(records)
+
+
+def _late(records: pl.DataFrame) -> bool:
+    """Whether a person without a CURP may have received one in this run: both kinds of
+    person are among ``records`` (:func:`geo.resolve.match.late_curps`)."""
+    return bool(records["curp_nueva"].any() and records["sin_curp"].any())
 
 
 def _set_sample_apart(conn: Connection, population: int) -> None:
