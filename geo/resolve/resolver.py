@@ -149,6 +149,7 @@ def with_persons(conn: Connection, frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` (:func:`read_every_record`, in id order) with each record's person after the
     CURP rules, and the ``sin_curp`` and ``curp_nueva`` marks of :func:`load_for_matching`. Set
     by position, not joined: a join would copy every column of the frame."""
+    run_sql_file(conn, "geo.resolve", "persona_estado.sql")
     assigned = copy_out_frame(
         conn,
         sql.SQL(sql_text("geo.resolve", "load_assignments.sql")),
@@ -202,11 +203,12 @@ def _in_id_order(records: pl.DataFrame) -> pl.DataFrame:
 
 def set_apart(conn: Connection, population: int) -> None:
     """The temporary tables ``sql/load_for_matching.sql`` reads, for the open transaction: the
-    model's sample (:func:`_set_sample_apart`) and the records without a person
+    model's sample (:func:`_set_sample_apart`), the records without a person
     (``sql/pendientes.sql``: with their own statistics, so that the planner knows how few they
-    are)."""
+    are) and the persons without a CURP or new in this run (``sql/persona_estado.sql``)."""
     _set_sample_apart(conn, population)
     run_sql_file(conn, "geo.resolve", "pendientes.sql")
+    run_sql_file(conn, "geo.resolve", "persona_estado.sql")
 
 
 def matching_statement() -> sql.Composed:

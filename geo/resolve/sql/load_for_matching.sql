@@ -2,14 +2,10 @@
 -- (geo.resolve.match.blocks), read with COPY by geo.resolve.resolver.load_for_matching; the
 -- columns are match.RECORD_SCHEMA's, after id and carga_id. The place is the geocoded one
 -- (padron.ubicacion: the keys, or the place names when the keys are missing), else the keys.
--- Also every record of the persons made by matching, without a CURP (sin_curp): a record joins
--- one only if it resembles all of its records (geo.resolve.match.decide); and, when there are
--- such persons, the records of the persons this run created for CURPs new to the registry
--- (curp_nueva), which may be one of them whose valid CURP arrived later
--- (geo.resolve.match.late_curps). Persons created in this transaction are those whose creada_en
--- is its now(); resolution holds a lock, so no other run creates any meanwhile. And the sample
--- the model is counted on (muestra_modelo.sql, a temp table of this transaction); the records
--- without a person are those of pendientes.sql (another, with its statistics). {prefijo} is
+-- Also every record of the persons without a CURP (sin_curp) and, when there are such persons,
+-- of those created in this run for new CURPs (curp_nueva): persona_estado.sql. And the sample
+-- the model is counted on (muestra_modelo.sql); the records without a person are those of
+-- pendientes.sql (temp tables of this transaction, with their statistics). {prefijo} is
 -- match.PREFIX_LENGTH (blocking rule 7: names that begin alike, ordered bytewise as Polars does).
 -- Records, assignments and places are joined on the record id with hash joins off
 -- (hash_joins.sql, set by the caller): each table is read in id order through its primary key
@@ -19,13 +15,7 @@
 -- Only when few records are pending: with more, resolver.EVERY_RECORD_FROM, every record is read
 -- while the CURP rules run (load_every_record.sql) and its person after them
 -- (load_assignments.sql).
-WITH hay_sin_curp AS MATERIALIZED (
-    SELECT EXISTS (SELECT FROM padron.persona WHERE curp IS NULL) AS si
-), persona_estado AS MATERIALIZED (
-    SELECT id, curp IS NULL AS sin_curp, curp IS NOT NULL AS curp_nueva
-    FROM padron.persona
-    WHERE curp IS NULL OR (creada_en = now() AND (TABLE hay_sin_curp))
-), registro_estado AS MATERIALIZED (
+WITH registro_estado AS MATERIALIZED (
     SELECT a.registro_id, e.sin_curp, e.curp_nueva
     FROM persona_estado e JOIN padron.asignacion a ON a.persona_id = e.id
 ), registro_lugar AS NOT MATERIALIZED (
