@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -176,3 +177,12 @@ def test_any_maplibre_page_draws_the_published_style(browser, base_url: str) -> 
     assert tiles.startswith(base_url) and "?v=" in tiles
     assert errors == []
     page.close()
+
+
+def test_the_icon_browsers_ask_for_is_the_projects(base_url: str) -> None:
+    """A browser asks for ``/favicon.ico`` on any document that names no icon (the API's JSON,
+    ``/collections``): it answered 404, which a browser's console reports on every such page."""
+    answer = httpx.get(f"{base_url}/favicon.ico", follow_redirects=True)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/png"
+    assert answer.history and answer.history[0].status_code == 301
