@@ -59,6 +59,11 @@ def test_docs_render_without_internet(browser, base_url: str, path: str, operati
     context.route("**/*", offline)
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
+    refused: list[str] = []  # what the page's security policy blocked (ReDoc's search worker)
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(f"{base_url}{path}")
     page.wait_for_selector(operation, timeout=30_000)
     page.wait_for_load_state("networkidle")
@@ -67,4 +72,5 @@ def test_docs_render_without_internet(browser, base_url: str, path: str, operati
     assert "/localidades" in text and "/cobertura" in text  # other operations are listed too
     assert outside == []  # nothing asked of a CDN, Google Fonts or swagger.io
     assert errors == []
+    assert refused == []
     context.close()
