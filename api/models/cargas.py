@@ -21,7 +21,10 @@ class CargaCreada(Model):
     filas_rechazadas: int = Field(description="Filas rechazadas (ver `rechazos_por_motivo`).")
     rechazos_por_motivo: Conteos = Field(description="Filas rechazadas por motivo.")
     banderas: Conteos = Field(description="Registros cargados con cada bandera de calidad.")
-    ubicacion_por_precision: Conteos = Field(description="Registros ubicados por precisión.")
+    ubicacion_por_precision: Conteos = Field(
+        description="Registros de esta carga ubicados por precisión (otras cargas pendientes "
+        "que se ubicaron en la misma corrida no se cuentan aquí)."
+    )
     personas: int = Field(description="Personas nuevas o asignadas por la resolución.")
     cobertura_recalculada: list[str] = Field(description="Programas y periodos recalculados.")
     estado: str = Field(description="Ruta del estado de la carga.")

@@ -93,7 +93,7 @@ def crear_carga(
         "filas_rechazadas": result.filas_rechazadas,
         "rechazos_por_motivo": result.rechazos,
         "banderas": result.banderas,
-        "ubicacion_por_precision": pending.geocode.por_precision,
+        "ubicacion_por_precision": pending.geocode.precision_por_carga.get(result.carga_id, {}),
         "personas": pending.resolve.personas,
         "cobertura_recalculada": [f"{p} {q or ''}".strip() for p, q in pending.refresh.refrescados],
         "estado": f"/cargas/{result.carga_id}",

@@ -66,6 +66,8 @@ class GeocodeReport:
     registros: int = 0
     por_precision: dict[str, int] = field(default_factory=dict)
     por_bandera: dict[str, int] = field(default_factory=dict)
+    precision_por_carga: dict[int, dict[str, int]] = field(default_factory=dict)
+    """``por_precision`` of each batch placed (an upload reports its own)."""
 
 
 def geocode(
@@ -111,8 +113,12 @@ def geocode(
                 placed += sum(n for *_, n in parts)
                 if all(part is not None for part in done):
                     report.cargas.append(batch)
-                    for part in done:
+                    own: Counter[str] = Counter()
+                    for part in filter(None, done):
                         counts.update(part)
+                        for (precision, _), n in part.items():
+                            own[precision] += n
+                    report.precision_por_carga[batch] = dict(own)
     finally:
         if bulk:  # each index on a connection of its own: they build side by side
             indexes = statements("geo.geocode", "build_indexes.sql")
