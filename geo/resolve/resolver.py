@@ -94,6 +94,19 @@ def resolve(
     )
 
 
+LOADED_SCHEMA: dict[str, pl.DataType] = (
+    {"id": pl.Int64(), "carga_id": pl.Int64()}
+    | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
+    | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
+)
+"""The frame matching reads: each record's fields, its person and the persons' marks
+(``sql/persona_estado.sql``), and whether it is in the model's sample."""
+
+PERSON_COLUMNS = ("persona_id", "sin_curp", "curp_nueva")
+"""What the CURP rules decide: read after them (:func:`with_persons`) when the records are read
+beside them."""
+
+
 EVERY_RECORD_FROM = 1 / 1000
 """Share of the registry without a person from which a resolution reads every record, beside
 its CURP rules (:func:`read_every_record`), instead of those sharing a block with the records
@@ -126,11 +139,7 @@ def read_every_record(engine: Engine, snapshot: str, population: int) -> pl.Data
     """Every record, prepared for matching (:func:`geo.resolve.match.prepare`), without its
     person (:func:`with_persons`), as the transaction that exported ``snapshot`` sees the
     registry of ``population`` records: on a connection of its own."""
-    schema = (
-        {"id": pl.Int64(), "carga_id": pl.Int64()}
-        | {k: v for k, v in match.RECORD_SCHEMA.items() if k not in ("id", "persona_id")}
-        | {"muestra": pl.Boolean()}
-    )
+    schema = {k: v for k, v in LOADED_SCHEMA.items() if k not in PERSON_COLUMNS}
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
         execute_composed(
             conn, "geo.resolve", "snapshot.sql", identifiers={}, literals={"snapshot": snapshot}
@@ -153,9 +162,8 @@ def with_persons(conn: Connection, frame: pl.DataFrame) -> pl.DataFrame:
     assigned = copy_out_frame(
         conn,
         sql.SQL(sql_text("geo.resolve", "load_assignments.sql")),
-        {"registro_id": pl.Int64(), "persona_id": pl.Int64(), "sin_curp": pl.Boolean(),
-         "curp_nueva": pl.Boolean()},
-    )  # fmt: skip
+        {"registro_id": pl.Int64()} | {k: LOADED_SCHEMA[k] for k in PERSON_COLUMNS},
+    )
     ids = frame["id"]
     at = ids.search_sorted(assigned["registro_id"]).clip(upper_bound=max(ids.len() - 1, 0))
     read = (ids.gather(at) == assigned["registro_id"]).fill_null(False)
@@ -177,14 +185,9 @@ def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
     ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, of a registry of
     ``population`` records)."""
     set_apart(conn, population)
-    schema = (
-        {"id": pl.Int64(), "carga_id": pl.Int64()}
-        | {k: v for k, v in match.RECORD_SCHEMA.items() if k != "id"}
-        | {"sin_curp": pl.Boolean(), "curp_nueva": pl.Boolean(), "muestra": pl.Boolean()}
-    )
     hash_joins = query("geo.resolve", "hash_joins.sql")
     conn.execute(hash_joins, {"permitir": "off"})  # see sql/load_for_matching.sql
-    records = copy_out_frame(conn, matching_statement(), schema)
+    records = copy_out_frame(conn, matching_statement(), LOADED_SCHEMA)
     conn.execute(hash_joins, {"permitir": None})
     return _in_id_order(records)
 
