@@ -6,6 +6,7 @@ a first load builds the indexes of persons and assignments once, after its inser
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,21 +31,34 @@ from geo.resolve.resolver import load_for_matching, matching_statement, set_apar
 from tests.conftest import DATA_DIR, fresh_database
 
 
+@contextmanager
+def pending_registry(
+    folder: Path, seed: int, programs: tuple[ProgramSpec, ProgramSpec]
+) -> Iterator[str]:
+    """URL of a database of its own: the first roster resolved, then the second ingested, not
+    resolved."""
+    generate(DATA_DIR, folder, SynthConfig(seed=seed, programs=programs))
+    with fresh_database() as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            ingest_file(engine, folder / programs[0].file_name, programs[0].code)
+            resolve(engine)
+            ingest_file(engine, folder / programs[1].file_name, programs[1].code)
+        finally:
+            engine.dispose()
+        yield url
+
+
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A database of its own: a roster resolved, then a second one ingested, not resolved."""
-    folder: Path = tmp_path_factory.mktemp("carga_pendiente")
+    """A roster resolved, then a second one of the same size pending."""
     programs = (
         ProgramSpec("CARGAA", 1_500, STATE_BENEFITS, ("2016",)),
         ProgramSpec("CARGAB", 1_500, FEDERAL_BENEFITS, ("2016",)),
     )
-    generate(DATA_DIR, folder, SynthConfig(seed=47, programs=programs))
-    with fresh_database() as url:
+    with pending_registry(tmp_path_factory.mktemp("carga_pendiente"), 47, programs) as url:
         engine = make_engine(url)
-        upgrade(engine)
-        ingest_file(engine, folder / programs[0].file_name, programs[0].code)
-        resolve(engine)
-        ingest_file(engine, folder / programs[1].file_name, programs[1].code)
         yield engine
         engine.dispose()
 
@@ -198,15 +212,10 @@ def test_loading_every_record_changes_no_decision(
         ProgramSpec("PRIMERA", 2_500, STATE_BENEFITS, ("2016",)),
         ProgramSpec("SEGUNDA", 300, FEDERAL_BENEFITS, ("2016",)),
     )
-    generate(DATA_DIR, tmp_path, SynthConfig(seed=59, programs=programs))
     monkeypatch.setattr("geo.resolve.match.LABELLED_SAMPLE", 500)
     loaded: dict[str, int] = {}
-    with fresh_database() as base:
+    with pending_registry(tmp_path, 59, programs) as base:
         engine = make_engine(base)
-        upgrade(engine)
-        ingest_file(engine, tmp_path / programs[0].file_name, programs[0].code)
-        resolve(engine)
-        ingest_file(engine, tmp_path / programs[1].file_name, programs[1].code)
         with engine.connect() as conn:
             records = conn.execute(select(func.count()).select_from(registro)).scalar_one()
         engine.dispose()
