@@ -275,30 +275,30 @@ with a few records the counts say little (a test registry of 20 records changes 
 
 
 def prepare(records: pl.DataFrame, frequencies: NameFrequencies | None = None) -> pl.DataFrame:
-    """Add the matching forms: surname and given-name cores as integer codes, block keys, and
-    with ``frequencies`` each record's name frequencies (``p_nombre``, ``p_apellidos``, with the
-    totals they are shares of).
+    """Add the matching forms: surname and given-name cores and the given names as written
+    (``ap1_c``, ``ap2_c``, ``nucleo_c``, ``nom_c``), block keys, and with ``frequencies`` each
+    record's name frequencies (``p_nombre``, ``p_apellidos``, with the totals they are shares
+    of).
 
     A record without a birth date or sex takes them from its own CURP when it has one of the
-    CURP's shape (valid or not): the CURP's parts stand for the missing fields. Codes are shared
-    by surnames and given names (so swapped surnames, or a given name written as a surname,
-    compare equal) and computed once per distinct name.
+    CURP's shape (valid or not): the CURP's parts stand for the missing fields. The names are
+    codes of one Enum, the registry's sorted names, shared by surnames and given names (so
+    swapped surnames, or a given name written as a surname, compare equal): blocks join on the
+    codes, comparisons gather them for millions of pairs and spell out only the distinct pairs
+    (:func:`_distinct_pairs`); cores are computed once per distinct name.
     """
     records = _fields_from_curp(records)
     if frequencies is not None:
         records = _with_frequencies(records, frequencies)
-    frame = records.with_columns(
-        ap1=_core(records["primer_ap_norm"], names.surname_core),
-        ap2=_core(records["segundo_ap_norm"], names.surname_core),
-        nom_nucleo=_core(records["nombre_norm"], names.given_names_core),
-    )
-    words = pl.concat([frame["ap1"], frame["ap2"], frame["nombre_norm"], frame["nom_nucleo"]])
-    vocabulary = words.drop_nulls().unique().sort()
-    return frame.with_columns(
-        ap1_c=_code(pl.col("ap1"), vocabulary),
-        ap2_c=_code(pl.col("ap2"), vocabulary),
-        nom_c=_code(pl.col("nombre_norm"), vocabulary),
-        nucleo_c=_code(pl.col("nom_nucleo"), vocabulary),
+    cores = {
+        "ap1_c": _core(records["primer_ap_norm"], names.surname_core),
+        "ap2_c": _core(records["segundo_ap_norm"], names.surname_core),
+        "nom_c": records["nombre_norm"],
+        "nucleo_c": _core(records["nombre_norm"], names.given_names_core),
+    }
+    vocabulary = pl.Enum(pl.concat(list(cores.values())).drop_nulls().unique().sort())
+    return records.with_columns(
+        *(values.cast(vocabulary).alias(name) for name, values in cores.items()),
         anio=pl.col("fecha_nacimiento").dt.year(),
         sitio=pl.coalesce(pl.col("cve_mun"), pl.lit("cp") + pl.col("cp")),
     ).with_row_index("i")
@@ -358,12 +358,6 @@ def _core(values: pl.Series, function: Callable[[str], str]) -> pl.Series:
     return values.replace_strict(distinct, cores, default=None)
 
 
-def _code(column: pl.Expr, vocabulary: pl.Series) -> pl.Expr:
-    return column.replace_strict(
-        vocabulary, pl.int_range(vocabulary.len(), dtype=pl.UInt32, eager=True), default=None
-    )
-
-
 NO_SURNAME = 2**32 - 1
 """Stands for a missing second surname in a block key (a null key matches nothing)."""
 
@@ -378,7 +372,12 @@ has it true (a rule meant for records lacking some field must not pair everyone 
 def _day(frame: pl.DataFrame, **columns: str | pl.Expr) -> pl.DataFrame:
     """Birth date and sex with the other ``columns``. A record without sex is keyed under both
     (it is compared with men and women born that day); a record whose CURP gives another birth
-    date than its own is keyed under both dates (one of the two is mistyped)."""
+    date than its own is keyed under both dates (one of the two is mistyped). Most records
+    have one of each: only the others are exploded (exploding every record's lists took most of
+    :func:`candidate_pairs`' time at seed size)."""
+    plain = pl.col("sexo").is_not_null() & (
+        pl.col("fecha_curp").is_null() | (pl.col("fecha_curp") == pl.col("fecha_nacimiento"))
+    ).fill_null(False)
     both = (
         pl.when(pl.col("sexo").is_null()).then(pl.lit(["H", "M"])).otherwise(pl.concat_list("sexo"))
     )
@@ -389,7 +388,15 @@ def _day(frame: pl.DataFrame, **columns: str | pl.Expr) -> pl.DataFrame:
         .then(pl.concat_list("fecha_nacimiento"))
         .otherwise(pl.concat_list("fecha_nacimiento", "fecha_curp"))
     )
-    return frame.select("i", fecha=dates, sexo=both, **columns).explode("fecha").explode("sexo")
+    return pl.concat(
+        [
+            frame.filter(plain).select("i", fecha="fecha_nacimiento", sexo="sexo", **columns),
+            frame.filter(~plain)
+            .select("i", fecha=dates, sexo=both, **columns)
+            .explode("fecha")
+            .explode("sexo"),
+        ]
+    )
 
 
 def blocks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
@@ -428,22 +435,27 @@ def blocks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
     One rule's keys at a time: together they hold a dozen strings per record (at twice the seed
     size, gigabytes).
     """
-    curp_halves = pl.concat_list(pl.col("curp").str.slice(0, 9), pl.col("curp").str.slice(9))
-    any_name = pl.concat_list("ap1_c", "ap2_c", "nucleo_c")
+    ap1, ap2, core = (pl.col(name).to_physical() for name in ("ap1_c", "ap2_c", "nucleo_c"))
     surnames = (  # both, in either order
-        pl.min_horizontal("ap1_c", "ap2_c").alias("ap_a"),
-        pl.when(pl.col("ap2_c").is_null())
+        pl.min_horizontal(ap1, ap2).alias("ap_a"),
+        pl.when(ap2.is_null())
         .then(NO_SURNAME)
-        .otherwise(pl.max_horizontal("ap1_c", "ap2_c"))
+        .otherwise(pl.max_horizontal(ap1, ap2))
         .alias("ap_b"),
     )
     nowhere = pl.col("fecha_nacimiento").is_null() & pl.col("sitio").is_null()
-    yield _day(frame, clave=any_name).explode("clave")
+    named = _day(frame, ap1=ap1, ap2=ap2, core=core)
+    yield pl.concat(
+        named.select("i", "fecha", "sexo", clave=name) for name in ("ap1", "ap2", "core")
+    )
     yield _day(frame, sitio="sitio").drop("sexo")
-    yield frame.select("i", clave=curp_halves).explode("clave")
+    yield pl.concat(
+        frame.select("i", clave=half)
+        for half in (pl.col("curp").str.slice(0, 9), pl.col("curp").str.slice(9))
+    )
     yield frame.select("i", "anio", "primer_ap_norm", "nombre_norm")
-    yield frame.select("i", "sitio", "nucleo_c", *surnames)
-    yield frame.select("i", "nucleo_c", *surnames, **{ONLY: nowhere})
+    yield frame.select("i", "sitio", core, *surnames)
+    yield frame.select("i", core, *surnames, **{ONLY: nowhere})
     yield frame.select("i", "sitio", *_name_starts())
 
 
@@ -530,7 +542,7 @@ def _key(keyed: pl.DataFrame) -> list[str]:
 
 
 _COMPARED = [
-    "curp", "curp_valida", "ap1", "ap2", "ap1_c", "nombre_norm", "nom_nucleo", "nom_c", "nucleo_c",
+    "curp", "curp_valida", "ap1_c", "ap2_c", "nom_c", "nucleo_c",
     "fecha_nacimiento", "sexo", "edo_nac", "cve_mun", "cve_loc", "cp",
 ]  # fmt: skip
 _FREQUENCIES = ["p_nombre", "n_nombres", "p_apellidos", "n_apellidos"]
@@ -573,14 +585,13 @@ def _given_name_put_back(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
     other's field (the given name of one record within an edit of the other's first surname,
     and the other way round): compared as they should have been captured."""
     crossed = (
-        (_closeness(a["ap1"], b["nom_nucleo"]) <= 1)
-        & (_closeness(a["nom_nucleo"], b["ap1"]) <= 1)
-        & (a["ap1"] != b["ap1"])
+        (_closeness(a["ap1_c"], b["nucleo_c"]) <= 1)
+        & (_closeness(a["nucleo_c"], b["ap1_c"]) <= 1)
+        & (a["ap1_c"] != b["ap1_c"])
     ).fill_null(False)
     if not crossed.any():
         return b
-    swap = {"ap1": "nom_nucleo", "nom_nucleo": "ap1", "nombre_norm": "ap1", "ap1_c": "nucleo_c",
-            "nucleo_c": "ap1_c", "nom_c": "ap1_c"}  # fmt: skip
+    swap = {"ap1_c": "nucleo_c", "nucleo_c": "ap1_c", "nom_c": "ap1_c"}
     return b.with_columns(
         pl.when(crossed).then(pl.col(source)).otherwise(pl.col(target)).alias(target)
         for target, source in swap.items()
@@ -591,23 +602,24 @@ def _given_name_put_back(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
 def _distinct_pairs(
     left: pl.Series, right: pl.Series, function: Callable[[list[str], list[str]], pl.Series]
 ) -> pl.Series:
-    """``function`` over the distinct non-null pairs of values, mapped back to every pair."""
-    pairs = pl.DataFrame({"a": left, "b": right})
-    distinct = pairs.drop_nulls().unique()
-    values = function(distinct["a"].to_list(), distinct["b"].to_list())
-    distinct = distinct.with_columns(values.alias("v"))
-    return pairs.join(distinct, on=["a", "b"], how="left", maintain_order="left")["v"]
+    """``function`` of the names coded in ``left`` and ``right`` (one :func:`prepare` Enum),
+    worked out once per distinct pair of codes and mapped back to every pair (null where either
+    is missing): a slice of pairs holds a few ten thousand distinct pairs of names."""
+    assert isinstance(left.dtype, pl.Enum)
+    key = left.to_physical().cast(pl.UInt64) * PAIR_BASE + right.to_physical()
+    distinct = key.drop_nulls().unique()
+    spelled = left.dtype.categories
+    values = function(
+        spelled.gather(distinct // PAIR_BASE).to_list(),
+        spelled.gather(distinct % PAIR_BASE).to_list(),
+    )
+    return key.replace_strict(distinct, values, default=None)
 
 
 def _osa(a: list[str], b: list[str]) -> pl.Series:
+    """Optimal string alignment distance (an adjacent transposition is one edit; rapidfuzz)."""
     distances = process.cpdist(a, b, scorer=OSA.distance, workers=-1)
     return pl.Series(distances, dtype=pl.Int32)
-
-
-def _distance(left: pl.Series, right: pl.Series) -> pl.Series:
-    """Optimal string alignment distance (an adjacent transposition is one edit), computed once
-    per distinct pair of values (rapidfuzz)."""
-    return _distinct_pairs(left, right, _osa)
 
 
 def _closeness(left: pl.Series, right: pl.Series) -> pl.Series:
@@ -648,7 +660,11 @@ def _levels(conditions: list[pl.Series], missing: pl.Series) -> pl.Series:
 
 
 def _curp_level(a: pl.Series, b: pl.Series) -> pl.Series:
-    d = _distance(a, b)
+    """Worked out where both CURPs are present (about a quarter of the pairs at seed size)."""
+    pairs = len(a)
+    where = (a.is_not_null() & b.is_not_null()).arg_true()
+    a, b = a.gather(where), b.gather(where)
+    d = _osa(a.to_list(), b.to_list())
     letters = pl.DataFrame(
         {"a": a.str.slice(0, 4) + a.str.slice(13, 3), "b": b.str.slice(0, 4) + b.str.slice(13, 3)}
     )
@@ -663,11 +679,12 @@ def _curp_level(a: pl.Series, b: pl.Series) -> pl.Series:
         & (a.str.slice(16, 1) == b.str.slice(16, 1))  # homonym differentiator
         & (different_letters <= 2)
     )
-    return _levels([d == 0, d == 1, same_parts], a.is_null() | b.is_null())
+    present = _levels([d == 0, d == 1, same_parts], pl.repeat(False, len(a), eager=True))
+    return pl.repeat(None, pairs, dtype=pl.UInt8, eager=True).scatter(where, present)
 
 
 def _surname_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
-    a1, a2, b1, b2 = a["ap1"], a["ap2"], b["ap1"], b["ap2"]
+    a1, a2, b1, b2 = a["ap1_c"], a["ap2_c"], b["ap1_c"], b["ap2_c"]
     c = pl.DataFrame(
         {
             "c11": _closeness(a1, b1),
@@ -695,31 +712,25 @@ def _surname_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
 
 
 def _given_level(a: pl.DataFrame, b: pl.DataFrame) -> pl.Series:
-    core_a, core_b = a["nom_nucleo"], b["nom_nucleo"]
+    core_a, core_b = a["nucleo_c"], b["nucleo_c"]
     close = _closeness(core_a, core_b)
-    gender = _gender_pair(core_a, core_b)
+    gender = _distinct_pairs(core_a, core_b, _gender_pair).fill_null(False)
     return _levels(
         [
             _eq(a["nom_c"], b["nom_c"]),
-            _eq(a["nucleo_c"], b["nucleo_c"]),
-            _words_contained(a["nombre_norm"], b["nombre_norm"]),
+            _eq(core_a, core_b),
+            _distinct_pairs(a["nom_c"], b["nom_c"], _contained).fill_null(False),
             (close == 1) & ~gender,
             (close == 2) & ~gender,
         ],
-        a["nombre_norm"].is_null() | b["nombre_norm"].is_null(),
+        a["nom_c"].is_null() | b["nom_c"].is_null(),
     )
-
-
-def _words_contained(a: pl.Series, b: pl.Series) -> pl.Series:
-    """:func:`_contained` for the pairs where one side has several words (one word each is
-    equal or not: no containment to find)."""
-    several = (a.str.contains(" ") | b.str.contains(" ")).fill_null(False)
-    return _distinct_pairs(a.set(~several, None), b, _contained).fill_null(False)
 
 
 def _contained(a: list[str], b: list[str]) -> pl.Series:
     """Whether the words of one are among the other's, a one-letter word standing for any word
-    with that initial (MARIA G ⊂ MARIA GUADALUPE, J LUIS ⊂ JOSE LUIS). Hand-written: no library
+    with that initial (MARIA G ⊂ MARIA GUADALUPE, J LUIS ⊂ JOSE LUIS), when one has several
+    words (one word each is equal or not: no containment to find). Hand-written: no library
     compares name words with initials."""
 
     def inside(short: list[str], long: list[str]) -> bool:
@@ -735,38 +746,32 @@ def _contained(a: list[str], b: list[str]) -> pl.Series:
 
     out = []
     for x, y in zip(a, b, strict=True):
-        wx, wy = x.split(), y.split()
-        out.append(inside(wx, wy) or inside(wy, wx))
+        several = " " in x or " " in y
+        out.append(several and (inside(x.split(), y.split()) or inside(y.split(), x.split())))
     return pl.Series(out, dtype=pl.Boolean)
 
 
-def _gender_pair(a: pl.Series, b: pl.Series) -> pl.Series:
+def _gender_pair(a: list[str], b: list[str]) -> pl.Series:
     """FRANCISCO/FRANCISCA, MARIO/MARIA: the same stem ending in O and A are different names."""
-    same_stem = a.str.slice(0, a.str.len_chars() - 1) == b.str.slice(0, b.str.len_chars() - 1)
-    ends = a.str.slice(-1) + b.str.slice(-1)
-    return (same_stem & ends.is_in(["OA", "AO"])).fill_null(False)
+    x, y = pl.Series(a, dtype=pl.String), pl.Series(b, dtype=pl.String)
+    same_stem = x.str.slice(0, x.str.len_chars() - 1) == y.str.slice(0, y.str.len_chars() - 1)
+    return same_stem & (x.str.slice(-1) + y.str.slice(-1)).is_in(["OA", "AO"])
 
 
 def _date_level(a: pl.Series, b: pl.Series) -> pl.Series:
-    """Digits of ``yyyymmdd`` compared position by position (an equal-length string: an edit is
-    a changed digit), two adjacent digits swapped counting as one; worked out only for the
-    pairs whose dates differ (most blocked pairs share theirs)."""
+    """Digits of ``yyyymmdd`` compared position by position (a number of eight digits: an
+    edit is a changed digit), two adjacent digits swapped counting as one; worked out only for
+    the pairs whose dates differ (most blocked pairs share theirs)."""
     different = (a != b).fill_null(False)
     one_edit = pl.Series([False] * len(a), dtype=pl.Boolean)
     changed = pl.Series([None] * len(a), dtype=pl.UInt8)
     if different.any():
         where = different.arg_true()
-        dates = pl.DataFrame(
-            {
-                "a": a.gather(where).dt.strftime("%Y%m%d"),
-                "b": b.gather(where).dt.strftime("%Y%m%d"),
-            }
-        )
-        differ = [pl.col("a").str.slice(k, 1) != pl.col("b").str.slice(k, 1) for k in range(8)]
+        dates = pl.DataFrame({"a": _yyyymmdd(a.gather(where)), "b": _yyyymmdd(b.gather(where))})
+        a_digit, b_digit = ([(pl.col(c) // 10 ** (7 - k)) % 10 for k in range(8)] for c in "ab")
+        differ = [a_digit[k] != b_digit[k] for k in range(8)]
         swapped = pl.any_horizontal(
-            differ[k]
-            & (pl.col("a").str.slice(k, 1) == pl.col("b").str.slice(k + 1, 1))
-            & (pl.col("a").str.slice(k + 1, 1) == pl.col("b").str.slice(k, 1))
+            differ[k] & (a_digit[k] == b_digit[k + 1]) & (a_digit[k + 1] == b_digit[k])
             for k in range(7)
         )
         digits = dates.select(
@@ -784,6 +789,14 @@ def _date_level(a: pl.Series, b: pl.Series) -> pl.Series:
         [a == b, one_edit | day_month, (changed == 2) | (days <= 365)],
         a.is_null() | b.is_null(),
     )
+
+
+def _yyyymmdd(dates: pl.Series) -> pl.Series:
+    """A date as the number whose digits :func:`_date_level` compares."""
+    year, month, day = (
+        part.cast(pl.Int32) for part in (dates.dt.year(), dates.dt.month(), dates.dt.day())
+    )
+    return year * 10_000 + month * 100 + day
 
 
 def _equal_level(a: pl.Series, b: pl.Series) -> pl.Series:
