@@ -268,6 +268,22 @@ class NameFrequencies:
     apellidos: pl.DataFrame
     """``apellido``, ``n``: occurrences of each surname, first or second."""
 
+    @classmethod
+    def of(cls, records: pl.DataFrame) -> NameFrequencies:
+        """Counted over ``records`` as the registry holds them (before :func:`prepare`): over
+        every record, the counts of ``geo.resolve.resolver.name_frequencies``, without the
+        server's second pass over the registry."""
+        given = (
+            records.filter(pl.col("sexo").is_not_null() & pl.col("nombre_norm").is_not_null())
+            .group_by("sexo", "nombre_norm")
+            .agg(n=pl.len().cast(pl.Int64))
+        )
+        surnames = pl.concat([records["primer_ap_norm"], records["segundo_ap_norm"]]).drop_nulls()
+        return cls(
+            nombres=given,
+            apellidos=surnames.rename("apellido").value_counts(name="n").cast({"n": pl.Int64}),
+        )
+
 
 TF_PSEUDOCOUNT = 1_000
 """Frequencies are shrunk towards the level's average ``u`` as if this many records had it:

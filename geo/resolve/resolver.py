@@ -71,8 +71,10 @@ def resolve(
         population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-resolve") as beside:
             reading = _read_beside(conn, beside, population)
+            counting = _model_beside(beside, reading, population) if model is None else None
             run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
             prepared = reading.result() if reading else None
+            model = counting.result() if counting else model
         tell("Personas", 1, 3, "pasos")
         _match_pending(conn, model, thresholds or match.Thresholds(), population, prepared)
     tell("Personas", 2, 3, "pasos")
@@ -135,6 +137,20 @@ def _read_beside(
     return beside.submit(read_every_record, conn.engine, snapshot, population)
 
 
+def _model_beside(
+    beside: ThreadPoolExecutor, reading: Future[pl.DataFrame] | None, population: int
+) -> Future[match.Model] | None:
+    """The model counted on the sample among the records read in ``beside``
+    (:func:`_read_beside`), after them and still during the CURP rules, which outlast the read
+    (at seed size by 3-4 s): the model depends on the records' fields alone, not on their
+    persons."""
+    if reading is None:
+        return None
+    return beside.submit(
+        lambda: match.estimate_model(reading.result().filter("muestra"), population)
+    )
+
+
 def read_every_record(engine: Engine, snapshot: str, population: int) -> pl.DataFrame:
     """Every record, prepared for matching (:func:`geo.resolve.match.prepare`), without its
     person (:func:`with_persons`), as the transaction that exported ``snapshot`` sees the
@@ -150,8 +166,7 @@ def read_every_record(engine: Engine, snapshot: str, population: int) -> pl.Data
             conn, sql.SQL(sql_text("geo.resolve", "load_every_record.sql")), schema
         )
         conn.execute(query("geo.resolve", "hash_joins.sql"), {"permitir": None})
-        frequencies = name_frequencies(conn)
-    return match.prepare(_in_id_order(records), frequencies)
+    return match.prepare(_in_id_order(records), match.NameFrequencies.of(records))
 
 
 def with_persons(conn: Connection, frame: pl.DataFrame) -> pl.DataFrame:
@@ -223,7 +238,8 @@ def matching_statement() -> sql.Composed:
 
 
 def name_frequencies(conn: Connection) -> match.NameFrequencies:
-    """Given names (by sex) and surnames counted over every record of the registry."""
+    """Given names (by sex) and surnames counted over every record of the registry, by the
+    server: for a load that holds only part of it (:func:`load_for_matching`)."""
     given = conn.execute(query("geo.resolve", "nombres_frecuencia.sql")).all()
     surnames = conn.execute(query("geo.resolve", "apellidos_frecuencia.sql")).all()
     return match.NameFrequencies(
@@ -305,13 +321,14 @@ def _match_pending(
     if pending.is_empty():
         return
     scored = scored_pairs(frame, pending, model)
-    row = dict(zip(frame["id"].to_list(), frame["i"].to_list(), strict=True))
-    pending_ids = set(frame.filter(pl.col("persona_id").is_null())["id"].to_list())
     decided = conn.execute(
         select(revision.c.registro_id, revision.c.candidato_id, revision.c.decision).where(
             revision.c.decision.is_not(None)
         )
     ).all()
+    asked = frame.filter(pl.col("id").is_in([x for a, b, _ in decided for x in (a, b)]))
+    row = dict(asked.select("id", "i").iter_rows())  # of the records a reviewer decided on
+    pending_ids = set(asked.filter(pl.col("persona_id").is_null())["id"].to_list())
     same = [
         (row[a], row[b]) for a, b, d in decided if d == "misma" and a in pending_ids and b in row
     ]

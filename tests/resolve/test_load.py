@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from psycopg import sql
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -27,7 +29,8 @@ from geo.kernel.db import (
     upgrade,
 )
 from geo.resolve import resolve
-from geo.resolve.resolver import load_for_matching, matching_statement, set_apart
+from geo.resolve.match import NameFrequencies
+from geo.resolve.resolver import load_for_matching, matching_statement, name_frequencies, set_apart
 from tests.conftest import DATA_DIR, fresh_database
 
 
@@ -238,3 +241,21 @@ def test_loading_every_record_changes_no_decision(
     assert loaded["every"] == records > loaded["blocks"], loaded
     assert outcomes["blocks"] == outcomes["every"]
     assert len(outcomes["every"][0]) > records * 0.9
+
+
+def test_name_frequencies_counted_over_every_record_are_the_servers(registry: Engine) -> None:
+    """A resolution that reads every record counts the names in the frame it read
+    (``NameFrequencies.of``) instead of asking the server again: the same counts, with the
+    records that lack a sex or a second surname left out as the server leaves them."""
+    names = ("sexo", "nombre_norm", "primer_ap_norm", "segundo_ap_norm")
+    with registry.connect() as conn:  # rolled back: the fixture's records have every sex
+        conn.execute(text("UPDATE padron.registro SET sexo = NULL WHERE id % 10 = 0"))
+        server = name_frequencies(conn)
+        rows = conn.execute(text(f"SELECT {', '.join(names)} FROM padron.registro")).all()
+        conn.rollback()
+    records = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+    assert records["sexo"].null_count() > 0 and records["segundo_ap_norm"].null_count() > 0
+    counted = NameFrequencies.of(records)
+    given = ["sexo", "nombre_norm"]
+    assert_frame_equal(counted.nombres.sort(given), server.nombres.sort(given))
+    assert_frame_equal(counted.apellidos.sort("apellido"), server.apellidos.sort("apellido"))
