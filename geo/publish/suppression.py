@@ -104,9 +104,11 @@ class Suppressor:
         self.grid = grid
         self.k = k
         values = grid.values
-        self.suppressed = (values >= LOW) & (values < k)
-        self.sensitive = self.suppressed.copy()
-        self.safe = np.zeros_like(self.suppressed)
+        self.sensitive = (values >= LOW) & (values < k)
+        # Python lists, not the arrays: the search reads single cells millions of times.
+        self.values: list[list[int]] = values.tolist()
+        self.suppressed: list[list[bool]] = self.sensitive.tolist()
+        self.safe = [[False] * len(grid.columns) for _ in grid.parents]
         self.children: list[list[int]] = [[] for _ in grid.parents]
         for area, parent in enumerate(grid.parents):
             if parent is not None:
@@ -119,6 +121,9 @@ class Suppressor:
                 self.leaves[area].append(leaf)
         masks = sorted({m for sets in grid.latent.values() for m in sets})
         self.changes = [(b, a) for b in (0, *masks) for a in (0, *masks) if b != a]
+        self.touched = {change: self._touched(*change) for change in self.changes}
+        """(before, after) → the columns :meth:`_side` yields on each area, worked out once per
+        change instead of once per leaf it is tried at."""
 
     def run(self) -> np.ndarray:
         """The suppressed cells (areas × columns)."""
@@ -127,13 +132,13 @@ class Suppressor:
             key=lambda cell: (-self.grid.depth[cell[0]], int(cell[0]), int(cell[1])),
         )
         for area, column in order:
-            if not self.safe[area, column]:
+            if not self.safe[area][column]:
                 move = self._cheapest(int(area), int(column))
                 for cell_area, cell_column, delta in self._cells(move):
-                    self.suppressed[cell_area, cell_column] = True
+                    self.suppressed[cell_area][cell_column] = True
                     if delta:
-                        self.safe[cell_area, cell_column] = True
-        return self.suppressed
+                        self.safe[cell_area][cell_column] = True
+        return np.array(self.suppressed, dtype=bool).reshape(self.sensitive.shape)
 
     def _cheapest(self, area: int, column: int) -> _Move:
         """The move that changes the cell and needs the fewest new suppressions (then the
@@ -199,10 +204,10 @@ class Suppressor:
     ) -> tuple[int, int] | None:
         new, persons = 0, 0
         for area, column, delta in self._side(leaf, before, after, top):
-            value = int(self.grid.values[area, column])
+            value = self.values[area][column]
             if value < LOW or value + delta < LOW:
                 return None
-            if not self.suppressed[area, column]:
+            if not self.suppressed[area][column]:
                 new += 1
                 persons += value
         return new, persons
@@ -211,20 +216,27 @@ class Suppressor:
         self, leaf: int, before: int, after: int, top: int | None
     ) -> Iterator[tuple[int, int, int]]:
         """Cells a person going from ``before`` to ``after`` in ``leaf`` touches on the path
-        below ``top``, with the change of each: the counts that change, and the programs whose
-        amount must absorb the change when the person keeps some programs and the number of
-        them changes (so that all programs' amount stays the sum of the programs'); those keep
-        their count (change 0) but must be suppressed too."""
+        below ``top``, with the change of each (:meth:`_touched`)."""
+        touched = self.touched[before, after]
+        for area in self.grid.path(leaf, top):
+            published = self.values[area]
+            for column, delta in touched:
+                if published[column] >= 0:
+                    yield area, column, delta
+
+    def _touched(self, before: int, after: int) -> list[tuple[int, int]]:
+        """Columns a person going from ``before`` to ``after`` changes, with the change: the
+        counts that change, and the programs whose amount must absorb the change when the
+        person keeps some programs and the number of them changes (so that all programs'
+        amount stays the sum of the programs'); those keep their count (change 0) but must be
+        suppressed too."""
         kept = before & after if before and after and before.bit_count() != after.bit_count() else 0
         deltas = [
             (j, int(c.covers(after)) - int(c.covers(before)))
             for j, c in enumerate(self.grid.columns)
         ]
         absorbing = [j for j in self.programs if kept & self.programs[j]]
-        for area in self.grid.path(leaf, top):
-            for column, delta in deltas:
-                if self.grid.values[area, column] >= 0 and (delta or column in absorbing):
-                    yield area, column, delta
+        return [(column, delta) for column, delta in deltas if delta or column in absorbing]
 
     def _cells(self, move: _Move) -> Iterator[tuple[int, int, int]]:
         yield from self._side(move.leaf, move.before, move.after, move.top)
