@@ -74,6 +74,11 @@ WHERE NOT r.curp_valida AND r.curp IS NOT NULL AND 'curp_check_digit' = ANY (r.b
 
 ANALYZE curp_tipeo;
 
+-- The few typos hashed, the records with a valid CURP read once: the planner costed a merge join
+-- cheaper, which sorted every such record by the five columns (on disk; at twice the seed size
+-- 14.4 s against 4.3 s for the whole statement).
+SET LOCAL enable_mergejoin = off;
+
 INSERT INTO padron.asignacion (registro_id, carga_id, persona_id)
 SELECT t.id, t.carga_id, min(p.id)
 FROM curp_tipeo t
@@ -86,3 +91,5 @@ WHERE coalesce(v.segundo_ap_norm, '') = coalesce(t.segundo_ap_norm, '')
   AND levenshtein(p.curp, t.curp) = 1
 GROUP BY t.id, t.carga_id
 HAVING count(DISTINCT p.id) = 1;
+
+RESET enable_mergejoin;
