@@ -391,16 +391,13 @@ def _day(frame: pl.DataFrame, **columns: str | pl.Expr) -> pl.DataFrame:
     date than its own is keyed under both dates (one of the two is mistyped). Most records
     have one of each: only the others are exploded (exploding every record's lists took most of
     :func:`candidate_pairs`' time at seed size)."""
-    plain = pl.col("sexo").is_not_null() & (
-        pl.col("fecha_curp").is_null() | (pl.col("fecha_curp") == pl.col("fecha_nacimiento"))
-    ).fill_null(False)
+    one_date = pl.col("fecha_curp").is_null() | (pl.col("fecha_curp") == pl.col("fecha_nacimiento"))
+    plain = pl.col("sexo").is_not_null() & one_date.fill_null(False)
     both = (
         pl.when(pl.col("sexo").is_null()).then(pl.lit(["H", "M"])).otherwise(pl.concat_list("sexo"))
     )
     dates = (
-        pl.when(
-            pl.col("fecha_curp").is_null() | (pl.col("fecha_curp") == pl.col("fecha_nacimiento"))
-        )
+        pl.when(one_date)
         .then(pl.concat_list("fecha_nacimiento"))
         .otherwise(pl.concat_list("fecha_nacimiento", "fecha_curp"))
     )
