@@ -759,8 +759,8 @@ def _contained(a: list[str], b: list[str]) -> pl.Series:
 
     out = []
     for x, y in zip(a, b, strict=True):
-        several = " " in x or " " in y
-        out.append(several and (inside(x.split(), y.split()) or inside(y.split(), x.split())))
+        wx, wy = x.split(), y.split()
+        out.append((" " in x or " " in y) and (inside(wx, wy) or inside(wy, wx)))
     return pl.Series(out, dtype=pl.Boolean)
 
 
