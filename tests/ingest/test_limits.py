@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from geo.ingest import PUB_FIELDS, ingest_file
-from geo.ingest.reader import ReadLimits, open_roster, read_chunks
+from geo.ingest.reader import PARSE_BLOCK_BYTES, ReadLimits, open_roster, read_chunks
 from geo.kernel.errors import InvalidParameter
 from tests.ingest.builders import BASE_ROW
 
@@ -75,9 +75,8 @@ def test_long_lines_and_wide_headers_are_refused_with_the_line(tmp_path: Path) -
 
 def test_a_quote_left_open_is_refused_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "comilla.csv"
-    path.write_text(
-        'ID_REGISTRO,NB_NOMBRE\nA,"abc\n' + ("x" * 99 + "\n") * 30_000, encoding="utf-8"
-    )
+    lines = 3 * PARSE_BLOCK_BYTES // 100  # a value open for more than two parse blocks
+    path.write_text('ID_REGISTRO,NB_NOMBRE\nA,"abc\n' + ("x" * 99 + "\n") * lines, encoding="utf-8")
     with pytest.raises(InvalidParameter, match="comillas no se cierra"):
         list(read_chunks(open_roster(path, tmp_path), chunk_rows=1000))
 

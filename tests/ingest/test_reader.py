@@ -74,3 +74,49 @@ def test_detect_delimiter(tmp_path: Path, header: str, delimiter: str) -> None:
     path = tmp_path / "padron.csv"
     path.write_text(header + "\n", encoding="utf-8")
     assert detect_delimiter(path, "utf-8") == delimiter
+
+
+def test_rows_keep_their_numbers_across_parse_blocks(tmp_path: Path) -> None:
+    """Chunks gather several of pyarrow's blocks; malformed rows in different blocks still
+    shift the numbers of the rows after them."""
+    malformed = {5, 10_007, 20_011, 29_999}
+    lines = ["ID,NOMBRE,RELLENO"]
+    for number in range(2, 30_002):
+        fields = [f"R{number}", "ANA"] if number in malformed else [f"R{number}", "ANA", "x" * 200]
+        lines.append(",".join(fields))
+    path = tmp_path / "padron.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 2 * reader.PARSE_BLOCK_BYTES  # more than one block per chunk
+
+    chunks = list(read_chunks(open_roster(path, tmp_path), chunk_rows=25_000))
+
+    assert len(chunks) == 2 and chunks[0].frame.height >= 25_000  # whole blocks to a chunk
+    rows = [r for c in chunks for r in c.frame.select("fila", "c0").iter_rows()]
+    assert rows == [(n, f"R{n}") for n in range(2, 30_002) if n not in malformed]
+    assert [m for c in chunks for m in c.malformed] == [(n, f"R{n},ANA") for n in sorted(malformed)]
+
+
+def test_a_spreadsheet_row_longer_than_a_parse_block_is_read(tmp_path: Path) -> None:
+    """An XLSX is not held to the CSV line limit: its rows are as long as Excel allows, so the
+    parser's blocks follow the longest row written."""
+    import random
+
+    from openpyxl import Workbook
+
+    letters = random.Random(3)
+    long_cells = ["".join(letters.choices("ñáéíóú", k=30_000)) for _ in range(80)]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["ID", *(f"C{i}" for i in range(80))])
+    sheet.append(["1", *long_cells])
+    sheet.append(["2", *("x" for _ in range(80))])
+    path = tmp_path / "padron.xlsx"
+    workbook.save(path)
+
+    (chunk,) = read_chunks(open_roster(path, tmp_path))
+
+    assert len(",".join(long_cells).encode()) > 2 * reader.PARSE_BLOCK_BYTES  # two blocks hold it
+    assert chunk.frame["c0"].to_list() == ["1", "2"]
+    assert chunk.frame["c80"].to_list() == [long_cells[-1], "x"]
+    assert chunk.malformed == []
