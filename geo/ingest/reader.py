@@ -171,11 +171,12 @@ def scan_file(path: Path, max_line_bytes: int | None = None) -> FileScan:
                     decoder.decode(block)
                 except UnicodeDecodeError:
                     utf8 = False
-            # One pass over the block for "any of these bytes" (bytes.count is one pass each).
+            # "byte in block" is a memchr: seven passes over the block cost a sixth of two
+            # bytes.translate (which copy it).
             if not undefined:
-                undefined = len(block.translate(None, _CP1252_UNDEFINED)) != len(block)
+                undefined = any(byte in block for byte in _CP1252_UNDEFINED)
             if not control:
-                control = len(block.translate(None, _CONTROL)) != len(block)
+                control = any(byte in block for byte in _CONTROL)
     if utf8:
         try:
             decoder.decode(b"", final=True)
@@ -305,7 +306,9 @@ def _chunks(
         last = int(rows[-1]) if len(rows) else next_row - 1
         consumed = [m for m in malformed if m[0] <= last]
         del malformed[: len(consumed)]
-        frame = pl.from_arrow(table)
+        frame = pl.from_arrow(
+            table, rechunk=False
+        )  # Polars' operations take the blocks as they are
         assert isinstance(frame, pl.DataFrame)
         if roster.control_bytes:
             frame = _without_control_bytes(frame, names)
