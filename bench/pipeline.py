@@ -465,12 +465,7 @@ def run_scale(scale: float, seed: int, requests: int, incremental: bool) -> dict
             piso = floor(url, meter, base, "piso")
             settle(engine)
             result["conteos"] = run_pipeline(engine, meter, base)
-            result["etapas"] = whole_peak(
-                {
-                    name: meter.stages[name].as_dict(piso.segundos)
-                    for name in ("piso", *STAGES.values(), "pipeline")
-                }
-            )
+            result["etapas"] = stage_report(meter, piso.segundos)
             combos = filter_combinations(engine, requests, "2016")
             points = field_points(engine, requests)
             with serving(url, engine) as client:
@@ -502,14 +497,22 @@ def run_incremental(
     changes = changes_between(before, table_changes(engine))
     return {
         "conteos": counts,
-        "etapas": whole_peak(
-            {
-                name: meter.stages[f"incremental {name}"].as_dict(piso.segundos)
-                for name in ("piso", *STAGES.values(), "pipeline")
-            }
-        ),
+        "etapas": stage_report(meter, piso.segundos, prefix="incremental "),
         "tablas": changes,
     }
+
+
+def stage_report(
+    meter: Meter, floor_seconds: float, prefix: str = ""
+) -> dict[str, dict[str, float]]:
+    """The floor's, each stage's and the pipeline's usage (``prefix`` names a run's stages), with
+    their ratios to the floor."""
+    return whole_peak(
+        {
+            name: meter.stages[prefix + name].as_dict(floor_seconds)
+            for name in ("piso", *STAGES.values(), "pipeline")
+        }
+    )
 
 
 def whole_peak(stages: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:

@@ -306,9 +306,8 @@ def _chunks(
         last = int(rows[-1]) if len(rows) else next_row - 1
         consumed = [m for m in malformed if m[0] <= last]
         del malformed[: len(consumed)]
-        frame = pl.from_arrow(
-            table, rechunk=False
-        )  # Polars' operations take the blocks as they are
+        # Polars' operations take pyarrow's blocks as they are: copying them into one is waste.
+        frame = pl.from_arrow(table, rechunk=False)
         assert isinstance(frame, pl.DataFrame)
         if roster.control_bytes:
             frame = _without_control_bytes(frame, names)
@@ -438,7 +437,7 @@ def _write_sheet(
     header = _checked_header(source, [_cell_text(v) for v in next(cells_of, ())], limits)
     if check_header is not None:
         check_header(header)
-    control, longest = False, 0
+    control = False
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         longest = writer.writerow(header)  # characters written
