@@ -22,7 +22,7 @@ from api.settings import Settings
 from tests.api.acceso.conftest import AccessData
 from tests.api.browser import chromium, live_server
 from tests.api.contract import Contract
-from tests.api.screenshots import assert_matches_baseline
+from tests.api.screenshots import assert_matches_baseline, settled
 
 pytestmark = pytest.mark.browser
 
@@ -187,7 +187,7 @@ def whole_page(page: Any) -> bytes:
     height = page.evaluate("document.documentElement.scrollHeight")
     page.set_viewport_size({"width": page.viewport_size["width"], "height": height})
     map_ready(page)
-    return bytes(page.screenshot())
+    return settled(page.screenshot)
 
 
 def test_panel_shows_formatted_figures_charts_matrix_and_map(
