@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from devtools.synth import FEDERAL_BENEFITS, STATE_BENEFITS, ProgramSpec, SynthConfig, generate
 from geo.geocode import geocode
 from geo.ingest import ingest_file
-from geo.kernel.db import make_engine
+from geo.kernel.db import make_engine, query
 from tests.conftest import DATA_DIR, fresh_database
 
 INDEXES = (
@@ -113,3 +113,35 @@ def test_a_run_with_its_indexes_in_place_waits_for_no_writer(
             assert geocode(impatient, second).registros == PROGRAMS[1].rows
     finally:
         impatient.dispose()
+
+
+SIMULATION = {
+    "grupo": "total", "poblacion_min": 0, "grados": [], "municipios": [], "periodo": None,
+    "programas": None, "sexo": None, "con_edad": False, "edad_min": 0, "edad_max": 200,
+    "limite": 10,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("package", "name", "params"),
+    [
+        ("geo.access", "visit_plan.sql", {"municipios": None, "limite": 10}),
+        ("geo.access", "area_localities.sql", {"municipio": "20067"}),
+        ("geo.coverage", "simulation.sql", SIMULATION),
+    ],
+)
+def test_lookups_by_locality_can_use_its_index(
+    empty_registry: Engine, tmp_path: Path, package: str, name: str, params: dict[str, object]
+) -> None:
+    """The index is in byte order (migration 0018) and the column is not: a lookup that does
+    not ask for that order cannot use it, and scans every place instead."""
+    generate(DATA_DIR, tmp_path, SynthConfig(seed=59, programs=PROGRAMS[:1]))
+    batch = ingest_file(empty_registry, tmp_path / PROGRAMS[0].file_name, PROGRAMS[0].code)
+    geocode(empty_registry, batch.carga_id)
+    localities = {"localidades": ["200670001", "200670002"]}
+    with empty_registry.begin() as conn:
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = conn.execute(
+            text("EXPLAIN " + query(package, name).text), localities | params
+        ).scalars()
+        assert "ubicacion_loc" in "\n".join(plan)

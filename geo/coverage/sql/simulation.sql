@@ -16,7 +16,7 @@ atendidos AS (
     SELECT u.cvegeo_loc AS clave, count(DISTINCT coalesce(a.persona_id, -r.id)) AS personas
     FROM padron.registro r JOIN padron.ubicacion u ON u.registro_id = r.id
     LEFT JOIN padron.asignacion a ON a.registro_id = r.id
-    WHERE u.cvegeo_loc IN (SELECT clave FROM objetivo)
+    WHERE u.cvegeo_loc COLLATE "C" IN (SELECT clave FROM objetivo)  -- the index's order (0018)
       AND (CAST(:periodo AS text) IS NULL OR r.periodo = :periodo)
       AND (CAST(:programas AS text[]) IS NULL OR r.programa = ANY(CAST(:programas AS text[])))
       AND (CAST(:sexo AS text) IS NULL OR r.sexo = :sexo)
