@@ -34,7 +34,9 @@ def curp(first17: str) -> str:
     return first17 + check_digit(first17)
 
 
-MARIA = curp("BAOG500302MOCTRD0")
+MARIA = curp("BAOG500302MOCTRD1")
+"""Not the roster builder's default CURP (``...D07``), which other modules' rows carry into the
+session's database: a search by this CURP finds these modules' records alone."""
 JUAN = curp("LOPJ800101HOCPRN0")
 
 OAXACA = {"CVE_MUN": "067", "NOM_MUN": "Oaxaca de Juárez", "CVE_LOC": "0001",
