@@ -160,11 +160,9 @@ def read_every_record(engine: Engine, snapshot: str, population: int) -> pl.Data
         execute_composed(
             conn, "geo.resolve", "snapshot.sql", identifiers={}, literals={"snapshot": snapshot}
         )
-        _set_sample_apart(conn, population)
         conn.execute(query("geo.resolve", "hash_joins.sql"), {"permitir": "off"})
-        records = copy_out_frame(
-            conn, sql.SQL(sql_text("geo.resolve", "load_every_record.sql")), schema
-        )
+        every = sql.SQL(sql_text("geo.resolve", "load_every_record.sql"))
+        records = copy_out_frame(conn, every.format(muestra=sample_expression(population)), schema)
         conn.execute(query("geo.resolve", "hash_joins.sql"), {"permitir": None})
     return match.prepare(_in_id_order(records), match.NameFrequencies.of(records))
 
@@ -197,12 +195,12 @@ def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
     in the order of their ids, so that ties are broken alike on every run; ``curp_nueva`` and
     ``sin_curp`` mark the records of persons created in this run for a new CURP and of earlier
     persons without a CURP, loaded when both exist (:func:`geo.resolve.match.late_curps`);
-    ``muestra`` the registry's sample for the model (:func:`_set_sample_apart`, of a registry of
+    ``muestra`` the registry's sample for the model (:func:`sample_expression`, of a registry of
     ``population`` records)."""
-    set_apart(conn, population)
+    set_apart(conn)
     hash_joins = query("geo.resolve", "hash_joins.sql")
     conn.execute(hash_joins, {"permitir": "off"})  # see sql/load_for_matching.sql
-    records = copy_out_frame(conn, matching_statement(), LOADED_SCHEMA)
+    records = copy_out_frame(conn, matching_statement(population), LOADED_SCHEMA)
     conn.execute(hash_joins, {"permitir": None})
     return _in_id_order(records)
 
@@ -219,22 +217,30 @@ def _in_id_order(records: pl.DataFrame) -> pl.DataFrame:
     return records
 
 
-def set_apart(conn: Connection, population: int) -> None:
+def set_apart(conn: Connection) -> None:
     """The temporary tables ``sql/load_for_matching.sql`` reads, for the open transaction: the
-    model's sample (:func:`_set_sample_apart`), the records without a person
-    (``sql/pendientes.sql``: with their own statistics, so that the planner knows how few they
-    are) and the persons without a CURP or new in this run (``sql/persona_estado.sql``)."""
-    _set_sample_apart(conn, population)
+    records without a person (``sql/pendientes.sql``: with their own statistics, so that the
+    planner knows how few they are) and the persons without a CURP or new in this run
+    (``sql/persona_estado.sql``)."""
     run_sql_file(conn, "geo.resolve", "pendientes.sql")
     run_sql_file(conn, "geo.resolve", "persona_estado.sql")
 
 
-def matching_statement() -> sql.Composed:
-    """``sql/load_for_matching.sql`` with :data:`geo.resolve.match.PREFIX_LENGTH` in place (COPY
-    takes no bound parameters)."""
+def matching_statement(population: int) -> sql.Composed:
+    """``sql/load_for_matching.sql`` with :data:`geo.resolve.match.PREFIX_LENGTH` and the sample
+    of a registry of ``population`` records in place (COPY takes no bound parameters)."""
     return sql.SQL(sql_text("geo.resolve", "load_for_matching.sql")).format(
-        prefijo=sql.Literal(match.PREFIX_LENGTH)
+        prefijo=sql.Literal(match.PREFIX_LENGTH), muestra=sample_expression(population)
     )
+
+
+def sample_expression(population: int) -> sql.Composed:
+    """Whether a record ``r`` is among those the model is counted on: about
+    :data:`geo.resolve.match.LABELLED_SAMPLE` of a registry of ``population`` records, the same
+    whatever is pending (``sql/muestra_modelo.sql``)."""
+    buckets = 1 << 20
+    cut = min(buckets, -(-buckets * match.LABELLED_SAMPLE // max(population, 1)))
+    return sql.SQL(sql_text("geo.resolve", "muestra_modelo.sql")).format(corte=sql.Literal(cut))
 
 
 def name_frequencies(conn: Connection) -> match.NameFrequencies:
@@ -357,14 +363,6 @@ def _late(records: pl.DataFrame) -> bool:
     """Whether a person without a CURP may have received one in this run: both kinds of
     person are among ``records`` (:func:`geo.resolve.match.late_curps`)."""
     return bool(records["curp_nueva"].any() and records["sin_curp"].any())
-
-
-def _set_sample_apart(conn: Connection, population: int) -> None:
-    """The records the model is counted on: about :data:`geo.resolve.match.LABELLED_SAMPLE` of
-    the whole registry, the same whatever is pending (``sql/muestra_modelo.sql``)."""
-    buckets = 1 << 20
-    cut = min(buckets, -(-buckets * match.LABELLED_SAMPLE // max(population, 1)))
-    run_sql_file(conn, "geo.resolve", "muestra_modelo.sql", corte=cut)
 
 
 def _write(

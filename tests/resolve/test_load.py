@@ -81,10 +81,12 @@ def test_the_pending_records_are_estimated_as_many_as_they_are(registry: Engine)
         conn.execute(query("geo.resolve", "lock.sql"))
         run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
         population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
-        set_apart(conn, population)
+        set_apart(conn)
         pending = conn.execute(text("SELECT count(*) FROM pendiente_registro")).scalar_one()
         with psycopg_connection(conn).cursor() as cursor:
-            cursor.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(matching_statement()))
+            cursor.execute(
+                sql.SQL("EXPLAIN (FORMAT JSON) {}").format(matching_statement(population))
+            )
             row = cursor.fetchone()
         assert row is not None
         conn.rollback()

@@ -9,6 +9,6 @@ SELECT r.id, r.carga_id, r.curp, r.curp_valida::text, r.primer_ap_norm, r.segund
        coalesce(substr(u.cvegeo_mun, 3, 3), r.cve_mun) AS cve_mun,
        CASE WHEN u.cvegeo_loc IS NOT NULL THEN substr(u.cvegeo_loc, 6, 4)
             WHEN u.cvegeo_mun IS NULL THEN r.cve_loc END AS cve_loc,
-       r.cp, (r.id IN (TABLE muestra_modelo))::text AS muestra
+       r.cp, {muestra}::text AS muestra
 FROM padron.registro r
 LEFT JOIN padron.ubicacion u ON u.registro_id = r.id

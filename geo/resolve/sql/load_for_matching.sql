@@ -4,9 +4,10 @@
 -- (padron.ubicacion: the keys, or the place names when the keys are missing), else the keys.
 -- Also every record of the persons without a CURP (sin_curp) and, when there are such persons,
 -- of those created in this run for new CURPs (curp_nueva): persona_estado.sql. And the sample
--- the model is counted on (muestra_modelo.sql); the records without a person are those of
--- pendientes.sql (temp tables of this transaction, with their statistics). {prefijo} is
--- match.PREFIX_LENGTH (blocking rule 7: names that begin alike, ordered bytewise as Polars does).
+-- the model is counted on ({muestra}: muestra_modelo.sql); the records without a person are
+-- those of pendientes.sql (temp tables of this transaction, with their statistics). {prefijo}
+-- is match.PREFIX_LENGTH (blocking rule 7: names that begin alike, ordered bytewise as Polars
+-- does).
 -- Records, assignments and places are joined on the record id with hash joins off
 -- (hash_joins.sql, set by the caller): each table is read in id order through its primary key
 -- and merged, instead of hashing millions of rows (at seed size 20 s instead of 33-40 s, the
@@ -26,7 +27,7 @@ WITH registro_estado AS MATERIALIZED (
                 WHEN u.cvegeo_mun IS NULL THEN r.cve_loc END AS cve_loc,
            r.cp, coalesce(e.sin_curp, false) AS sin_curp,
            coalesce(e.curp_nueva, false) AS curp_nueva,
-           r.id IN (TABLE muestra_modelo) AS muestra
+           {muestra} AS muestra
     FROM padron.registro r
     LEFT JOIN padron.asignacion a ON a.registro_id = r.id
     LEFT JOIN padron.ubicacion u ON u.registro_id = r.id
