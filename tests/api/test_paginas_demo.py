@@ -62,6 +62,41 @@ def test_transparency_page_shows_the_demos_figures(browser: Any, base_url: str) 
     page.close()
 
 
+BROKEN_WORDS = """() => {
+  // Words of the table's headers and first rows that the layout split across two lines.
+  const broken = [];
+  const cells = [...document.querySelectorAll('table th'), ...[...document.querySelectorAll('#filas tr')]
+    .slice(0, 60).flatMap((row) => [...row.cells])];
+  for (const cell of cells) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_transparency_table_breaks_no_word(browser: Any, base_url: str, width: int) -> None:
+    """Headers, places and figures wrap between words, never inside one: the table had the field
+    page's narrow column and broke "Población" and "$353,230.00" in two. On a phone the table
+    scrolls sideways within its box instead."""
+    page, problems = watched(browser, viewport={"width": width, "height": 900})
+    page.goto(f"{base_url}/transparencia")
+    page.wait_for_selector("#filas tr", timeout=30_000)
+    assert page.evaluate(BROKEN_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert problems == []
+    page.close()
+
+
 def test_map_shows_coverage_features(browser: Any, base_url: str) -> None:
     page, problems = watched(browser, viewport={"width": 1000, "height": 750})
     page.goto(f"{base_url}/mapa")
