@@ -199,8 +199,8 @@ def test_field_page_fits_a_phone_in_spanish(
     assert page.locator("#foto-archivo").bounding_box()["width"] <= 1
     assert "$1,750.50" in page.inner_text("#pagos")
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    assert errors == []  # a tile that failed would leave a hole in the croquis
     ficha = settled(lambda: page.locator("#ficha").screenshot())
+    assert errors == []  # before the comparison: a failed tile would leave a hole in the croquis
     assert_matches_baseline(ficha, f"campo-{width}-ficha")
     context.close()
 
