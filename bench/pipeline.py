@@ -63,13 +63,13 @@ from api.warm import WARM_SECONDS
 from bench.cobertura import filter_combinations
 from bench.common import OUT, children, cpu_seconds, machine, postmaster, save, throwaway_database
 from bench.ingest import plain_copy
-from boundaries.load import SourceFiles, load_state
+from boundaries.load import SourceFiles
 from devtools.synth import SEED_SIZES, STATE_BENEFITS, ProgramSpec, SynthConfig, generate
 from geo.access.users import create_user
 from geo.coverage.queries import warm_gaps
 from geo.coverage.rules import load_rules
 from geo.kernel.db import make_engine
-from geo.pipeline import RosterFile, process_rosters
+from geo.pipeline import RosterFile, load_geography, process_rosters
 
 HERE = Path(__file__).parent
 DOCS = REPO_ROOT / "docs" / "benchmarks.md"
@@ -457,7 +457,10 @@ def run_scale(scale: float, seed: int, requests: int, incremental: bool) -> dict
     with throwaway_database() as url:
         engine = make_engine(url)
         started = time.perf_counter()
-        load_state(engine, SourceFiles.discover(Settings().data_dir), "20")
+        load_geography(
+            engine, SourceFiles.discover(Settings().data_dir), "20",
+            load_rules(Settings().reglas_dir),
+        )  # fmt: skip
         result["geografia_s"] = round(time.perf_counter() - started, 1)
         meter = Meter(postmaster(engine))
         try:

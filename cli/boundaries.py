@@ -31,20 +31,33 @@ def load(
         Path | None, typer.Option("--sepomex", help="Catálogo de códigos postales (SEPOMEX).")
     ] = None,
 ) -> None:
-    """Carga municipios, localidades, censo y marginación, con verificaciones."""
-    from boundaries.load import SourceFiles, load_iml, load_sepomex, load_state
+    """Carga municipios, localidades, censo y marginación, con verificaciones, y reconstruye
+    sobre ellos las áreas de cobertura (y la cobertura ya calculada)."""
+    from boundaries.load import SourceFiles
+    from cli.steps import print_publication, print_refresh
+    from geo.coverage.rules import load_rules
     from geo.kernel.db import upgrade
+    from geo.pipeline import load_geography
 
+    current = settings()
     target = engine()
     upgrade(target)
-    entidad = entidad.zfill(2)
-    report = load_state(target, SourceFiles.discover(desde or settings().data_dir), entidad)
-    with target.begin() as conn:
-        if iml:
-            typer.echo(f"  IML: {load_iml(conn, iml, entidad):,} localidades")
-        if sepomex:
-            typer.echo(f"  SEPOMEX: {load_sepomex(conn, sepomex, entidad):,} asentamientos")
-    print_load(report)
+    report = load_geography(
+        target,
+        SourceFiles.discover(desde or current.data_dir),
+        entidad.zfill(2),
+        load_rules(current.reglas_dir),
+        iml=iml,
+        sepomex=sepomex,
+        k=current.k_anonimato,
+    )
+    if report.localidades_iml is not None:
+        typer.echo(f"  IML: {report.localidades_iml:,} localidades")
+    if report.asentamientos_sepomex is not None:
+        typer.echo(f"  SEPOMEX: {report.asentamientos_sepomex:,} asentamientos")
+    print_load(report.load)
+    print_refresh(report.refresh)
+    print_publication(report.publication)
 
 
 def print_load(report: LoadReport) -> None:

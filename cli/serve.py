@@ -115,17 +115,19 @@ def fill_demo(current: Settings, target: Engine, scale: float = DEMO_SCALE) -> N
     """What ``padron demo`` puts in ``target``: the newest schema, Oaxaca's geography, and
     sample rosters of ``scale`` (written once under ``PADRON_HOME/muestra``) through the whole
     pipeline. The tests fill their demo database with this too, at a smaller scale."""
-    from boundaries.load import SourceFiles, load_state
+    from boundaries.load import SourceFiles
     from cli.boundaries import print_load
     from cli.progress import progress_bars
     from cli.steps import print_ingest, print_pending
     from devtools.synth import SynthConfig, generate
     from geo.coverage.rules import load_rules
     from geo.kernel.db import upgrade
-    from geo.pipeline import RosterFile, process_rosters
+    from geo.pipeline import RosterFile, load_geography, process_rosters
 
     upgrade(target)
-    print_load(load_state(target, SourceFiles.discover(current.data_dir), "20"))
+    rules = load_rules(current.reglas_dir)
+    sources = SourceFiles.discover(current.data_dir)
+    print_load(load_geography(target, sources, "20", rules, k=current.k_anonimato).load)
     sample = current.home / "muestra"
     config = SynthConfig.seed_sized(scale)
     if not (sample / "verdad.csv").exists():
@@ -134,9 +136,7 @@ def fill_demo(current: Settings, target: Engine, scale: float = DEMO_SCALE) -> N
         print_synth(summary)
     rosters = [RosterFile(sample / p.file_name, p.code, p.period) for p in config.programs]
     with progress_bars() as progress:
-        report = process_rosters(
-            target, rosters, load_rules(current.reglas_dir), progress, k=current.k_anonimato
-        )
+        report = process_rosters(target, rosters, rules, progress, k=current.k_anonimato)
     for ingested in report.ingests:
         print_ingest(ingested)
     print_pending(report.pending)

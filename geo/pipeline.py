@@ -1,5 +1,5 @@
 """Rosters through every step, in one order: ingest → geocode → resolve → coverage refresh →
-publication.
+publication; and the reference geography they are placed and measured on.
 
 The CLI (``padron ingest``, ``padron demo``) and the API (``POST /cargas``) call this and nothing
 else, so every edge leaves the registry in the same state. Each later step works only on what is
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from boundaries.load import LoadReport, SourceFiles, load_iml, load_sepomex, load_state
 from geo.access import beneficiary
 from geo.access.users import User, record_event
 from geo.coverage.refresh import RefreshReport, refresh, refresh_in, tidy
@@ -50,6 +51,17 @@ class RosterFile:
     """What the file may be before it is refused (default :class:`ReadLimits`)."""
     periodo_atipico: bool = False
     """Load periods far from today's year (refused by default)."""
+
+
+@dataclass(frozen=True)
+class GeographyReport:
+    """The reference geography's load, and the coverage rebuilt on it."""
+
+    load: LoadReport
+    localidades_iml: int | None
+    asentamientos_sepomex: int | None
+    refresh: RefreshReport
+    publication: PublicationReport
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,35 @@ def refresh_and_publish(
         engine, target_groups(rules), rebuild_areas=rebuild_areas, progress=progress
     )
     return refreshed, publish(engine, k, rules)
+
+
+def load_geography(
+    engine: Engine,
+    sources: SourceFiles,
+    cve_ent: str = "20",
+    rules: Mapping[str, ProgramRules] | None = None,
+    *,
+    iml: Path | None = None,
+    sepomex: Path | None = None,
+    k: int = DEFAULT_K,
+) -> GeographyReport:
+    """Load state ``cve_ent``'s reference geography (a no-op for files already loaded), with
+    CONAPO's locality index ``iml`` and the SEPOMEX catalogue if given, then what coverage derives
+    from it: the areas with their census populations and marginality, and over them the coverage
+    and publication already computed (what ``padron boundaries load`` and ``padron demo`` run).
+
+    The areas depend on the geography alone, so they are built here, once, rather than by the
+    first refresh after rosters arrive: a roster's refresh then does only the work the roster
+    causes (``docs/benchmarks.md``).
+    """
+    loaded = load_state(engine, sources, cve_ent)
+    with engine.begin() as conn:
+        localities = load_iml(conn, iml, cve_ent) if iml else None
+        settlements = load_sepomex(conn, sepomex, cve_ent) if sepomex else None
+    refreshed, published = refresh_and_publish(
+        engine, rules, k=k, rebuild_areas=loaded.changed or iml is not None
+    )
+    return GeographyReport(loaded, localities, settlements, refreshed, published)
 
 
 @dataclass(frozen=True)

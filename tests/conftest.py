@@ -21,9 +21,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 
 from api.settings import REPO_ROOT, Settings
-from boundaries.load import SourceFiles, load_state
+from boundaries.load import SourceFiles
 from devtools.cluster import LocalCluster
 from geo.kernel.db import make_engine, upgrade
+from geo.pipeline import load_geography
 from tests.ingest.builders import RosterWriter, roster_writer
 
 DATA_DIR = Path(os.environ.get("PADRON_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
@@ -78,12 +79,13 @@ def fresh_database(template: str | None = None) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def reference_database() -> Iterator[str]:
-    """A database migrated to head with Oaxaca's reference data, which no test writes: each test
-    database is a copy of it (``CREATE DATABASE ... TEMPLATE``)."""
+    """A database migrated to head with Oaxaca's reference data and the coverage areas built on
+    it (:func:`geo.pipeline.load_geography`), which no test writes: each test database is a copy
+    of it (``CREATE DATABASE ... TEMPLATE``)."""
     with fresh_database() as url:
         engine = make_engine(url)
         upgrade(engine)
-        report = load_state(engine, SourceFiles.discover(DATA_DIR), "20")
+        report = load_geography(engine, SourceFiles.discover(DATA_DIR), "20").load
         assert report.counts["municipio"] == 570
         assert report.counts["localidad"] == 10_723
         engine.dispose()
