@@ -100,7 +100,14 @@ def test_map_unique_parses_each_distinct_value_once() -> None:
 def test_cells_are_cleaned_like_the_reference() -> None:
     """Trimmed, inner whitespace collapsed, no-data markers NULL."""
     names = ["  Juan   Carlos ", "N/D", "\tRosa\nMaría", "Luz\u00a0 Elena", "sin dato", "José"]
-    rows = [{**BASE_ROW, "ID_REGISTRO": f"C{i}", "NB_NOMBRE": name} for i, name in enumerate(names)]
+    # A column whose cells only have whitespace at their edges, and one with a single tab.
+    streets = [" Juárez", "Hidalgo ", "\u00a0Morelos\u00a0", "N/D ", "Reforma", "5 de Mayo"]
+    places = ["El\tCarrizal", "Centro", "Centro", "Centro", "Centro", "Centro"]
+    rows = [
+        {**BASE_ROW, "ID_REGISTRO": f"C{i}", "NB_NOMBRE": name, "NOMVIAL": street,
+         "NOMASEN": place}
+        for i, (name, street, place) in enumerate(zip(names, streets, places, strict=True))
+    ]  # fmt: skip
     # Many clean rows around the messy ones, as in a real batch.
     rows += [{**BASE_ROW, "ID_REGISTRO": f"L{i}"} for i in range(50)]
     batch = pl.DataFrame(
@@ -110,4 +117,9 @@ def test_cells_are_cleaned_like_the_reference() -> None:
     assert (
         got["nombre"].to_list() == [nz.clean_text(n) for n in names] + [BASE_ROW["NB_NOMBRE"]] * 50
     )
-    assert got["nomvial"].unique().to_list() == [BASE_ROW["NOMVIAL"]]
+    assert (
+        got["nomvial"].to_list() == [nz.clean_text(n) for n in streets] + [BASE_ROW["NOMVIAL"]] * 50
+    )
+    assert (
+        got["nomasen"].to_list() == [nz.clean_text(n) for n in places] + [BASE_ROW["NOMASEN"]] * 50
+    )
