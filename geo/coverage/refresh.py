@@ -21,7 +21,6 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from geo.coverage import tables as a
 from geo.coverage.groups import STANDARD_KEYS, Group, parse_group
-from geo.ingest.tables import registro
 from geo.kernel.db import query, run_sql_file
 from geo.kernel.progress import Progress, silent
 
@@ -79,10 +78,11 @@ def refresh_in(
     for group in grupos.values():
         ensure_group(conn, group)
 
-    current = {
-        row.id: (row.programa, row.huella)
-        for row in conn.execute(query("geo.coverage", "batch_fingerprints.sql"))
-    }
+    current: dict[int, tuple[str, str]] = {}
+    records: dict[int, dict[str, int]] = {}  # each batch's records in each of its periods
+    for row in conn.execute(query("geo.coverage", "batch_fingerprints.sql")):
+        current[row.id] = (row.programa, row.huella)
+        records[row.id] = dict(zip(row.periodos, map(int, row.registros), strict=True))
     previous = {
         row.carga_id: (row.programa, list(row.periodos), row.huella)
         for row in conn.execute(select(a.refresco_carga))
@@ -93,7 +93,7 @@ def refresh_in(
         if batch not in previous or previous[batch][2] != huella
     ]
     removed = [batch for batch in previous if batch not in current]
-    periods_now = _periods_of(conn, changed)
+    periods_now = {batch: sorted(records[batch]) for batch in changed}
 
     affected: set[tuple[str, str]] = set()
     for batch in changed + removed:
@@ -139,13 +139,7 @@ def refresh_in(
                 )
             ).all()
         )
-        per_batch = {
-            row.carga_id: int(row.registros)
-            for row in conn.execute(
-                query("geo.coverage", "period_batch_records.sql"),
-                {"periodo": periodo, "cargas": cargas},
-            )
-        }
+        per_batch = {c: records[c].get(periodo, 0) for c in cargas}
         if pairs:
             conn.execute(
                 insert(a.refresco),
@@ -246,23 +240,6 @@ def _areas_stale(conn: Connection) -> bool:
 def _group_key(grupos: Mapping[str, Group], programa: str) -> str:
     group = grupos.get(programa)
     return group.clave if group else "total"
-
-
-def _periods_of(conn: Connection, batches: list[int]) -> dict[int, list[str]]:
-    """Distinct periods of each batch (the partition of each batch only)."""
-    if not batches:
-        return {}
-    r = registro
-    periodo = func.coalesce(r.c.periodo, "")
-    rows = conn.execute(
-        select(r.c.carga_id, periodo)
-        .where(r.c.carga_id.in_(batches))
-        .group_by(r.c.carga_id, periodo)
-    ).all()
-    result: dict[int, list[str]] = {}
-    for batch, value in rows:
-        result.setdefault(batch, []).append(value)
-    return result
 
 
 def _batches_by_pair(
