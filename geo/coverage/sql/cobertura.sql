@@ -65,6 +65,13 @@ FROM (SELECT persona, programa, count(*) AS registros, coalesce(sum(importe), 0)
       GROUP BY 1, 2) x
 WINDOW persona AS (PARTITION BY persona);
 RESET enable_hashagg;
+-- Its places and sets of programs are tens of thousands among millions of rows: told so (the
+-- product of each column's distinct values is far more), the planner aggregates them below in
+-- parallel workers, not in one process (seed size: 1.6 + 1.4 s -> 1.0 + 0.9 s).
+CREATE STATISTICS analisis.trabajo_programa_lugares (ndistinct)
+    ON programa, cvegeo_mun, cvegeo_loc FROM analisis.trabajo_programa;
+CREATE STATISTICS analisis.trabajo_programa_conjuntos (ndistinct)
+    ON programas, cvegeo_mun, cvegeo_loc FROM analisis.trabajo_programa;
 ANALYZE analisis.trabajo_programa;
 -- Each program's persons, listings and amounts by place (municipality and locality, or none),
 -- then the five levels as grouping sets over these few thousand rows: counts add up, since
