@@ -14,6 +14,7 @@ all ingested before the later steps run once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,14 @@ from geo.ingest import withdraw as ingest_withdraw
 from geo.ingest.reader import ReadLimits
 from geo.kernel.errors import InvalidParameter
 from geo.kernel.progress import Progress
-from geo.publish.publication import DEFAULT_K, PublicationReport, publish, publish_in
+from geo.publish.publication import (
+    DEFAULT_K,
+    PublicationReport,
+    RegistryTally,
+    publish,
+    publish_in,
+    tally_registry,
+)
 from geo.resolve import ResolveReport, resolve
 from geo.resolve.forget import forget_batch as forget_resolution
 
@@ -137,12 +145,34 @@ def refresh_and_publish(
     progress: Progress | None = None,
 ) -> tuple[RefreshReport, PublicationReport]:
     """The coverage refresh, then the publication built from it (a no-op when nothing it reads
-    changed): what every edge runs after the registry changes."""
+    changed): what every edge runs after the registry changes.
+
+    When the refresh recomputes coverage, the publication will be rebuilt, and its counts of
+    the records themselves (:class:`RegistryTally`, which read only the registry) are taken on
+    a second connection meanwhile: most of the refresh's per-person pass runs in one process,
+    leaving the other core idle (``docs/benchmarks.md``).
+    """
     rules = dict(rules or {})
-    refreshed = refresh(
-        engine, target_groups(rules), rebuild_areas=rebuild_areas, progress=progress
-    )
-    return refreshed, publish(engine, k, rules)
+    with ThreadPoolExecutor(1, thread_name_prefix="padron-tally") as pool:
+        tallies: list[Future[RegistryTally]] = []
+
+        def start_tally() -> None:
+            tallies.append(pool.submit(_registry_tally, engine))
+
+        refreshed = refresh(
+            engine,
+            target_groups(rules),
+            rebuild_areas=rebuild_areas,
+            progress=progress,
+            on_recompute=start_tally,
+        )
+        tally = tallies[0].result() if tallies else None
+    return refreshed, publish(engine, k, rules, tally=tally)
+
+
+def _registry_tally(engine: Engine) -> RegistryTally:
+    with engine.connect() as conn:
+        return tally_registry(conn)
 
 
 def load_geography(

@@ -14,7 +14,7 @@ PostgreSQL (``sql/cobertura.sql``), whose sorts and aggregates spill to disk bey
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
@@ -45,13 +45,21 @@ def refresh(
     *,
     rebuild_areas: bool = False,
     progress: Progress | None = None,
+    on_recompute: Callable[[], object] | None = None,
 ) -> RefreshReport:
     """Bring ``analisis`` up to date. ``grupos`` maps a program to the census group it targets
     (from its rules of operation); other programs are measured against the total population.
-    ``progress`` is told the areas' rebuild, then each period recomputed.
+    ``progress`` is told the areas' rebuild, then each period recomputed; ``on_recompute`` is
+    called once, before the first period is recomputed (not at all when none is).
     """
     with engine.begin() as conn:
-        report = refresh_in(conn, grupos, rebuild_areas=rebuild_areas, progress=progress)
+        report = refresh_in(
+            conn,
+            grupos,
+            rebuild_areas=rebuild_areas,
+            progress=progress,
+            on_recompute=on_recompute,
+        )
     tidy(engine, report)
     return report
 
@@ -62,6 +70,7 @@ def refresh_in(
     *,
     rebuild_areas: bool = False,
     progress: Progress | None = None,
+    on_recompute: Callable[[], object] | None = None,
 ) -> RefreshReport:
     """:func:`refresh` in the caller's transaction (a batch's withdrawal and the coverage it
     leaves commit together); the caller may then :func:`tidy`."""
@@ -117,6 +126,8 @@ def refresh_in(
     # A person lives in one place per period, chosen among all the period's programs: a change in
     # one program can move a person counted by another, so the period is the unit of refresh.
     periods = sorted({q for _, q in affected})
+    if periods and on_recompute is not None:
+        on_recompute()
     for step, periodo in enumerate(periods):
         tell("Cobertura", step, len(periods), "periodos")
         pairs = sorted(p for p in batches_by_pair if p[1] == periodo and batches_by_pair[p])

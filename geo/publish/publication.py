@@ -80,17 +80,48 @@ class PublicationReport:
     """Cells suppressed, primary and complementary."""
 
 
+@dataclass(frozen=True)
+class RegistryTally:
+    """What the publication counts in the records themselves, not in coverage: the records
+    with each quality flag by municipality, those with an untrusted place by program and
+    period, and those held without a person by period. It reads the registry alone, so the
+    pipeline takes it beside the coverage refresh (:func:`geo.pipeline.refresh_and_publish`)."""
+
+    flags: list[tuple[str, str, int]]
+    untrusted: list[tuple[str, str, int]]
+    """(period, program, records)"""
+    held: list[tuple[str, int]]
+    """(period, records)"""
+
+
+def tally_registry(conn: Connection) -> RegistryTally:
+    """The :class:`RegistryTally` of the registry as ``conn`` sees it."""
+    flags = conn.execute(query("geo.publish", "flags.sql"))
+    untrusted = conn.execute(
+        query("geo.publish", "untrusted.sql"),
+        {"precisiones": list(UNTRUSTED_PRECISIONS), "banderas": list(UNTRUSTED_FLAGS)},
+    )
+    held = conn.execute(query("geo.publish", "held.sql"))
+    return RegistryTally(
+        [(r.cvegeo_mun, r.bandera, int(r.registros)) for r in flags],
+        [(r.periodo, r.programa, int(r.registros)) for r in untrusted],
+        [(r.periodo, int(r.registros)) for r in held],
+    )
+
+
 def publish(
     engine: Engine,
     k: int = DEFAULT_K,
     rules: Mapping[str, ProgramRules] | None = None,
     *,
     force: bool = False,
+    tally: RegistryTally | None = None,
 ) -> PublicationReport:
     """Rebuild the publication from the coverage tables (and the rules of operation, for the
-    violation counts); a no-op when coverage, ``k`` and rules are what it was built from."""
+    violation counts); a no-op when coverage, ``k`` and rules are what it was built from.
+    ``tally`` is the registry's, if already taken (else it is taken here)."""
     with engine.begin() as conn:
-        return publish_in(conn, k, rules, force=force)
+        return publish_in(conn, k, rules, force=force, tally=tally)
 
 
 def publish_in(
@@ -99,6 +130,7 @@ def publish_in(
     rules: Mapping[str, ProgramRules] | None = None,
     *,
     force: bool = False,
+    tally: RegistryTally | None = None,
 ) -> PublicationReport:
     """:func:`publish` in the caller's transaction (a batch's withdrawal, its coverage and its
     publication commit together)."""
@@ -122,8 +154,9 @@ def publish_in(
         period_rows, sensitive = _period(conn, tree, periodo, programas, k)
         rows.extend(period_rows)
         primary += sensitive
-    statewide = list(_indicators(conn, by_period, rules, k))
-    by_municipality = list(_flags(conn, k))
+    tally = tally or tally_registry(conn)
+    statewide = list(_indicators(conn, by_period, rules, k, tally))
+    by_municipality = list(_flags(tally, k))
     run_sql_file(conn, "geo.publish", "staging.sql")
     copy_rows(conn, "pg_temp", "cifra_nueva", CIFRA_COLUMNS, rows)
     copy_rows(conn, "pg_temp", "indicador_nueva", INDICADOR_COLUMNS, statewide)
@@ -327,7 +360,11 @@ def _series(
 
 
 def _indicators(
-    conn: Connection, by_period: Mapping[str, list[str]], rules: Mapping[str, ProgramRules], k: int
+    conn: Connection,
+    by_period: Mapping[str, list[str]],
+    rules: Mapping[str, ProgramRules],
+    k: int,
+    tally: RegistryTally,
 ) -> Iterator[tuple[str, str, str, Decimal | int, bool]]:
     """Statewide indicators: rule violations per program (per period and over all periods),
     repeated listings and their amount, untrusted places, records held for review."""
@@ -370,20 +407,10 @@ def _indicators(
                                               total=False):  # fmt: skip
             yield q, programa, "inscripciones_repetidas", value, hidden
             yield q, programa, "importe_repetido", repeated_paid[(q, programa)], hidden
-    untrusted = conn.execute(
-        query("geo.publish", "untrusted.sql"),
-        {"precisiones": list(UNTRUSTED_PRECISIONS), "banderas": list(UNTRUSTED_FLAGS)},
-    )
-    for row in untrusted:
-        yield (
-            row.periodo,
-            row.programa,
-            "ubicacion_no_confiable",
-            row.registros,
-            0 < row.registros < k,
-        )
-    for row in conn.execute(query("geo.publish", "held.sql")):
-        yield row.periodo, ALL, "registros_retenidos", row.registros, 0 < row.registros < k
+    for periodo, programa, count in tally.untrusted:
+        yield periodo, programa, "ubicacion_no_confiable", count, 0 < count < k
+    for periodo, count in tally.held:
+        yield periodo, ALL, "registros_retenidos", count, 0 < count < k
 
 
 def _minus(a: Any, b: Any) -> Any:
@@ -397,11 +424,11 @@ def _minus(a: Any, b: Any) -> Any:
     )
 
 
-def _flags(conn: Connection, k: int) -> Iterator[tuple[str, str, int, bool]]:
+def _flags(tally: RegistryTally, k: int) -> Iterator[tuple[str, str, int, bool]]:
     """Records per municipality and quality flag; no total is published beside them, so only
     counts under k are suppressed."""
-    for row in conn.execute(query("geo.publish", "flags.sql")):
-        yield row.cvegeo_mun, row.bandera, row.registros, row.registros < k
+    for cvegeo_mun, bandera, count in tally.flags:
+        yield cvegeo_mun, bandera, count, count < k
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, Table, delete, select, text
 
+from geo import pipeline
 from geo.coverage.groups import parse_group
 from geo.coverage.refresh import refresh, refresh_in
 from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel import curp
-from geo.pipeline import withdraw_batch
+from geo.pipeline import refresh_and_publish, withdraw_batch
 from geo.publish import tables as t
 from geo.publish.publication import publish_in
 from geo.resolve import resolve
@@ -211,3 +212,31 @@ def test_the_publication_rewrites_only_what_changed(engine: Engine, write: Any) 
         tables, 0
     )
     assert kept == rebuilt and kept[0]
+
+
+def test_the_registry_is_counted_beside_a_refresh_that_recomputes(
+    engine: Engine, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publication's counts of the records themselves are taken on a second connection
+    while the refresh recomputes, and give the publication one transaction builds; a refresh
+    with nothing to recompute takes none."""
+    taken: list[int] = []
+    original = pipeline._registry_tally
+
+    def counted(e: Engine) -> Any:
+        taken.append(1)
+        return original(e)
+
+    monkeypatch.setattr(pipeline, "_registry_tally", counted)
+    load(engine, write, [row("J1", L2, "fito", "20370105")], "DIFA", "difg.csv")
+    refreshed, built = refresh_and_publish(engine)
+    assert refreshed.refrescados and built.construida and taken == [1]
+    refreshed, built = refresh_and_publish(engine)
+    assert not refreshed.refrescados and not built.construida and taken == [1]
+    staff = (t.cifra, t.indicador, t.bandera)
+    with engine.connect() as conn:
+        beside = [published(conn, table) for table in staff]
+        publish_in(conn, force=True)
+        within = [published(conn, table) for table in staff]
+        conn.rollback()
+    assert beside == within and beside[1]
