@@ -149,8 +149,8 @@ def refresh_and_publish(
 
     When the refresh recomputes coverage, the publication will be rebuilt, and its counts of
     the records themselves (:class:`RegistryTally`, which read only the registry) are taken on
-    a second connection meanwhile: most of the refresh's per-person pass runs in one process,
-    leaving the other core idle (``docs/benchmarks.md``).
+    a second connection meanwhile, in one backend: most of the refresh's per-person pass runs
+    in one process, leaving the other core idle (``docs/benchmarks.md``).
     """
     rules = dict(rules or {})
     with ThreadPoolExecutor(1, thread_name_prefix="padron-tally") as pool:
@@ -172,7 +172,7 @@ def refresh_and_publish(
 
 def _registry_tally(engine: Engine) -> RegistryTally:
     with engine.connect() as conn:
-        return tally_registry(conn)
+        return tally_registry(conn, one_core=True)
 
 
 def load_geography(

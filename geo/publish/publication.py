@@ -94,8 +94,11 @@ class RegistryTally:
     """(period, records)"""
 
 
-def tally_registry(conn: Connection) -> RegistryTally:
-    """The :class:`RegistryTally` of the registry as ``conn`` sees it."""
+def tally_registry(conn: Connection, *, one_core: bool = False) -> RegistryTally:
+    """The :class:`RegistryTally` of the registry as ``conn`` sees it; ``one_core`` without
+    parallel workers, for the rest of ``conn``'s transaction (beside other work)."""
+    if one_core:
+        conn.execute(query("geo.publish", "one_core.sql"))
     flags = conn.execute(query("geo.publish", "flags.sql"))
     untrusted = conn.execute(
         query("geo.publish", "untrusted.sql"),
