@@ -56,8 +56,9 @@ def load(
     if report.asentamientos_sepomex is not None:
         typer.echo(f"  SEPOMEX: {report.asentamientos_sepomex:,} asentamientos")
     print_load(report.load)
-    print_refresh(report.refresh)
-    print_publication(report.publication)
+    if report.coverage is not None:
+        print_refresh(report.coverage[0])
+        print_publication(report.coverage[1])
 
 
 def print_load(report: LoadReport) -> None:

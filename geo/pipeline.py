@@ -68,8 +68,9 @@ class GeographyReport:
     load: LoadReport
     localidades_iml: int | None
     asentamientos_sepomex: int | None
-    refresh: RefreshReport
-    publication: PublicationReport
+    coverage: tuple[RefreshReport, PublicationReport] | None
+    """The refresh and publication over the rebuilt areas; None when the load changed nothing
+    they read (the same files again, or only the SEPOMEX catalogue)."""
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,10 @@ def load_geography(
     k: int = DEFAULT_K,
 ) -> GeographyReport:
     """Load state ``cve_ent``'s reference geography (a no-op for files already loaded), with
-    CONAPO's locality index ``iml`` and the SEPOMEX catalogue if given, then what coverage derives
-    from it: the areas with their census populations and marginality, and over them the coverage
-    and publication already computed (what ``padron boundaries load`` and ``padron demo`` run).
+    CONAPO's locality index ``iml`` and the SEPOMEX catalogue if given, then, when that changed
+    the geography or its marginality, what coverage derives from it: the areas with their census
+    populations and marginality, and over them the coverage and publication already computed
+    (what ``padron boundaries load`` and ``padron demo`` run).
 
     The areas depend on the geography alone, so they are built here, once, rather than by the
     first refresh after rosters arrive: a roster's refresh then does only the work the roster
@@ -198,10 +200,10 @@ def load_geography(
     with engine.begin() as conn:
         localities = load_iml(conn, iml, cve_ent) if iml else None
         settlements = load_sepomex(conn, sepomex, cve_ent) if sepomex else None
-    refreshed, published = refresh_and_publish(
-        engine, rules, k=k, rebuild_areas=loaded.changed or iml is not None
-    )
-    return GeographyReport(loaded, localities, settlements, refreshed, published)
+    coverage = None
+    if loaded.changed or iml is not None:
+        coverage = refresh_and_publish(engine, rules, k=k, rebuild_areas=True)
+    return GeographyReport(loaded, localities, settlements, coverage)
 
 
 @dataclass(frozen=True)

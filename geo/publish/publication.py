@@ -88,6 +88,7 @@ class RegistryTally:
     pipeline takes it beside the coverage refresh (:func:`geo.pipeline.refresh_and_publish`)."""
 
     flags: list[tuple[str, str, int]]
+    """(municipality, flag, records)"""
     untrusted: list[tuple[str, str, int]]
     """(period, program, records)"""
     held: list[tuple[str, int]]

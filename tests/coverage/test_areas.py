@@ -32,6 +32,6 @@ def test_geography_load_leaves_the_areas_ready(reference_database: str) -> None:
             assert not refresh(engine).areas_reconstruidas
             again = load_geography(engine, SourceFiles.discover(DATA_DIR), "20")
             assert not again.load.changed
-            assert not again.refresh.areas_reconstruidas
+            assert again.coverage is None  # neither areas rebuilt nor coverage refreshed
         finally:
             engine.dispose()
