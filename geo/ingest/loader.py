@@ -99,10 +99,7 @@ def ingest_file(
         positions = layout.resolve(roster.header)
         tally = _Tally(progress, f"Carga de {nombre_archivo or path.name}", roster.path)
         with engine.begin() as conn:
-            # One ingest per program at a time: folio uniqueness across batches is checked here.
-            conn.execute(
-                query("geo.ingest", "lock_program.sql"), {"k": f"padron.ingest:{programa}"}
-            )
+            conn.execute(query("geo.ingest", "lock_ingest.sql"))  # one at a time: see the file
             previous = _previous_batch(conn, programa, periodo, roster.sha256)
             if previous is not None:
                 tally.done(previous.filas_leidas)

@@ -30,7 +30,7 @@ class BatchToWithdraw:
 
 
 def lock_batch(conn: Connection, carga_id: int) -> BatchToWithdraw:
-    """Lock a batch in use against concurrent geocoding and ingest of its program."""
+    """Lock a batch in use against concurrent geocoding and any ingest."""
     row = conn.execute(
         select(t.carga.c.programa, t.carga.c.periodo, t.carga.c.retirada_en)
         .where(t.carga.c.id == carga_id)
@@ -42,7 +42,7 @@ def lock_batch(conn: Connection, carga_id: int) -> BatchToWithdraw:
         raise InvalidParameter(
             f"La carga {carga_id} ya fue retirada el {row.retirada_en:%Y-%m-%d}."
         )
-    conn.execute(query("geo.ingest", "lock_program.sql"), {"k": f"padron.ingest:{row.programa}"})
+    conn.execute(query("geo.ingest", "lock_ingest.sql"))
     return BatchToWithdraw(carga_id, row.programa, row.periodo)
 
 

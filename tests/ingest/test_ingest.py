@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -222,6 +225,31 @@ def test_a_folio_loaded_by_another_file_of_the_same_period_is_rejected(
         engine, write_roster([{"ID_REGISTRO": "T1"}], name="c.csv"), "TWICE", periodo="2025"
     )
     assert other_period.filas_cargadas == 1
+
+
+def test_rosters_of_two_programs_can_be_ingested_at_once(
+    engine: Engine, write_roster: RosterWriter
+) -> None:
+    """Two uploads at the same time (two users, two programs) both load. Each ingest once
+    held its new ``carga`` row until it committed while attaching its partition, which checks
+    the foreign key to ``carga`` and so waits for every other open ingest's row: two at once
+    were a lock cycle, and PostgreSQL cancelled one (a 503 for its user). The barrier lets
+    both reach their first chunk before either attaches; with ingests taken one at a time,
+    the second waits before it starts, and the first goes on after the barrier's timeout."""
+    both_started = threading.Barrier(2, timeout=3)
+
+    def ingest(programa: str) -> int:
+        def progress(step: str, done: int, total: int | None, unit: str) -> None:
+            if not both_started.broken:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    both_started.wait()
+
+        path = write_roster([{"ID_REGISTRO": f"{programa}-1"}], name=f"{programa}.csv")
+        return ingest_file(engine, path, programa, progress=progress).filas_cargadas
+
+    with ThreadPoolExecutor(2) as pool:
+        loaded = list(pool.map(ingest, ["CONCURRENTE_A", "CONCURRENTE_B"]))
+    assert loaded == [1, 1]
 
 
 def test_xlsx_roster(engine: Engine, tmp_path: Path) -> None:
