@@ -51,7 +51,8 @@ URBAN_MARGIN_M = 300
 
 WORKERS = min(4, os.cpu_count() or 1)
 """Ranges geocoded at once by default: the cores of this machine (where the database usually
-runs too), at most four, since each holds one of the engine's connections while it runs."""
+runs too), at most four, since each holds one of the engine's connections while it runs (and the
+run one more, for its lock)."""
 
 RANGE_RECORDS = 50_000
 """A batch is split into ranges of at least this many records (fewer ranges than workers if
@@ -87,6 +88,19 @@ def geocode(
     """
     if workers is not None and workers < 1:
         raise InvalidParameter("Se geocodifica con al menos un rango a la vez.")
+    with engine.begin() as held:  # one run at a time, for the whole run: see the file
+        held.execute(query("geo.geocode", "lock.sql"))
+        return _geocode(engine, carga_id, cve_ent, all_batches, workers or WORKERS, progress)
+
+
+def _geocode(
+    engine: Engine,
+    carga_id: int | None,
+    cve_ent: str,
+    all_batches: bool,
+    workers: int,
+    progress: Progress | None,
+) -> GeocodeReport:
     with engine.begin() as conn:
         if carga_id is not None:
             found = conn.execute(select(carga.c.retirada_en).where(carga.c.id == carga_id)).first()
@@ -97,7 +111,7 @@ def geocode(
             pending = [carga_id]
         else:
             pending = pending_batches(conn, all_batches=all_batches)
-        ranges = {batch: _ranges(conn, batch, workers or WORKERS) for batch in pending}
+        ranges = {batch: _ranges(conn, batch, workers) for batch in pending}
         total = sum(n for parts in ranges.values() for *_, n in parts)
         bulk = _larger_than_placed(conn, total)
         run_sql_file(conn, "geo.geocode", "drop_indexes.sql" if bulk else "build_indexes.sql")
