@@ -23,7 +23,7 @@ class Forgotten:
 
 def forget_batch(conn: Connection, carga_id: int) -> Forgotten:
     """Forget batch ``carga_id`` in the caller's transaction (its records still exist)."""
-    conn.execute(query("geo.resolve", "lock_resolve.sql"))
+    conn.execute(query("geo.resolve", "lock.sql"))
     reviews = conn.execute(query("geo.resolve", "forget_reviews.sql"), {"carga_id": carga_id})
     persons = conn.execute(query("geo.resolve", "forget_persons.sql"), {"carga_id": carga_id})
     conn.execute(query("geo.resolve", "forget_curps.sql"), {"carga_id": carga_id})
