@@ -1,5 +1,6 @@
-"""Two uploads at once: the whole pipeline (ingest, geocode, resolve, refresh, publication)
-run for two programs on two threads, as the API does for two users, against a real database."""
+"""Two users at once: the whole pipeline (ingest, geocode, resolve, refresh, publication) run
+for two programs on two threads, as the API does for two uploads, then a withdrawal beside an
+upload, against a real database."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, make_url, text
 
 from geo.kernel.db import make_engine
-from geo.pipeline import RosterFile, RostersReport, process_rosters
+from geo.pipeline import RosterFile, RostersReport, process_rosters, withdraw_batch
 from tests.conftest import fresh_database
 from tests.ingest.builders import RosterWriter
 
@@ -41,6 +42,7 @@ def test_two_uploads_at_once_both_go_through_the_whole_pipeline(
         ]
         return RosterFile(write_roster(rows, name=f"{programa}-{round_}.csv"), programa, "2024")
 
+    first_of_a = 0
     for round_ in range(3):  # the second and third overlap an ingest with the other's steps
         with ThreadPoolExecutor(2) as pool:
             reports: list[RostersReport] = list(
@@ -48,6 +50,14 @@ def test_two_uploads_at_once_both_go_through_the_whole_pipeline(
                          [[roster("SIMULTANEO_A", round_)], [roster("SIMULTANEO_B", round_)]])
             )  # fmt: skip
         assert [r.ingests[0].filas_cargadas for r in reports] == [60, 60]
+        first_of_a = first_of_a or reports[0].ingests[0].carga_id
+
+    # An administrator withdraws a batch while another user uploads one.
+    with ThreadPoolExecutor(2) as pool:
+        withdrawn = pool.submit(withdraw_batch, own_engine, first_of_a, "admin", "duplicado")
+        uploaded = pool.submit(process_rosters, own_engine, [roster("SIMULTANEO_B", 3)])
+        assert withdrawn.result().registros == 60
+        assert uploaded.result().ingests[0].filas_cargadas == 60
 
     with own_engine.connect() as conn:
         loaded = conn.execute(
@@ -65,6 +75,6 @@ def test_two_uploads_at_once_both_go_through_the_whole_pipeline(
                 "WHERE periodo = '2024' AND nivel = 'estado' ORDER BY 1"
             )
         ).all()
-    assert [tuple(r) for r in loaded] == [("SIMULTANEO_A", 180, 180, 180),
-                                          ("SIMULTANEO_B", 180, 180, 180)]  # fmt: skip
-    assert [(p, n) for p, n in covered] == [("SIMULTANEO_A", 180), ("SIMULTANEO_B", 180)]
+    assert [tuple(r) for r in loaded] == [("SIMULTANEO_A", 120, 120, 120),
+                                          ("SIMULTANEO_B", 240, 240, 240)]  # fmt: skip
+    assert [(p, n) for p, n in covered] == [("SIMULTANEO_A", 120), ("SIMULTANEO_B", 240)]
