@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -54,6 +55,25 @@ def test_upload_then_status_then_same_file_again(
     assert status["usuario"] == "cargas_admin"
     again = admin_client.post("/cargas", data={"programa": "API"}, files=files, headers=AUTH).json()
     assert again["ya_cargado"] is True and again["carga"] == body["carga"]
+
+
+def test_two_uploads_at_once_both_load(
+    admin_client: TestClient, write_roster: RosterWriter
+) -> None:
+    """Two administrators upload two programs' rosters at the same moment: both are loaded and
+    run through the pipeline (the ingests and geocoding runs once deadlocked or collided, and
+    one upload answered 503)."""
+
+    def upload(programa: str) -> int:
+        path = write_roster([{"ID_REGISTRO": f"{programa}1"}], name=f"{programa}.csv")
+        files = {"archivo": ("padron.csv", path.read_bytes(), "text/csv")}
+        response = admin_client.post(
+            "/cargas", data={"programa": programa}, files=files, headers=AUTH
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(upload, ["A_LA_VEZ_1", "A_LA_VEZ_2"])) == [201, 201]
 
 
 def test_upload_requires_an_admin_token(admin_client: TestClient) -> None:
