@@ -42,7 +42,7 @@ def test_two_uploads_at_once_both_go_through_the_whole_pipeline(
         ]
         return RosterFile(write_roster(rows, name=f"{programa}-{round_}.csv"), programa, "2024")
 
-    first_of_a = 0
+    batches_of_a: list[int] = []
     for round_ in range(3):  # the second and third overlap an ingest with the other's steps
         with ThreadPoolExecutor(2) as pool:
             reports: list[RostersReport] = list(
@@ -50,11 +50,11 @@ def test_two_uploads_at_once_both_go_through_the_whole_pipeline(
                          [[roster("SIMULTANEO_A", round_)], [roster("SIMULTANEO_B", round_)]])
             )  # fmt: skip
         assert [r.ingests[0].filas_cargadas for r in reports] == [60, 60]
-        first_of_a = first_of_a or reports[0].ingests[0].carga_id
+        batches_of_a.append(reports[0].ingests[0].carga_id)
 
     # An administrator withdraws a batch while another user uploads one.
     with ThreadPoolExecutor(2) as pool:
-        withdrawn = pool.submit(withdraw_batch, own_engine, first_of_a, "admin", "duplicado")
+        withdrawn = pool.submit(withdraw_batch, own_engine, batches_of_a[0], "admin", "duplicado")
         uploaded = pool.submit(process_rosters, own_engine, [roster("SIMULTANEO_B", 3)])
         assert withdrawn.result().registros == 60
         assert uploaded.result().ingests[0].filas_cargadas == 60

@@ -119,9 +119,18 @@ def writes(
     )
 
 
+PUBLICATION = (t.cifra, t.indicador, t.bandera)
+"""The tables a publication writes."""
+
+
 def published(conn: Connection, table: Table) -> list[Any]:
     """Every row of a publication table, in order."""
     return list(conn.execute(select(table).order_by(*table.primary_key.columns)).all())
+
+
+def publication(conn: Connection) -> list[list[Any]]:
+    """Every row of every table of :data:`PUBLICATION`, in order."""
+    return [published(conn, table) for table in PUBLICATION]
 
 
 @pytest.fixture(scope="module")
@@ -195,18 +204,17 @@ def test_the_publication_rewrites_only_what_changed(engine: Engine, write: Any) 
     what a publication built from nothing holds."""
     load(engine, write, [row("H1", L1, "eva", "20370105")], "DIFA", "dife.csv")
     refresh(engine)
-    staff = (t.cifra, t.indicador, t.bandera)
-    tables = tuple(table.name for table in staff)
+    tables = tuple(table.name for table in PUBLICATION)
     with engine.connect() as conn:
         publish_in(conn, force=True)
         before = writes(conn, tables)
         publish_in(conn, force=True)
         after = writes(conn, tables)
-        kept = [published(conn, table) for table in staff]
-        for table in staff:
+        kept = publication(conn)
+        for table in PUBLICATION:
             conn.execute(delete(table))
         publish_in(conn, force=True)
-        rebuilt = [published(conn, table) for table in staff]
+        rebuilt = publication(conn)
         conn.rollback()
     assert {name: after.get(name, 0) - before.get(name, 0) for name in tables} == dict.fromkeys(
         tables, 0
@@ -233,10 +241,9 @@ def test_the_registry_is_counted_beside_a_refresh_that_recomputes(
     assert refreshed.refrescados and built.construida and taken == [1]
     refreshed, built = refresh_and_publish(engine)
     assert not refreshed.refrescados and not built.construida and taken == [1]
-    staff = (t.cifra, t.indicador, t.bandera)
     with engine.connect() as conn:
-        beside = [published(conn, table) for table in staff]
+        beside = publication(conn)
         publish_in(conn, force=True)
-        within = [published(conn, table) for table in staff]
+        within = publication(conn)
         conn.rollback()
     assert beside == within and beside[1]
