@@ -4,14 +4,14 @@ A record's cells exactly as received are its row (``registro.fila``) of its batc
 file is kept once, in zstd-compressed parts, instead of a copy of every row's cells in
 ``registro``: that copy doubled what each ingest wrote and what every scan of ``registro`` read,
 and took four times the space. Compression runs in pyarrow, which releases the GIL, so it
-overlaps the normalisation of the next chunk.
+overlaps the normalisation of the next chunk and the writing of the one before.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -43,26 +43,27 @@ class ArchiveWriter:
         self._parts = enumerate(_blocks(path))
         self._codec = pa.Codec("zstd", compression_level=_LEVEL)
 
-    def write_next(self, conn: psycopg.Connection[Any]) -> None:
-        """Write the next part, if any is left."""
-        for number, block in islice(self._parts, 1):
-            self._write(conn, number, block)
+    def next_part(self) -> Callable[[psycopg.Connection[Any]], None]:
+        """The next part compressed now, as the write that stores it (none when none is left):
+        the ingest compresses a part beside the writing of the chunk before."""
+        parts = [self._compressed(number, block) for number, block in islice(self._parts, 1)]
+        return lambda conn: self._write(conn, parts)
 
     def write_rest(self, conn: psycopg.Connection[Any]) -> None:
         """Write the parts not written yet."""
-        for number, block in self._parts:
-            self._write(conn, number, block)
+        self._write(conn, (self._compressed(number, block) for number, block in self._parts))
 
-    def _write(self, conn: psycopg.Connection[Any], number: int, block: bytes) -> None:
-        conn.execute(
-            sql_text("geo.ingest", "archive_part.sql"),
-            {
-                "carga_id": self._carga_id,
-                "parte": number,
-                "tamano": len(block),
-                "datos": self._codec.compress(block, asbytes=True),
-            },
-        )
+    def _compressed(self, number: int, block: bytes) -> dict[str, Any]:
+        return {
+            "carga_id": self._carga_id,
+            "parte": number,
+            "tamano": len(block),
+            "datos": self._codec.compress(block, asbytes=True),
+        }
+
+    def _write(self, conn: psycopg.Connection[Any], parts: Iterable[dict[str, Any]]) -> None:
+        for part in parts:
+            conn.execute(sql_text("geo.ingest", "archive_part.sql"), part)
 
 
 def _blocks(path: Path) -> Iterator[bytes]:
