@@ -6,6 +6,7 @@ period and folio only — never names, CURP or points — and the API serves the
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -46,17 +47,16 @@ def anomaly_counts(
     conn: Connection, rules: dict[str, ProgramRules], periodo: str | None
 ) -> dict[str, Any]:
     """Every anomaly as counts, plus the list of over-covered localities (aggregated)."""
-    params = {"periodo": periodo, "precisiones": list(UNTRUSTED_PRECISIONS),
-              "banderas": list(UNTRUSTED_FLAGS)}  # fmt: skip
     overcovered: list[dict[str, Any]] = []
     if periodo is not None:
         rows = conn.execute(
             query("geo.coverage", "overcovered_localities.sql"), {"periodo": periodo}
         )
         overcovered = [dict(r) for r in rows.mappings()]
-    untrusted: dict[str, int] = dict(
-        conn.execute(query("geo.coverage", "untrusted_locations_by_program.sql"), params).all()
-    )
+    untrusted: Counter[str] = Counter()
+    for period, programa, count in untrusted_locations(conn):
+        if periodo is None or period == periodo:
+            untrusted[programa] += count
     pairs = {
         f"{a} y {b}": int(
             conn.execute(
@@ -87,9 +87,19 @@ def anomaly_counts(
             },
             "importe_involucrado": duplicated.importe_involucrado,
         },
-        "ubicacion_no_confiable_por_programa": {k: int(v) for k, v in untrusted.items()},
+        "ubicacion_no_confiable_por_programa": dict(sorted(untrusted.items())),
         "reglas": RULES,
     }
+
+
+def untrusted_locations(conn: Connection) -> list[tuple[str, str, int]]:
+    """(period, program, records) of the records whose place is not to be trusted
+    (:data:`UNTRUSTED_PRECISIONS`, :data:`UNTRUSTED_FLAGS`); a period without a name is ``''``."""
+    rows = conn.execute(
+        query("geo.coverage", "untrusted_locations.sql"),
+        {"precisiones": list(UNTRUSTED_PRECISIONS), "banderas": list(UNTRUSTED_FLAGS)},
+    )
+    return [(r.periodo, r.programa, int(r.registros)) for r in rows]
 
 
 def anomaly_records(

@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 
 from boundaries.queries import parse_grades
 from geo.coverage import tables as coverage
-from geo.coverage.anomalies import UNTRUSTED_FLAGS, UNTRUSTED_PRECISIONS
+from geo.coverage.anomalies import untrusted_locations
 from geo.coverage.rules import ProgramRules, violations
 from geo.kernel.db import copy_rows, query, run_sql_file
 from geo.kernel.errors import InvalidParameter
@@ -101,14 +101,11 @@ def tally_registry(conn: Connection, *, one_core: bool = False) -> RegistryTally
     if one_core:
         conn.execute(query("geo.publish", "one_core.sql"))
     flags = conn.execute(query("geo.publish", "flags.sql"))
-    untrusted = conn.execute(
-        query("geo.publish", "untrusted.sql"),
-        {"precisiones": list(UNTRUSTED_PRECISIONS), "banderas": list(UNTRUSTED_FLAGS)},
-    )
+    untrusted = untrusted_locations(conn)
     held = conn.execute(query("geo.publish", "held.sql"))
     return RegistryTally(
         [(r.cvegeo_mun, r.bandera, int(r.registros)) for r in flags],
-        [(r.periodo, r.programa, int(r.registros)) for r in untrusted],
+        untrusted,
         [(r.periodo, int(r.registros)) for r in held],
     )
 

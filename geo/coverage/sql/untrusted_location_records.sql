@@ -1,5 +1,5 @@
 -- One page (:limite, :desplazamiento) of the records counted by
--- untrusted_locations_by_program.sql: batch, program, period, folio and why.
+-- untrusted_locations.sql: batch, program, period, folio and why.
 SELECT r.carga_id AS carga, r.programa, r.periodo, r.folio, u.precision,
        array_to_string(u.banderas, ';') AS banderas
 FROM padron.registro r JOIN padron.ubicacion u ON u.registro_id = r.id
