@@ -22,6 +22,7 @@ from geo.ingest import PUB_FIELDS, ingest_file, load_layout
 from geo.ingest.archive import raw_rows
 from geo.ingest.loader import export_rejects
 from geo.ingest.tables import raw_values
+from geo.kernel.db import csv_for_copy
 from geo.kernel.errors import InvalidParameter
 from tests.ingest.builders import BASE_ROW, RosterWriter
 
@@ -341,6 +342,36 @@ def test_a_killed_ingest_leaves_no_partial_batch(
             ).scalar_one()
             == 0
         )
+
+
+def test_a_failure_while_encoding_a_chunk_fails_the_ingest_and_keeps_nothing(
+    engine: Engine, write_roster: RosterWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are encoded in a thread of their own, beside the writing of the one before: an
+    error there reaches the caller (no hang), and the batch's transaction leaves nothing."""
+    import geo.ingest.loader as loader
+
+    monkeypatch.setattr(loader, "CHUNK_ROWS", 1_000)  # one chunk per block parsed (2 MB)
+    encoded = 0
+
+    def fail_on_the_third_chunk(frame: pl.DataFrame) -> memoryview:
+        nonlocal encoded
+        encoded += 1
+        if encoded == 3:
+            raise OSError("disco lleno")
+        return csv_for_copy(frame)
+
+    monkeypatch.setattr(loader, "csv_for_copy", fail_on_the_third_chunk)
+    path = write_roster([{"ID_REGISTRO": f"E{i}"} for i in range(40_000)], name="enc.csv")
+    with pytest.raises(OSError, match="disco lleno"):
+        ingest_file(engine, path, "ENCODE")
+    with engine.connect() as conn:
+        for table in ("carga", "registro"):
+            count = text(f"SELECT count(*) FROM padron.{table} WHERE programa = 'ENCODE'")
+            assert conn.execute(count).scalar_one() == 0
+    assert encoded >= 3
+    monkeypatch.setattr(loader, "csv_for_copy", csv_for_copy)
+    assert ingest_file(engine, path, "ENCODE").filas_cargadas == 40_000
 
 
 def test_folio_hash_hits_are_confirmed_on_the_strings() -> None:
