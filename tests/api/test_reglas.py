@@ -141,9 +141,10 @@ def test_anomaly_counts(engine: Engine, overcovered: None, reglas: Path) -> None
         records = anomaly_records(conn, "ubicacion_no_confiable", rules, "2033")
         assert [(r["folio"], r["precision"]) for r in records] == [("D3", "municipio")]
         in_2031 = anomaly_counts(conn, rules, "2031")
-        assert in_2031["ubicacion_no_confiable_por_programa"] == {}  # D3 is of 2033
+        # Other tests' programs share the database: only this fixture's COBD is known here.
+        assert "COBD" not in in_2031["ubicacion_no_confiable_por_programa"]  # D3 is of 2033
         every_period = anomaly_counts(conn, rules, None)
-        assert every_period["ubicacion_no_confiable_por_programa"] == {"COBD": 1}
+        assert every_period["ubicacion_no_confiable_por_programa"]["COBD"] == 1
         assert in_2031["personas_en_programas_incompatibles"] == {"COBA y COBB": 1}
         assert in_2031["fuera_de_poblacion_objetivo"]["COBB"] == {"edad_fuera_de_rango": 3}
         pairs = anomaly_records(conn, "programa_incompatible", rules, "2031")

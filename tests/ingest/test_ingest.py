@@ -21,6 +21,7 @@ from sqlalchemy import Engine, text
 from geo.ingest import PUB_FIELDS, ingest_file, load_layout
 from geo.ingest.archive import raw_rows
 from geo.ingest.loader import export_rejects
+from geo.ingest.reader import ReadLimits
 from geo.ingest.tables import raw_values
 from geo.kernel.db import csv_for_copy
 from geo.kernel.errors import InvalidParameter
@@ -348,10 +349,13 @@ def test_a_failure_while_encoding_a_chunk_fails_the_ingest_and_keeps_nothing(
     engine: Engine, write_roster: RosterWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Chunks are encoded in a thread of their own, beside the writing of the one before: an
-    error there reaches the caller (no hang), and the batch's transaction leaves nothing."""
+    error there reaches the caller (no hang), the batch's transaction leaves nothing, and the
+    ingest's threads end."""
     import geo.ingest.loader as loader
+    import geo.ingest.reader as reader
 
-    monkeypatch.setattr(loader, "CHUNK_ROWS", 1_000)  # one chunk per block parsed (2 MB)
+    monkeypatch.setattr(reader, "PARSE_BLOCK_BYTES", 1 << 16)  # many small chunks...
+    monkeypatch.setattr(loader, "CHUNK_ROWS", 200)  # ...one per block parsed
     encoded = 0
 
     def fail_on_the_third_chunk(frame: pl.DataFrame) -> memoryview:
@@ -362,16 +366,18 @@ def test_a_failure_while_encoding_a_chunk_fails_the_ingest_and_keeps_nothing(
         return csv_for_copy(frame)
 
     monkeypatch.setattr(loader, "csv_for_copy", fail_on_the_third_chunk)
-    path = write_roster([{"ID_REGISTRO": f"E{i}"} for i in range(40_000)], name="enc.csv")
+    path = write_roster([{"ID_REGISTRO": f"E{i}"} for i in range(2_000)], name="enc.csv")
+    short_rows = ReadLimits(max_line_bytes=4_096)  # else a block must hold a 1 MB row
     with pytest.raises(OSError, match="disco lleno"):
-        ingest_file(engine, path, "ENCODE")
+        ingest_file(engine, path, "ENCODE", limits=short_rows)
     with engine.connect() as conn:
         for table in ("carga", "registro"):
             count = text(f"SELECT count(*) FROM padron.{table} WHERE programa = 'ENCODE'")
             assert conn.execute(count).scalar_one() == 0
-    assert encoded >= 3
-    monkeypatch.setattr(loader, "csv_for_copy", csv_for_copy)
-    assert ingest_file(engine, path, "ENCODE").filas_cargadas == 40_000
+    left = [
+        t.name for t in threading.enumerate() if t.name.startswith(("padron-encode", "padron-copy"))
+    ]
+    assert left == []
 
 
 def test_folio_hash_hits_are_confirmed_on_the_strings() -> None:
