@@ -90,6 +90,12 @@ LABELLED_SAMPLE = 300_000
 """Records with a valid CURP sampled (by CURP, so a person's records stay together) to count m
 and u: enough for stable rates, small enough for the seed-size roster."""
 
+LABELLED_PER_CURP = 50
+"""Records of one CURP whose pairs count m (its first ones by row). A person appears a few
+times (at most 4 at seed size); a CURP listed thousands of times is a placeholder or a repeated
+row, whose pairs would swamp m and memory: 40,000 rows of one CURP made 800 M pairs, and the
+process was killed at 21 GB."""
+
 
 @dataclass(frozen=True)
 class Model:
@@ -488,6 +494,14 @@ def _name_starts() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 KEYED_ROWS = 1_000_000
 """Records whose blocking keys :func:`candidate_pairs` builds at a time."""
 
+MAX_KEY_PAIRS = 12_500_000
+"""Pairs one key of a rule may make (its pending records times its records: those of a block
+of 5,000 pending records); a key that would make more makes none, and its records are compared
+through their other rules. At seed size the largest block holds 769 records; a key shared by
+thousands is a placeholder (a default date or name) or a repeated row, not one person, and its
+pairs grow as its square: 5,000 identical pending rows took 47 s and 3.7 GB, 40,000 would take
+800 M pairs (a process was killed at 21 GB)."""
+
 PAIR_BASE = 2**32
 """A pair of row numbers as one integer: ``i * PAIR_BASE + j``."""
 
@@ -525,6 +539,10 @@ def candidate_pairs(
     for left_keys, parts in zip(lefts, kept, strict=True):
         key = _key(left_keys)
         keyed = pl.concat(parts)  # a key repeated in a rule repeats pairs, deduplicated below
+        oversized = _oversized(left_keys, keyed, key)
+        if not oversized.is_empty():
+            keyed = keyed.join(oversized, on=key, how="anti")
+            left_keys = left_keys.join(oversized, on=key, how="anti")
         only = pl.col("_only")
         for side, other in ((only, pl.lit(True)), (~only, only)):  # see ONLY
             pairs = (
@@ -541,6 +559,23 @@ def candidate_pairs(
             found.append(pairs["i"].cast(pl.UInt64) * PAIR_BASE + pairs["j"])
     both = pl.concat(found).unique()  # one integer per pair: far less to deduplicate than rows
     return pl.DataFrame({"i": both // PAIR_BASE, "j": both % PAIR_BASE}).cast(pl.UInt32)
+
+
+def _oversized(left_keys: pl.DataFrame, keyed: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """The keys that would make more than :data:`MAX_KEY_PAIRS` pairs. Only a key with many
+    pending records can (a pending record makes at most one pair with each record): the
+    others' records are not counted, which at seed size would cost seconds."""
+    pending = left_keys.group_by(key).agg(pendientes=pl.col("i").n_unique())
+    suspects = pending.filter(pl.col("pendientes") * keyed.height > MAX_KEY_PAIRS)
+    if suspects.is_empty():
+        return suspects.select(key)
+    records = (
+        keyed.join(suspects, on=key, how="semi")
+        .group_by(key)
+        .agg(registros=pl.col("i").n_unique())
+        .join(suspects, on=key)
+    )
+    return records.filter(pl.col("pendientes") * pl.col("registros") > MAX_KEY_PAIRS).select(key)
 
 
 def _usable(keyed: pl.DataFrame) -> pl.DataFrame:
@@ -934,7 +969,9 @@ def estimate_model(frame: pl.DataFrame, population: int | None = None) -> Model:
     sampled = valid.filter(
         pl.col("curp").hash(seed=2016) % buckets < int(fraction * buckets)
     ).with_row_index("i")
-    keyed = sampled.select("i", "curp")
+    keyed = sampled.select("i", "curp").filter(
+        pl.int_range(pl.len()).over("curp") < LABELLED_PER_CURP
+    )
     same = (
         keyed.join(keyed, on="curp", suffix="_j")
         .filter(pl.col("i") < pl.col("i_j"))

@@ -484,3 +484,39 @@ def test_a_registry_whose_labelled_pairs_all_match_still_gets_a_usable_model() -
     model = match.estimate_model(match.prepare(records))
     assert 0 < model.prior <= 0.5 and math.isfinite(model.prior_bits())
     assert all(math.isfinite(w) for levels in model.weights().values() for w in levels.values())
+
+
+def test_a_curp_listed_thousands_of_times_counts_m_on_its_first_records_only() -> None:
+    """A placeholder CURP, or a row repeated: all its pairs (n²/2) once filled the memory of a
+    resolution (40,000 rows of one CURP, killed at 21 GB). Other people make u countable."""
+    listed = curp.build("LOPEZ", "DIAZ", "ROSA", BORN, "M", "20")
+    others = [BORN + dt.timedelta(days=n) for n in range(1, 601)]
+    records = pl.DataFrame(
+        [record(n, curp=listed, curp_valida=True) for n in range(200)]
+        + [
+            record(200 + n, curp=curp.build("LOPEZ", "DIAZ", "ROSA", born, "M", "20"),
+                   curp_valida=True, fecha_nacimiento=born)
+            for n, born in enumerate(others)
+        ],
+        schema=match.RECORD_SCHEMA,
+    )  # fmt: skip
+    model = match.estimate_model(match.prepare(records))
+    first = match.LABELLED_PER_CURP
+    assert model.coincidencias_etiquetadas == first * (first - 1) // 2  # not 200 * 199 / 2
+
+
+def test_a_key_that_would_make_too_many_pairs_makes_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten pending records sharing every key (10 × 10 pairs a key, over the cap of 20) are
+    compared through no rule; three others (3 × 3 a key) still are."""
+    monkeypatch.setattr(match, "MAX_KEY_PAIRS", 20)
+    elsewhere = {"fecha_nacimiento": dt.date(1971, 2, 3), "cve_mun": "390", "cp": "71000"}
+    records = pl.DataFrame(
+        [record(n) for n in range(10)]
+        + [
+            record(10 + n, primer_ap_norm="RUIZ", nombre_norm="ELSA", **elsewhere) for n in range(3)
+        ],
+        schema=match.RECORD_SCHEMA,
+    )
+    frame = match.prepare(records)
+    found = {tuple(sorted(p)) for p in match.candidate_pairs(frame, frame["i"]).iter_rows()}
+    assert found == {(10, 11), (10, 12), (11, 12)}
