@@ -494,13 +494,14 @@ def _name_starts() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 KEYED_ROWS = 1_000_000
 """Records whose blocking keys :func:`candidate_pairs` builds at a time."""
 
-MAX_KEY_PAIRS = 12_500_000
-"""Pairs one key of a rule may make (its pending records times its records: those of a block
-of 5,000 pending records); a key that would make more makes none, and its records are compared
-through their other rules. At seed size the largest block holds 769 records; a key shared by
-thousands is a placeholder (a default date or name) or a repeated row, not one person, and its
-pairs grow as its square: 5,000 identical pending rows took 47 s and 3.7 GB, 40,000 would take
-800 M pairs (a process was killed at 21 GB)."""
+MAX_KEY_PAIRS = 25_000_000
+"""Pairs one key of a rule may make (its pending records times its records: a block of 5,000
+pending records); a key that would make more makes none, and its records are compared through
+their other rules. At seed size the largest block holds 769 records; a key shared by thousands
+is a placeholder (a default date or name) or a repeated row, and its pairs grow as its square:
+5,000 identical pending rows took 47 s and 3.7 GB, 40,000 would make 800 M pairs (a process was
+killed at 21 GB). The cost: beyond 5,000, identical rows sharing every key are not matched to
+each other (in a registry, 3,000 became one person in 50 s)."""
 
 PAIR_BASE = 2**32
 """A pair of row numbers as one integer: ``i * PAIR_BASE + j``."""
