@@ -2,29 +2,43 @@
 
 Each batch's state is summarised in a fingerprint (rows, resolved persons, places); only the
 periods with a program whose batches are new, changed or removed — or whose target group
-changed — are recomputed, every program of such a period together, since a person's place in a
+changed — are refreshed, every program of such a period together, since a person's place in a
 period and their set of programs are chosen across the period's programs.
+
+A period is counted from one row per person and program (``sql/persons.sql``), kept between
+refreshes (``analisis.persona_programa``). Where little changed, only the touched persons are
+recomputed — those a logged record was or is (``analisis.cambio``, written by triggers on
+assignments and places) and those of new batches — and their kept rows replaced; otherwise
+(a withdrawn batch, a new target group, rebuilt areas, a lost partition, or much changed) the
+period is recomputed whole and kept. Either way the period's aggregates are then computed again
+from its kept rows (``sql/cobertura.sql``), the same statements for both, so a period brought up
+to date holds what a whole recompute gives (``tests/coverage/test_refresh_difference.py``).
 
 The period is also how the work is split as the registry grows: nothing is counted across
 periods (a person lives in one place per period), so each period is computed alone, in
-PostgreSQL (``sql/cobertura.sql``), whose sorts and aggregates spill to disk beyond
-``work_mem``; this process holds the batches' fingerprints and a few rows per program.
+PostgreSQL, whose sorts and aggregates spill to disk beyond ``work_mem``; this process holds
+the batches' fingerprints and a few rows per program.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, exists, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as upsert
 
 from geo.coverage import tables as a
 from geo.coverage.groups import STANDARD_KEYS, Group, parse_group
-from geo.kernel.db import query, run_sql_file
+from geo.kernel.db import execute_composed, query, run_sql_file
 from geo.kernel.progress import Progress, silent
 
 LOCK_KEY = "analisis.cobertura"
+WHOLE_BEYOND = 0.25
+"""A period whose new and logged records exceed this share of its records is recomputed whole:
+its persons are then mostly touched, and one pass over every record is cheaper."""
 
 
 @dataclass
@@ -37,6 +51,9 @@ class RefreshReport:
     """Programs and periods whose every batch is gone (withdrawn): their coverage is deleted."""
     sin_cambios: list[tuple[str, str]] = field(default_factory=list)
     periodos_combinados: list[str] = field(default_factory=list)
+    recalculados: list[str] = field(default_factory=list)
+    """Periods recomputed whole from their records (the others of ``periodos_combinados`` were
+    brought up to date from their kept rows)."""
 
 
 def refresh(
@@ -103,6 +120,11 @@ def refresh_in(
     ]
     removed = [batch for batch in previous if batch not in current]
     periods_now = {batch: sorted(records[batch]) for batch in changed}
+    run_sql_file(conn, "geo.coverage", "take_changes.sql")
+    logged: dict[int, int] = {
+        row.carga_id: row.filas
+        for row in conn.execute(query("geo.coverage", "changes_by_batch.sql"))
+    }
 
     affected: set[tuple[str, str]] = set()
     for batch in changed + removed:
@@ -110,14 +132,18 @@ def refresh_in(
             affected.update((previous[batch][0], q) for q in previous[batch][1])
     for batch in changed:
         affected.update((current[batch][0], q) for q in periods_now.get(batch, []))
+    for batch in logged.keys() & current.keys():  # logged after its fingerprint was read
+        affected.update((current[batch][0], q) for q in records[batch])
     # A program whose target group changed (or was never computed) is recomputed too.
     stored = {
         (row.programa, row.periodo): (row.grupo, list(row.cargas))
         for row in conn.execute(select(a.refresco))
     }
+    regrouped: set[str] = set()
     for pair, (grupo, _) in stored.items():
         if grupo != _group_key(grupos, pair[0]):
             affected.add(pair)
+            regrouped.add(pair[1])
     if report.areas_reconstruidas:
         affected.update(stored)
 
@@ -128,20 +154,71 @@ def refresh_in(
     periods = sorted({q for _, q in affected})
     if periods and on_recompute is not None:
         on_recompute()
+    pairs_of = {
+        periodo: sorted(p for p in batches_by_pair if p[1] == periodo and batches_by_pair[p])
+        for periodo in periods
+    }
+    batches_of = {
+        periodo: sorted({c for p in pairs for c in batches_by_pair[p]})
+        for periodo, pairs in pairs_of.items()
+    }
+    changes = _Changes(
+        whole=report.areas_reconstruidas,
+        periods=regrouped | {q for batch in removed for q in previous[batch][1]},
+        new=set(changed) - previous.keys(),
+        logged=logged,
+        records=records,
+    )
+    orders = {q: _kept_order(conn, q, pairs_of[q], batches_of[q], changes) for q in periods}
+    patched = [q for q in periods if orders[q] is not None]
+    run_sql_file(
+        conn,
+        "geo.coverage",
+        "touched_persons.sql",
+        cargas=sorted({c for q in patched for c in batches_of[q]}),
+        nuevas=sorted({c for q in patched for c in batches_of[q]} & changes.new),
+    )
     for step, periodo in enumerate(periods):
         tell("Cobertura", step, len(periods), "periodos")
-        pairs = sorted(p for p in batches_by_pair if p[1] == periodo and batches_by_pair[p])
+        pairs = pairs_of[periodo]
         report.retirados += sorted(p for p in affected if p[1] == periodo and p not in pairs)
         conn.execute(delete(a.refresco).where(a.refresco.c.periodo == periodo))
-        cargas = sorted({c for p in pairs for c in batches_by_pair[p]})
+        cargas = batches_of[periodo]
+        programas = [programa for programa, _ in pairs]
+        order = orders[periodo] or programas
+        whole = orders[periodo] is None
+        run_sql_file(conn, "geo.coverage", "every_record.sql" if whole else "touched_records.sql")
+        run_sql_file(
+            conn,
+            "geo.coverage",
+            "persons.sql",
+            periodo=periodo,
+            cargas=cargas,
+            programas=order,
+            todas=whole,
+        )
+        if whole:
+            _keep_whole(conn, periodo)
+            report.recalculados.append(periodo)
+        else:
+            run_sql_file(conn, "geo.coverage", "patch_persons.sql", periodo=periodo)
+        held = conn.execute(
+            select(exists().where(a.persona_programa.c.periodo == periodo))
+        ).scalar_one()
+        kept = {"programas": order, "con_personas": held}
+        conn.execute(
+            upsert(a.refresco_periodo)
+            .values(periodo=periodo, **kept)
+            .on_conflict_do_update(index_elements=[a.refresco_periodo.c.periodo], set_=kept)
+        )
         run_sql_file(
             conn,
             "geo.coverage",
             "cobertura.sql",
             periodo=periodo,
-            cargas=cargas,
-            programas=[programa for programa, _ in pairs],
-            grupos=[_group_key(grupos, programa) for programa, _ in pairs],
+            orden=order,
+            programas=programas,
+            grupos=[_group_key(grupos, programa) for programa in programas],
         )
         counted = dict(
             conn.execute(
@@ -173,6 +250,7 @@ def refresh_in(
         report.periodos_combinados.append(periodo)
     if periods:
         tell("Cobertura", len(periods), len(periods), "periodos")
+    run_sql_file(conn, "geo.coverage", "drop_changes.sql")
     report.sin_cambios = sorted(p for p in stored if p[1] not in periods)
 
     if removed or changed:
@@ -194,6 +272,74 @@ def refresh_in(
             ],
         )
     return report
+
+
+@dataclass
+class _Changes:
+    """What changed since the last refresh, as the choice between a period's two ways needs it."""
+
+    whole: bool
+    """Every period is recomputed whole (the areas were rebuilt)."""
+    periods: set[str]
+    """Periods recomputed whole: a program's target group changed, or a batch was withdrawn."""
+    new: set[int]
+    """Batches no refresh used before."""
+    logged: dict[int, int]
+    """Records logged as changed, by batch."""
+    records: dict[int, dict[str, int]]
+    """Each batch's records in each of its periods."""
+
+
+def _kept_order(
+    conn: Connection,
+    periodo: str,
+    pairs: list[tuple[str, str]],
+    cargas: list[int],
+    changes: _Changes,
+) -> list[str] | None:
+    """The order of the period's programs in its kept rows' bit strings (new programs appended)
+    when the period can be brought up to date from them; None when it is recomputed whole."""
+    if changes.whole or periodo in changes.periods:
+        return None
+    kept = conn.execute(
+        select(a.refresco_periodo).where(a.refresco_periodo.c.periodo == periodo)
+    ).first()
+    if kept is None:
+        return None
+    if (
+        kept.con_personas
+        and not conn.execute(
+            select(exists().where(a.persona_programa.c.periodo == periodo))
+        ).scalar_one()
+    ):
+        return None  # emptied by a crash (unlogged)
+    total = sum(changes.records[c].get(periodo, 0) for c in cargas)
+    touched = sum(
+        changes.records[c].get(periodo, 0) if c in changes.new else changes.logged.get(c, 0)
+        for c in cargas
+    )
+    if touched > WHOLE_BEYOND * total:
+        return None
+    programas = list(kept.programas)
+    return programas + sorted({programa for programa, _ in pairs} - set(programas))
+
+
+def _keep_whole(conn: Connection, periodo: str) -> None:
+    """Make the period's rows just computed its partition of ``analisis.persona_programa``,
+    named by a hash of the period (any text)."""
+    name = "persona_programa_" + hashlib.md5(periodo.encode()).hexdigest()[:16]
+    execute_composed(
+        conn,
+        "geo.coverage",
+        "keep_persons.sql",
+        identifiers={
+            "particion": ("analisis", name),
+            "nombre": (name,),
+            "lugares": ("analisis", name + "_lugares"),
+            "conjuntos": ("analisis", name + "_conjuntos"),
+        },
+        literals={"periodo": periodo},
+    )
 
 
 def tidy(engine: Engine, report: RefreshReport) -> None:

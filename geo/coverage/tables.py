@@ -6,6 +6,7 @@ Declared once for queries; created by ``migrations/versions/0007_cobertura.py``.
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -17,7 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, BIT, JSONB
 
 metadata = MetaData(schema="analisis")
 
@@ -102,3 +103,44 @@ refresco_carga = Table(
     Column("refrescado_en", DateTime(timezone=True), nullable=False),
 )
 """The state of each batch (rows, resolved persons, places) when coverage last used it."""
+
+persona_programa = Table(
+    "persona_programa",
+    metadata,
+    Column("periodo", Text),
+    Column("persona", BigInteger),
+    Column("programa", Text),
+    Column("registros", BigInteger),
+    Column("importe", Numeric),
+    Column("importe_repetido", Numeric),
+    Column("cvegeo_mun", Text(collation="C")),
+    Column("cvegeo_loc", Text(collation="C")),
+    Column("programas", BIT(varying=True)),
+    Column("importe_persona", Numeric),
+    Column("primera", Boolean),
+)
+"""What each period's coverage is counted from, kept between refreshes so that a refresh
+recomputes only the persons whose records changed: one row per person and program (where the
+person lives in the period, the bit string of their programs, what their listings pay).
+Partitioned by period, each partition unlogged (derived data: a crash empties it, and the next
+refresh recomputes the period). Created by ``migrations/versions/0019_cuenta_por_persona.py``."""
+
+refresco_periodo = Table(
+    "refresco_periodo",
+    metadata,
+    Column("periodo", Text, primary_key=True),
+    Column("programas", ARRAY(Text), nullable=False),
+    Column("con_personas", Boolean, nullable=False),
+)
+"""Each kept period: the order of its programs in the kept rows' bit strings, and whether it
+held persons when kept (a partition found empty after that was lost in a crash)."""
+
+cambio = Table(
+    "cambio",
+    metadata,
+    Column("carga_id", BigInteger, nullable=False),
+    Column("registro_id", BigInteger, nullable=False),
+    Column("persona_id", BigInteger),
+)
+"""Records whose person or place changed since the last refresh (and the person they were or
+are), logged by triggers on ``padron.asignacion`` and ``padron.ubicacion`` once a period is kept."""

@@ -21,4 +21,6 @@ ubicacion = Table(
 """Where each record is: final point, ``precision`` (see ``geo.geocode.PRECISIONS``), keys,
 confidence and ``coord_*``/place flags. The raw values stay in ``registro``. Without a foreign
 key to ``carga``, like ``asignacion``: its check ran per row, 12 % of geocoding's time (migration
-0017); only ``geo.geocode`` writes here, and forgets a withdrawn batch's rows."""
+0017); only ``geo.geocode`` writes here, and forgets a withdrawn batch's rows. Every statement
+that writes here logs the records it touched in ``analisis.cambio`` for the coverage refresh
+(one trigger per statement: ``migrations/versions/0019_cuenta_por_persona.py``)."""

@@ -25,7 +25,9 @@ asignacion = Table(
 Kept beside ``registro``, like ``ubicacion``: resolution inserts narrow rows instead of
 rewriting the wide records. Without foreign keys, whose per-row triggers would dominate a
 resolution of millions of records: only ``geo.resolve`` writes here, with the persons it
-creates in the same transaction."""
+creates in the same transaction. Every statement that writes here logs the records it touched,
+with their old and new person, in ``analisis.cambio`` for the coverage refresh (one trigger per
+statement, not per row: ``migrations/versions/0019_cuenta_por_persona.py``)."""
 
 revision = Table(
     "revision",

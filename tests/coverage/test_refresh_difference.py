@@ -1,18 +1,21 @@
 """A refresh that updates stored coverage by difference leaves exactly what a recompute from
-nothing gives, through a person who moves, a merge and a withdrawn batch; and it writes only
-the rows that changed."""
+nothing gives, through a person who moves, a merge, a corrected place and a withdrawn batch,
+whether it recomputes a period whole or brings its kept rows per person up to date; and it
+writes only the rows that changed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, Table, delete, select, text
 
 from geo import pipeline
+from geo.coverage import refresh as refreshing
 from geo.coverage.groups import parse_group
-from geo.coverage.refresh import refresh, refresh_in
+from geo.coverage.refresh import RefreshReport, refresh, refresh_in
 from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel import curp
@@ -69,14 +72,21 @@ def from_nothing(engine: Engine) -> tuple[list[Any], list[Any]]:
         conn.execute(text("DELETE FROM analisis.combinacion WHERE periodo = :p"), {"p": PERIOD})
         conn.execute(text("DELETE FROM analisis.refresco WHERE periodo = :p"), {"p": PERIOD})
         conn.execute(text("DELETE FROM analisis.refresco_carga"))
-        refresh_in(conn)
+        conn.execute(
+            text("DELETE FROM analisis.refresco_periodo WHERE periodo = :p"), {"p": PERIOD}
+        )
+        assert PERIOD in refresh_in(conn).recalculados
         result = stored(conn)
         conn.rollback()
     return result
 
 
+REPORTS: list[RefreshReport] = []
+"""What each refresh of :func:`incremental` did."""
+
+
 def incremental(engine: Engine) -> tuple[list[Any], list[Any]]:
-    refresh(engine)
+    REPORTS.append(refresh(engine))
     with engine.connect() as conn:
         return stored(conn)
 
@@ -138,18 +148,29 @@ def write(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return roster_writer(tmp_path_factory.mktemp("diferencia"))
 
 
-def test_refresh_by_difference_equals_a_recompute_from_nothing(engine: Engine, write: Any) -> None:
+@pytest.mark.parametrize("whole", [True, False], ids=["entero", "por_personas"])
+def test_refresh_by_difference_equals_a_recompute_from_nothing(
+    engine: Engine, write: Any, whole: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recomputing the period whole at every refresh, or (but for the first refresh and the
+    withdrawal, in :func:`withdraw_batch`) bringing its kept rows up to date."""
+    monkeypatch.setattr(refreshing, "WHOLE_BEYOND", 0.0 if whole else float("inf"))
+    if not whole:  # a period of its own
+        monkeypatch.setattr(sys.modules[__name__], "PERIOD", "2038")
+    REPORTS.clear()
+    suffix = "" if whole else "p"
+    A, B = ("DIFA", "DIFB") if whole else ("DIPA", "DIPB")  # programs of their own
     load(engine, write, [row("D1", L1, "eva", "20370105"), row("D2", L1, "fito", "20370105"),
-                         row("D3", L2, "gil", "20370105")], "DIFA", "difa.csv")  # fmt: skip
+                         row("D3", L2, "gil", "20370105")], A, f"difa{suffix}.csv")  # fmt: skip
     assert incremental(engine) == from_nothing(engine)
-    assert persons(engine, "localidad", L1) == {"DIFA": 2}
+    assert persons(engine, "localidad", L1) == {A: 2}
 
     # Eva moves: her newest record (another program) is in L2; Fito gets a second program.
     load(engine, write, [row("E1", L2, "eva", "20370601", "700"),
-                         row("E2", L1, "fito", "20370105", "300")], "DIFB", "difb.csv")  # fmt: skip
+                         row("E2", L1, "fito", "20370105", "300")], B, f"difb{suffix}.csv")  # fmt: skip
     assert incremental(engine) == from_nothing(engine)
-    assert persons(engine, "localidad", L1) == {"DIFA": 1, "DIFB": 1}
-    assert persons(engine, "localidad", L2) == {"DIFA": 2, "DIFB": 1}
+    assert persons(engine, "localidad", L1) == {A: 1, B: 1}
+    assert persons(engine, "localidad", L2) == {A: 2, B: 1}
 
     # Gil is found to be Fito (as resolution merges two persons): his records become Fito's.
     with engine.begin() as conn:
@@ -164,15 +185,59 @@ def test_refresh_by_difference_equals_a_recompute_from_nothing(engine: Engine, w
             {"p": PERIOD},
         )
     assert incremental(engine) == from_nothing(engine)
-    assert persons(engine, "municipio", MUN) == {"DIFA": 2, "DIFB": 2}
+    assert persons(engine, "municipio", MUN) == {A: 2, B: 2}
+
+    # A field check corrects where Fito's newest record is: Fito (and Gil's records) move to L2.
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE padron.ubicacion SET cvegeo_loc = :l FROM padron.registro r"
+                " WHERE r.id = ubicacion.registro_id AND r.folio = 'E2' AND r.periodo = :p"
+            ),
+            {"p": PERIOD, "l": L2},
+        )
+    assert incremental(engine) == from_nothing(engine)
+    assert persons(engine, "localidad", L1) == {A: 0, B: 0}
 
     # A third batch, then its withdrawal: back to what was there before it.
     before = incremental(engine)
-    third = load(engine, write, [row("F1", L1, "eva", "20371201", "50")], "DIFB", "difc.csv")
+    third = load(engine, write, [row("F1", L1, "eva", "20371201", "50")], B, f"difc{suffix}.csv")
     assert incremental(engine) == from_nothing(engine) != before
     withdraw_batch(engine, third, "pruebas")
     with engine.connect() as conn:
         assert stored(conn) == from_nothing(engine) == before
+    recomputed = [report.recalculados for report in REPORTS if report.periodos_combinados]
+    assert recomputed == ([[PERIOD]] * 5 if whole else [[PERIOD]] + [[]] * 4), recomputed
+
+
+def test_a_kept_period_emptied_by_a_crash_is_recomputed_whole(
+    engine: Engine, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept rows are unlogged: after a crash PostgreSQL empties their partition. The next
+    refresh finds the period empty where it held persons and recomputes it whole, rather than
+    bringing nothing up to date (however little changed)."""
+    monkeypatch.setattr(refreshing, "WHOLE_BEYOND", float("inf"))
+    load(engine, write, [row("K1", L1, "eva", "20370105")], "DIFA", "difk.csv")
+    refresh(engine)
+    with engine.begin() as conn:
+        partition = conn.execute(
+            text(
+                "SELECT tableoid::regclass::text FROM analisis.persona_programa"
+                " WHERE periodo = :p LIMIT 1"
+            ),
+            {"p": PERIOD},
+        ).scalar_one()
+        conn.execute(text(f"TRUNCATE {partition}"))  # what crash recovery does to it
+        conn.execute(
+            text(
+                "UPDATE padron.ubicacion SET cvegeo_loc = :l FROM padron.registro r"
+                " WHERE r.id = ubicacion.registro_id AND r.folio = 'K1' AND r.periodo = :p"
+            ),
+            {"p": PERIOD, "l": L2},
+        )
+    assert refresh(engine).recalculados == [PERIOD]
+    with engine.connect() as conn:
+        assert stored(conn) == from_nothing(engine)
 
 
 def test_a_recomputed_period_rewrites_only_what_changed(engine: Engine, write: Any) -> None:
