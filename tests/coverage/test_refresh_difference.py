@@ -113,6 +113,17 @@ def load(engine: Engine, write: Any, rows: list[dict[str, str]], program: str, n
     return result.carga_id
 
 
+def place_in(conn: Connection, folio: str, locality: str) -> None:
+    """Correct the place of the period's record ``folio`` to ``locality``, as a field check may."""
+    conn.execute(
+        text(
+            "UPDATE padron.ubicacion SET cvegeo_loc = :l FROM padron.registro r"
+            " WHERE r.id = ubicacion.registro_id AND r.folio = :f AND r.periodo = :p"
+        ),
+        {"p": PERIOD, "l": locality, "f": folio},
+    )
+
+
 def writes(
     conn: Connection, tables: tuple[str, ...] = ("cobertura", "combinacion")
 ) -> dict[str, int]:
@@ -189,13 +200,7 @@ def test_refresh_by_difference_equals_a_recompute_from_nothing(
 
     # A field check corrects where Fito's newest record is: Fito (and Gil's records) move to L2.
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE padron.ubicacion SET cvegeo_loc = :l FROM padron.registro r"
-                " WHERE r.id = ubicacion.registro_id AND r.folio = 'E2' AND r.periodo = :p"
-            ),
-            {"p": PERIOD, "l": L2},
-        )
+        place_in(conn, "E2", L2)
     assert incremental(engine) == from_nothing(engine)
     assert persons(engine, "localidad", L1) == {A: 0, B: 0}
 
@@ -228,13 +233,7 @@ def test_a_kept_period_emptied_by_a_crash_is_recomputed_whole(
             {"p": PERIOD},
         ).scalar_one()
         conn.execute(text(f"TRUNCATE {partition}"))  # what crash recovery does to it
-        conn.execute(
-            text(
-                "UPDATE padron.ubicacion SET cvegeo_loc = :l FROM padron.registro r"
-                " WHERE r.id = ubicacion.registro_id AND r.folio = 'K1' AND r.periodo = :p"
-            ),
-            {"p": PERIOD, "l": L2},
-        )
+        place_in(conn, "K1", L2)
     assert refresh(engine).recalculados == [PERIOD]
     with engine.connect() as conn:
         assert stored(conn) == from_nothing(engine)
