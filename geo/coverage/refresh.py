@@ -185,32 +185,11 @@ def refresh_in(
         conn.execute(delete(a.refresco).where(a.refresco.c.periodo == periodo))
         cargas = batches_of[periodo]
         programas = [programa for programa, _ in pairs]
-        order = orders[periodo] or programas
-        whole = orders[periodo] is None
-        run_sql_file(conn, "geo.coverage", "every_record.sql" if whole else "touched_records.sql")
-        run_sql_file(
-            conn,
-            "geo.coverage",
-            "persons.sql",
-            periodo=periodo,
-            cargas=cargas,
-            programas=order,
-            todas=whole,
-        )
-        if whole:
-            _keep_whole(conn, periodo)
+        kept_order = orders[periodo]
+        order = programas if kept_order is None else kept_order
+        _count_persons(conn, periodo, cargas, order, whole=kept_order is None)
+        if kept_order is None:
             report.recalculados.append(periodo)
-        else:
-            run_sql_file(conn, "geo.coverage", "patch_persons.sql", periodo=periodo)
-        held = conn.execute(
-            select(exists().where(a.persona_programa.c.periodo == periodo))
-        ).scalar_one()
-        kept = {"programas": order, "con_personas": held}
-        conn.execute(
-            upsert(a.refresco_periodo)
-            .values(periodo=periodo, **kept)
-            .on_conflict_do_update(index_elements=[a.refresco_periodo.c.periodo], set_=kept)
-        )
         run_sql_file(
             conn,
             "geo.coverage",
@@ -324,10 +303,42 @@ def _kept_order(
     return programas + sorted({programa for programa, _ in pairs} - set(programas))
 
 
+def _count_persons(
+    conn: Connection, periodo: str, cargas: list[int], order: list[str], *, whole: bool
+) -> None:
+    """The period's kept rows per person and program: computed from every record of the batches
+    ``cargas`` and kept anew (``whole``), or those of the touched persons replaced; ``order`` is
+    the programs' order in the rows' bit strings, recorded beside them."""
+    run_sql_file(conn, "geo.coverage", "every_record.sql" if whole else "touched_records.sql")
+    run_sql_file(
+        conn,
+        "geo.coverage",
+        "persons.sql",
+        periodo=periodo,
+        cargas=cargas,
+        programas=order,
+        todas=whole,
+    )
+    if whole:
+        _keep_whole(conn, periodo)
+    else:
+        run_sql_file(conn, "geo.coverage", "patch_persons.sql", periodo=periodo)
+    held = conn.execute(
+        select(exists().where(a.persona_programa.c.periodo == periodo))
+    ).scalar_one()
+    kept = {"programas": order, "con_personas": held}
+    conn.execute(
+        upsert(a.refresco_periodo)
+        .values(periodo=periodo, **kept)
+        .on_conflict_do_update(index_elements=[a.refresco_periodo.c.periodo], set_=kept)
+    )
+
+
 def _keep_whole(conn: Connection, periodo: str) -> None:
     """Make the period's rows just computed its partition of ``analisis.persona_programa``,
     named by a hash of the period (any text)."""
-    name = "persona_programa_" + hashlib.md5(periodo.encode()).hexdigest()[:16]
+    digest = hashlib.md5(periodo.encode(), usedforsecurity=False).hexdigest()
+    name = f"persona_programa_{digest[:16]}"
     execute_composed(
         conn,
         "geo.coverage",
