@@ -1,6 +1,9 @@
-"""The ``analisis`` schema: aggregated, public coverage data (no personal data).
+"""The ``analisis`` schema: coverage aggregated by area (exact figures: the public reads the
+suppressed views of ``publico``), and the rows per person it is counted from
+(``persona_programa``, ``cambio``: internal person and record ids with their places and amounts,
+never published nor served).
 
-Declared once for queries; created by ``migrations/versions/0007_cobertura.py``.
+Declared once for queries; created by ``migrations/versions/0007_cobertura.py`` (and 0019).
 """
 
 from geoalchemy2 import Geometry
