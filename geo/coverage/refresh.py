@@ -170,13 +170,13 @@ def refresh_in(
         records=records,
     )
     orders = {q: _kept_order(conn, q, pairs_of[q], batches_of[q], changes) for q in periods}
-    patched = [q for q in periods if orders[q] is not None]
+    patched = {c for q in periods if orders[q] is not None for c in batches_of[q]}
     run_sql_file(
         conn,
         "geo.coverage",
         "touched_persons.sql",
-        cargas=sorted({c for q in patched for c in batches_of[q]}),
-        nuevas=sorted({c for q in patched for c in batches_of[q]} & changes.new),
+        cargas=sorted(patched),
+        nuevas=sorted(patched & changes.new),
     )
     for step, periodo in enumerate(periods):
         tell("Cobertura", step, len(periods), "periodos")
@@ -285,12 +285,7 @@ def _kept_order(
     ).first()
     if kept is None:
         return None
-    if (
-        kept.con_personas
-        and not conn.execute(
-            select(exists().where(a.persona_programa.c.periodo == periodo))
-        ).scalar_one()
-    ):
+    if kept.con_personas and not _holds_persons(conn, periodo):
         return None  # emptied by a crash (unlogged)
     total = sum(changes.records[c].get(periodo, 0) for c in cargas)
     touched = sum(
@@ -323,14 +318,18 @@ def _count_persons(
         _keep_whole(conn, periodo)
     else:
         run_sql_file(conn, "geo.coverage", "patch_persons.sql", periodo=periodo)
-    held = conn.execute(
-        select(exists().where(a.persona_programa.c.periodo == periodo))
-    ).scalar_one()
-    kept = {"programas": order, "con_personas": held}
+    kept = {"programas": order, "con_personas": _holds_persons(conn, periodo)}
     conn.execute(
         upsert(a.refresco_periodo)
         .values(periodo=periodo, **kept)
         .on_conflict_do_update(index_elements=[a.refresco_periodo.c.periodo], set_=kept)
+    )
+
+
+def _holds_persons(conn: Connection, periodo: str) -> bool:
+    """Whether the period's partition of ``analisis.persona_programa`` has any row."""
+    return bool(
+        conn.execute(select(exists().where(a.persona_programa.c.periodo == periodo))).scalar_one()
     )
 
 
