@@ -75,7 +75,8 @@ def resolve(
             run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
             every = None
             if reading is not None:  # the rules' persons are read while the records still are
-                every = with_persons(reading.result(), read_persons(conn))
+                assigned = read_persons(conn)
+                every = with_persons(reading.result(), assigned)
             model = counting.result() if counting else model
         tell("Personas", 1, 3, "pasos")
         _match_pending(conn, model, thresholds or match.Thresholds(), population, every)

@@ -5,6 +5,7 @@ a first load builds the indexes of persons and assignments once, after its inser
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +31,14 @@ from geo.kernel.db import (
 )
 from geo.resolve import resolve
 from geo.resolve.match import NameFrequencies
-from geo.resolve.resolver import load_for_matching, matching_statement, name_frequencies, set_apart
+from geo.resolve.resolver import (
+    load_for_matching,
+    matching_statement,
+    name_frequencies,
+    read_every_record,
+    read_persons,
+    set_apart,
+)
 from tests.conftest import DATA_DIR, fresh_database
 
 
@@ -243,6 +251,41 @@ def test_loading_every_record_changes_no_decision(
     assert loaded["every"] == records > loaded["blocks"], loaded
     assert outcomes["blocks"] == outcomes["every"]
     assert len(outcomes["every"][0]) > records * 0.9
+
+
+def test_the_persons_are_read_while_every_record_still_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The persons the CURP rules decided are read on the resolution's connection while every
+    record is still being read beside it, not after: neither needs the other, and a roster
+    added to a large registry waits on the longer of the two instead of their sum. The read
+    beside waits here until the persons are read; had they been read after it, it would wait
+    in vain."""
+    programs = (
+        ProgramSpec("ANTES", 300, STATE_BENEFITS, ("2016",)),
+        ProgramSpec("DESPUES", 300, FEDERAL_BENEFITS, ("2016",)),
+    )
+    persons_read = threading.Event()
+    overlapped: list[bool] = []
+
+    def read_after_the_persons(*args: Any) -> pl.DataFrame:
+        overlapped.append(persons_read.wait(timeout=10))
+        return read_every_record(*args)
+
+    def persons(conn: Any) -> pl.DataFrame:
+        assigned = read_persons(conn)
+        persons_read.set()
+        return assigned
+
+    with pending_registry(tmp_path, 61, programs) as url:
+        monkeypatch.setattr("geo.resolve.resolver.read_every_record", read_after_the_persons)
+        monkeypatch.setattr("geo.resolve.resolver.read_persons", persons)
+        engine = make_engine(url)
+        try:
+            resolve(engine)
+        finally:
+            engine.dispose()
+    assert overlapped == [True]
 
 
 def test_name_frequencies_counted_over_every_record_are_the_servers(registry: Engine) -> None:
