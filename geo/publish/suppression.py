@@ -29,8 +29,9 @@ test suite audits the result with an independent attacker (``scipy.optimize.linp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -66,16 +67,20 @@ class Grid:
         self.depth = []
         for parent in self.parents:
             self.depth.append(0 if parent is None else self.depth[parent] + 1)
-        self.values = np.full((len(self.parents), len(self.columns)), -1, dtype=np.int64)
-        for j, column in enumerate(self.columns):
-            rows = [i for i, d in enumerate(self.depth) if d in column.depths]
-            self.values[rows, j] = 0
+        counts = np.zeros((len(self.parents), len(self.columns)), dtype=np.int64)
+        masks = {m for sets in self.latent.values() for m in sets}
+        covered = {m: np.array([c.covers(m) for c in self.columns], dtype=np.int64) for m in masks}
         for leaf, sets in self.latent.items():
             for mask, persons in sets.items():
-                for area in self.path(leaf):
-                    for j, column in enumerate(self.columns):
-                        if self.values[area, j] >= 0 and column.covers(mask):
-                            self.values[area, j] += persons
+                counts[leaf] += persons * covered[mask]
+        for area in range(len(self.parents) - 1, 0, -1):  # children come after their parent
+            parent = self.parents[area]
+            if parent is not None:
+                counts[parent] += counts[area]
+        published = np.array(
+            [[d in c.depths for c in self.columns] for d in self.depth], dtype=bool
+        ).reshape(counts.shape)
+        self.values = np.where(published, counts, -1)
 
     def path(self, area: int, stop: int | None = None) -> Iterator[int]:
         """``area`` and its ancestors, up to ``stop`` excluded (the root included if None)."""
@@ -150,16 +155,7 @@ class Suppressor:
         best: tuple[tuple[int, int], _Move] | None = None
         below, top = area, self.grid.parents[area]
         while True:
-            outside = (
-                []
-                if top is None
-                else [
-                    leaf
-                    for child in self.children[top]
-                    if child != below
-                    for leaf in self.leaves[child]
-                ]
-            )
+            siblings = [] if top is None else [c for c in self.children[top] if c != below]
             for before, after in changes:
                 here = self._best_side(inside, before, after, top)
                 if here is None or (best is not None and here[0] >= best[0]):
@@ -167,6 +163,7 @@ class Suppressor:
                 if top is None:
                     cost, move = here[0], _Move(here[1], before, after, None, None)
                 else:
+                    outside = chain.from_iterable(self.leaves[c] for c in siblings)
                     there = self._best_side(outside, after, before, top)
                     if there is None:
                         continue
@@ -184,7 +181,7 @@ class Suppressor:
         return best[1]
 
     def _best_side(
-        self, leaves: list[int], before: int, after: int, top: int | None
+        self, leaves: Iterable[int], before: int, after: int, top: int | None
     ) -> tuple[tuple[int, int], int] | None:
         """Cheapest leaf among ``leaves`` where a person can change from ``before`` to
         ``after`` (cells on its path below ``top``): (new suppressions, their persons), leaf."""
@@ -202,14 +199,21 @@ class Suppressor:
     def _side_cost(
         self, leaf: int, before: int, after: int, top: int | None
     ) -> tuple[int, int] | None:
+        """(new suppressions, their persons) of :meth:`_side`'s cells, or None if a move would
+        touch a cell of 0 or empty one; :meth:`_side` inlined, as this runs millions of times."""
         new, persons = 0, 0
-        for area, column, delta in self._side(leaf, before, after, top):
-            value = self.values[area][column]
-            if value < LOW or value + delta < LOW:
-                return None
-            if not self.suppressed[area][column]:
-                new += 1
-                persons += value
+        touched = self.touched[before, after]
+        for area in self.grid.path(leaf, top):
+            published, suppressed = self.values[area], self.suppressed[area]
+            for column, delta in touched:
+                value = published[column]
+                if value < 0:
+                    continue
+                if value < LOW or value + delta < LOW:
+                    return None
+                if not suppressed[column]:
+                    new += 1
+                    persons += value
         return new, persons
 
     def _side(

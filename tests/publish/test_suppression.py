@@ -150,5 +150,25 @@ def test_no_generated_registry_is_broken(found: tuple[Grid, list[Area]]) -> None
     assert result.counts == [] and result.amounts == []
 
 
+@settings(max_examples=60, deadline=None)
+@given(registries())
+def test_each_cell_counts_the_persons_below_it_whose_set_its_column_covers(
+    found: tuple[Grid, list[Area]],
+) -> None:
+    """The grid's cells are summed up the tree from the leaves at once; here each cell is
+    counted from its definition, -1 where its column is not published at its level."""
+    grid, _ = found
+    for area, depth in enumerate(grid.depth):
+        below = [leaf for leaf in grid.latent if area in grid.path(leaf)]
+        for j, column in enumerate(grid.columns):
+            expected = sum(
+                persons
+                for leaf in below
+                for mask, persons in grid.latent[leaf].items()
+                if column.covers(mask)
+            )
+            assert grid.values[area, j] == (expected if depth in column.depths else -1)
+
+
 def test_levels_are_the_publications() -> None:
     assert LEVELS == ("estado", "region", "distrito", "municipio", "localidad")
