@@ -139,6 +139,12 @@ def test_a_conforming_body_passes() -> None:
             "numberReturned": 1, "links": [], "features": [{"type": "Feature", "id": "20067",
             "geometry": {"type": "Point", "coordinates": [-96.7, 17.1]}, "properties": MUNICIPIO}]},
             "en features/0/geometry"),
+        # the last position of a valid MultiPolygon is one number: refused inside anyOf branches
+        ("/municipios", 200, "application/geo+json", {"type": "FeatureCollection", "numberMatched": 1,
+            "numberReturned": 1, "links": [], "features": [{"type": "Feature", "id": "20067",
+            "geometry": {"type": "MultiPolygon", "coordinates": [[[[-96.7, 17.1], [-96.6, 17.1],
+            [-96.6, 17.2], [-96.7]]]]}, "properties": MUNICIPIO}]},
+            "en features/0/geometry"),
         ("/municipios", 200, "text/csv", "cvegeo\n20067\n", "tipo de medio no declarado"),
         ("/municipios", 418, "application/json", {"detalle": "tetera"}, "estado no declarado"),
         ("/municipios", 422, "application/json", {"detail": [{"msg": "x"}]}, "no cumple el esquema"),
