@@ -99,7 +99,6 @@ class Contract:
     def _validate(self, where: str, body: bytes, pointer: str) -> None:
         validators = self._validators.get(pointer)
         if validators is None:
-            schema = {"$ref": DOCUMENT + pointer}
             validators = self._validators[pointer] = (
                 jsonschema_rs.Draft202012Validator(
                     {"$ref": DOCUMENT + quote(pointer, safe="#/~+")},  # a URI: "{" escaped
@@ -107,7 +106,7 @@ class Contract:
                     validate_formats=True,
                 ),
                 Draft202012Validator(
-                    schema,
+                    {"$ref": DOCUMENT + pointer},
                     registry=self._registry,
                     format_checker=Draft202012Validator.FORMAT_CHECKER,
                 ),
@@ -119,10 +118,9 @@ class Contract:
         error = best_match(reporting.iter_errors(instance))
         if error is None:  # the two validators disagree: the contract is not enforced
             raise ContractViolation(f"{where}: jsonschema-rs lo rechaza, jsonschema no")
-        if error is not None:
-            at = "/".join(str(p) for p in error.absolute_path) or "(raíz)"
-            message = textwrap.shorten(error.message, 300)
-            raise ContractViolation(f"{where}: el cuerpo no cumple el esquema en {at}: {message}")
+        at = "/".join(str(p) for p in error.absolute_path) or "(raíz)"
+        message = textwrap.shorten(error.message, 300)
+        raise ContractViolation(f"{where}: el cuerpo no cumple el esquema en {at}: {message}")
 
 
 class ContractClient(TestClient):
