@@ -9,6 +9,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, cast
 
@@ -20,6 +21,7 @@ from psycopg import sql
 from psycopg.abc import Buffer
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import Connection, Engine, TextClause, create_engine, make_url, text
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -98,6 +100,21 @@ def sql_text(package: str, name: str) -> str:
     process): a ``:name`` or ``{name}`` in a comment would otherwise read as a parameter."""
     script = resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
     return "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
+
+
+@dataclass(frozen=True)
+class DriverQuery:
+    """A statement in the driver's own placeholders (``%(name)s``) and its parameters: what an
+    asynchronous connection runs without SQLAlchemy in between (see :func:`fetch_one`)."""
+
+    statement: str
+    params: dict[str, object]
+
+
+@functools.cache
+def driver_statement(package: str, name: str) -> str:
+    """:func:`query`'s statement with psycopg's placeholders, compiled once per process."""
+    return str(query(package, name).compile(dialect=psycopg_dialect()))
 
 
 def query(package: str, name: str) -> TextClause:

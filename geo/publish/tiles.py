@@ -21,11 +21,10 @@ from functools import cache
 from typing import Literal
 
 from sqlalchemy import Connection
-from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 
 from boundaries.generalise import ZOOMS, level_for
 from geo.coverage.queries import default_period
-from geo.kernel.db import query, sql_text
+from geo.kernel.db import DriverQuery, driver_statement, query, sql_text
 from geo.kernel.errors import InvalidParameter
 
 MAX_ZOOM = 14
@@ -165,15 +164,6 @@ def programs_filter(programas: list[str] | None) -> list[str] | None:
     return sorted({p.strip().upper() for p in programas or [] if p.strip()}) or None
 
 
-@dataclass(frozen=True)
-class TileQuery:
-    """The statement that builds one tile, in the driver's own placeholders (``%(name)s``), and
-    its parameters: what an asynchronous connection runs without SQLAlchemy in between."""
-
-    statement: str
-    params: dict[str, object]
-
-
 def tile_query(
     layer_name: str,
     z: int,
@@ -183,7 +173,7 @@ def tile_query(
     periodo: str | None,
     programas: list[str] | None = None,
     max_points: int = MAX_POINTS,
-) -> TileQuery | None:
+) -> DriverQuery | None:
     """How to build one tile of ``layer_name``; None when the layer starts deeper than ``z``.
 
     Coverage layers count the persons of ``periodo`` (resolve the default with
@@ -201,13 +191,7 @@ def tile_query(
         params |= {"max_puntos": max_points, "celda": CELL}
     if chosen.coverage:
         params |= {"periodo": periodo, "programas": programs_filter(programas)}
-    return TileQuery(_driver_statement(chosen.statement), params)
-
-
-@cache
-def _driver_statement(name: str) -> str:
-    """``geo/publish/sql/<name>`` with psycopg's placeholders, compiled once per process."""
-    return str(query("geo.publish", name).compile(dialect=psycopg_dialect()))
+    return DriverQuery(driver_statement("geo.publish", chosen.statement), params)
 
 
 def tile(
