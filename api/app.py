@@ -79,8 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Fixed pools, opened now: no request pays for a connection (an overflow connection
-        # would be opened and closed per request under load). Tiles, the busiest path, have
-        # their own asynchronous pool (api/tiles.py).
+        # would be opened and closed per request under load). Tiles, the busiest path, and the
+        # field check, the one a phone waits on, share an asynchronous pool of their own: one
+        # statement each on the event loop, without the thread pool or a transaction.
         url = resolve_database_url(settings)
         engine = make_engine(
             url,
@@ -91,18 +92,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         fill_pool(engine, settings.db_pool_size)
         app.state.engine = engine
-        tiles = async_pool(url, settings.tile_pool_size, settings.db_pool_timeout, NO_JIT)
-        await tiles.open(wait=True)
+        reads = async_pool(url, settings.tile_pool_size, settings.db_pool_timeout, NO_JIT)
+        await reads.open(wait=True)
+        app.state.lecturas = reads
         app.state.teselas = TileService(
             engine,
-            tiles,
+            reads,
             TileCache(int(settings.tile_cache_mb * 2**20)),
             settings.tile_cache_max_zoom,
             settings.tile_version_seconds,
         )
         async with gaps_kept_warm(engine):
             yield
-        await tiles.close()
+        await reads.close()
         engine.dispose()
 
     app = FastAPI(

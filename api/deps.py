@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.templating import Jinja2Templates
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection
 
 from api.settings import Settings
@@ -20,6 +21,12 @@ def get_connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+async def get_read_pool(request: Request) -> AsyncConnectionPool:
+    """The asynchronous pool for one-statement reads on the event loop (tiles, field checks)."""
+    pool: AsyncConnectionPool = request.app.state.lecturas
+    return pool
+
+
 async def get_settings(request: Request) -> Settings:
     """The settings the app was created with (asynchronous: no trip to the thread pool)."""
     settings: Settings = request.app.state.settings
@@ -27,6 +34,7 @@ async def get_settings(request: Request) -> Settings:
 
 
 ConnDep = Annotated[Connection, Depends(get_connection)]
+ReadPoolDep = Annotated[AsyncConnectionPool, Depends(get_read_pool)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 Desplazamiento = Annotated[

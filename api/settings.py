@@ -71,8 +71,9 @@ class Settings(BaseSettings):
     tile_pool_size: int = Field(
         default=4,
         ge=1,
-        description="Database connections each server process keeps for map tiles, besides "
-        "PADRON_DB_POOL_SIZE; a tile waits for a free one rather than opening another.",
+        description="Database connections each server process keeps for map tiles and field "
+        "checks, besides PADRON_DB_POOL_SIZE; a request waits for a free one rather than "
+        "opening another.",
     )
     tile_cache_mb: float = Field(
         default=64, ge=0, description="Memory per process for hot low-zoom tiles (0: no cache)."

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api import errors
-from api.deps import ConnDep
+from api.deps import ReadPoolDep
 from api.models.ubicacion import Verificacion
-from geo.geocode.verify import verify_point
+from geo.geocode.verify import verdict, verification_query
+from geo.kernel.db import fetch_one
 
 router = APIRouter(tags=["ubicación"])
 
@@ -24,8 +25,8 @@ router = APIRouter(tags=["ubicación"])
     response_description="El veredicto sobre el punto.",
     responses=errors.responses(422, 503),
 )
-def verificar(
-    conn: ConnDep,
+async def verificar(
+    pool: ReadPoolDep,
     lon: Annotated[float, Query(description="Longitud en grados decimales (negativa en México).")],
     lat: Annotated[float, Query(description="Latitud en grados decimales.")],
     cvegeo: Annotated[
@@ -33,5 +34,8 @@ def verificar(
     ] = None,
     cercanas: Annotated[int, Query(ge=1, le=20, description="Localidades cercanas a listar.")] = 5,
 ) -> dict[str, Any]:
-    """Municipality, containing locality polygon, nearest localities, agreement and flags."""
-    return verify_point(conn, lon, lat, cvegeo, cercanas)
+    """Municipality, containing locality polygon, nearest localities, agreement and flags: one
+    statement on the event loop (``verify_point`` runs the same one on a connection)."""
+    built = verification_query(lon, lat, cvegeo, cercanas)
+    found = await fetch_one(pool, built.statement, built.params) if built else None
+    return verdict(lon, lat, cvegeo, found)

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+
+from api.models.ubicacion import Verificacion
+from geo.geocode.verify import verify_point
+
+POINTS = [
+    (-96.7255, 17.06, "200670001", 5),
+    (-96.7255, 17.06, "20043", 5),
+    (-95.0203, 16.4347, "200670001", 12),
+    (-95.0203, 16.4347, None, 1),
+    (96.7255, 17.06, "20067", 5),
+    (17.06, -96.7255, None, 5),
+    (-99.1332, 19.4326, "200670001", 5),
+    (0, 0, "20067", 5),
+    (200, 17, "209999999", 5),
+]
+"""Every branch of the verdict: agreement, each flag, no lookup at all, coordinates out of range."""
 
 
 def test_point_in_the_city_agrees_with_its_locality(client: TestClient) -> None:
@@ -17,6 +34,19 @@ def test_point_in_the_city_agrees_with_its_locality(client: TestClient) -> None:
         c["distancia_m"] for c in body["cercanas"]
     )
     assert body["declarada"]["coincide"] is True and body["banderas"] == []
+
+
+@pytest.mark.parametrize(("lon", "lat", "cvegeo", "cercanas"), POINTS)
+def test_the_api_answers_what_the_library_does(
+    client: TestClient, conn: Connection, lon: float, lat: float, cvegeo: str | None, cercanas: int
+) -> None:
+    """The route runs the library's statement on the asynchronous pool; the library's own call
+    runs it on a connection. Both must give one verdict."""
+    params = {"lon": lon, "lat": lat, "cercanas": cercanas} | ({"cvegeo": cvegeo} if cvegeo else {})
+    response = client.get("/ubicacion/verificar", params=params)
+    assert response.status_code == 200
+    found = verify_point(conn, lon, lat, cvegeo, cercanas)
+    assert response.json() == Verificacion.model_validate(found).model_dump(mode="json")
 
 
 @pytest.mark.parametrize(
