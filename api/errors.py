@@ -133,7 +133,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(psycopg.Error)
     async def driver_error(request: Request, exc: psycopg.Error) -> JSONResponse:
-        # Raised as is where a route uses psycopg without SQLAlchemy (tiles).
+        # Raised as is where a route uses psycopg without SQLAlchemy (tiles, the field check).
         return _database_error(request, exc)
 
     @app.exception_handler(PoolTimeout)
