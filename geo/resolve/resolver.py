@@ -8,7 +8,9 @@ blocks: joined to a known person, grouped into new persons, or held in the revie
 ``padron.asignacion`` (record → person), written only for records without one, so an existing
 assignment never changes and a new roster is matched incrementally; human decisions in the queue
 are applied on every run. With many records pending, every record is read and prepared on a
-second connection while the CURP rules run (:func:`read_every_record`).
+second connection while the CURP rules run (:func:`read_every_record`). A run that finds
+nothing new since the last one (no batch, place or review decision: :func:`stamp`) has nothing
+new to decide, and only counts.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 import polars as pl
 from psycopg import sql
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from geo.ingest.tables import registro
 from geo.kernel.db import (
@@ -34,7 +36,7 @@ from geo.kernel.db import (
 )
 from geo.kernel.progress import Progress, silent
 from geo.resolve import match
-from geo.resolve.tables import asignacion, persona, revision
+from geo.resolve.tables import asignacion, persona, resolucion, revision
 
 
 @dataclass(frozen=True)
@@ -66,20 +68,24 @@ def resolve(
     """
     tell = progress or silent
     tell("Personas", 0, 3, "pasos")
+    defaults = model is None and thresholds is None
     with engine.begin() as conn:
         conn.execute(query("geo.resolve", "lock.sql"))
-        population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-resolve") as beside:
-            reading = _read_beside(conn, beside, population)
-            counting = _model_beside(beside, reading, population) if model is None else None
-            run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
-            every = None
-            if reading is not None:  # the rules' persons are read while the records still are
-                assigned = read_persons(conn)
-                every = with_persons(reading.result(), assigned)
-            model = counting.result() if counting else model
-        tell("Personas", 1, 3, "pasos")
-        _match_pending(conn, model, thresholds or match.Thresholds(), population, every)
+        read = conn.execute(query("geo.resolve", "huella.sql")).scalar_one()
+        if not (defaults and stamp(conn, read) == last_stamp(conn)):
+            population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-resolve") as beside:
+                reading = _read_beside(conn, beside, population)
+                counting = _model_beside(beside, reading, population) if model is None else None
+                run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
+                every = None
+                if reading is not None:  # the rules' persons, read while the records still are
+                    assigned = read_persons(conn)
+                    every = with_persons(reading.result(), assigned)
+                model = counting.result() if counting else model
+            tell("Personas", 1, 3, "pasos")
+            _match_pending(conn, model, thresholds or match.Thresholds(), population, every)
+            _keep_stamp(conn, stamp(conn, read) if defaults else None)
     tell("Personas", 2, 3, "pasos")
     with engine.connect() as conn:
         resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
@@ -97,6 +103,30 @@ def resolve(
     return ResolveReport(
         resueltos=resolved, sin_resolver=total - resolved, personas=persons, en_revision=queued
     )
+
+
+def stamp(conn: Connection, read: str) -> str:
+    """What a resolution read besides its own writes (``read``: ``sql/huella.sql``) with the
+    assignments and persons there are now: equal to the last run's (:func:`last_stamp`), a run
+    would decide nothing new. Those two tables change only by resolution and a batch's
+    withdrawal, which also changes what is read."""
+    assigned = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
+    persons = conn.execute(select(func.count()).select_from(persona)).scalar_one()
+    return f"{read}:{assigned}:{persons}"
+
+
+def last_stamp(conn: Connection) -> str | None:
+    """The stamp the last run with the default model and thresholds left, if it was the last
+    run (``padron.resolucion``)."""
+    return conn.execute(select(resolucion.c.huella)).scalar_one_or_none()
+
+
+def _keep_stamp(conn: Connection, value: str | None) -> None:
+    """Keep this run's stamp; None forgets the last one (a run with another model or other
+    thresholds decides otherwise: the next default run must run)."""
+    conn.execute(delete(resolucion))
+    if value is not None:
+        conn.execute(insert(resolucion).values(id=1, huella=value, resuelta_en=func.now()))
 
 
 LOADED_SCHEMA: dict[str, pl.DataType] = (

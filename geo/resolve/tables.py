@@ -1,6 +1,6 @@
 """The resolution step's tables: persons, record → person assignments and the review queue."""
 
-from sqlalchemy import BigInteger, Column, DateTime, Float, String, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, Float, SmallInteger, String, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from geo.ingest.tables import metadata
@@ -46,3 +46,14 @@ revision = Table(
 may be the same person as ``candidato_id``. ``decision`` is ``misma`` or ``distinta``; later runs
 of ``padron resolve`` respect it. ``detalle``: each comparison's level and weight when the pair
 was queued (``geo.resolve.review``)."""
+
+resolucion = Table(
+    "resolucion",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("huella", Text, nullable=False),
+    Column("resuelta_en", DateTime(timezone=True), nullable=False),
+)
+"""One row, the last resolution run with the default model and thresholds: ``huella`` is what
+it read besides its own writes (``sql/huella.sql``) and the assignments and persons it left. A
+run that finds the same has nothing new to decide (``geo.resolve.resolver.resolve``)."""

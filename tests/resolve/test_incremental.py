@@ -4,7 +4,7 @@ resolving every record at once finds."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import Engine, text
 
 from devtools.synth import SynthConfig, generate
+from geo.geocode import geocode
 from geo.ingest import ingest_file
 from geo.kernel import curp
-from geo.kernel.db import make_engine, upgrade
+from geo.kernel.db import make_engine, run_sql_file, upgrade
 from geo.pipeline import withdraw_batch
 from geo.resolve import match, resolve
 from tests.conftest import DATA_DIR, fresh_database
@@ -148,3 +149,98 @@ def test_roster_by_roster_finds_the_persons_found_at_once(
     # The small batch was matched with the model the whole registry gives, not with one counted
     # among its own neighbours (born the same days: a birth date in common was weak evidence).
     assert counted[-2] == counted[-1]
+
+
+ROSENDO = dt.date(1941, 7, 19)  # the re-run tests' own birth date: blocks of their own
+
+
+def rosendo(folio: str, given: str = "Rosendo") -> dict[str, str]:
+    return {
+        "ID_REGISTRO": folio, "NB_CURP": "", "NB_PRIMER_AP": "Quintero",
+        "NB_SEGUNDO_AP": "Lara", "NB_NOMBRE": given, "FH_NACIMIENTO": ROSENDO.isoformat(),
+        "CD_SEXO": "H", "CVE_MUN": "067", "CVE_LOC": "0001",
+    }  # fmt: skip
+
+
+@pytest.fixture
+def rules_run(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The runs of resolution's CURP rules from here on: one per run that reads the registry."""
+    ran: list[str] = []
+
+    def spy(conn: Any, package: str, name: str, **params: Any) -> None:
+        if name == "resolve_curp.sql":
+            ran.append(name)
+        run_sql_file(conn, package, name, **params)
+
+    monkeypatch.setattr("geo.resolve.resolver.run_sql_file", spy)
+    return ran
+
+
+def test_a_run_with_nothing_new_reads_nothing_and_decides_the_same(
+    engine: Engine, write_roster: RosterWriter, rules_run: list[str]
+) -> None:
+    """A re-run with no batch, place or review decision new (the same rosters uploaded again,
+    a refresh after a change of rules) took, at seed size, 41-46 s to match again the records
+    held for review and decide what it had decided: now it only counts."""
+    roster = write_roster([rosendo("Q1"), rosendo("Q2", "Rosendo Amado")], name="rerun.csv")
+    ingest_file(engine, roster, "RERUN")
+    first = resolve(engine)
+    again = resolve(engine)
+    assert rules_run == ["resolve_curp.sql"]
+    assert again == first
+
+
+def _decide(engine: Engine, ids: list[int], write: RosterWriter) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO padron.revision (registro_id, candidato_id, probabilidad, decision,"
+                " decidida_en, decidida_por) VALUES (:a, :b, 0.5, 'distinta', now(), 'prueba')"
+            ),
+            {"a": ids[0], "b": ids[1]},
+        )
+
+
+def _move(engine: Engine, ids: list[int], write: RosterWriter) -> None:
+    geocode(engine)
+    with engine.begin() as conn:
+        moved = conn.execute(
+            text(
+                "UPDATE padron.ubicacion SET cvegeo_loc = NULL"
+                " WHERE registro_id = :id AND cvegeo_loc IS NOT NULL"
+            ),
+            {"id": ids[0]},
+        )
+    assert moved.rowcount == 1
+
+
+def _add(engine: Engine, ids: list[int], write: RosterWriter) -> None:
+    ingest_file(engine, write([rosendo("Q9")], name="rerun2.csv"), "RERUNB")
+
+
+def _other_thresholds(engine: Engine, ids: list[int], write: RosterWriter) -> None:
+    resolve(engine, thresholds=match.Thresholds())
+
+
+@pytest.mark.parametrize("change", [_decide, _move, _add, _other_thresholds])
+def test_what_a_run_reads_makes_the_next_one_run(
+    engine: Engine,
+    write_roster: RosterWriter,
+    rules_run: list[str],
+    change: Callable[[Engine, list[int], RosterWriter], None],
+) -> None:
+    """A review decision, a record's place, a new batch, or a run with other thresholds (whose
+    decisions a default run would not take) since the last run: the next run reads the registry
+    again, and the one after it does not."""
+    roster = write_roster([rosendo("Q1"), rosendo("Q2", "Rosendo Amado")], name="rerun.csv")
+    ingest_file(engine, roster, "RERUN")
+    resolve(engine)
+    with engine.connect() as conn:
+        ids = list(
+            conn.execute(text("SELECT id FROM padron.registro WHERE programa = 'RERUN'")).scalars()
+        )
+    change(engine, ids, write_roster)
+    rules_run.clear()
+    resolve(engine)
+    resolve(engine)
+    assert rules_run == ["resolve_curp.sql"]
