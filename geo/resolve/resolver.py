@@ -68,11 +68,11 @@ def resolve(
     """
     tell = progress or silent
     tell("Personas", 0, 3, "pasos")
-    defaults = model is None and thresholds is None
+    defaults = model is None and thresholds is None  # only these runs are stamped
     with engine.begin() as conn:
         conn.execute(query("geo.resolve", "lock.sql"))
-        read = conn.execute(query("geo.resolve", "huella.sql")).scalar_one()
-        if not (defaults and stamp(conn, read) == last_stamp(conn)):
+        read = conn.execute(query("geo.resolve", "huella.sql")).scalar_one() if defaults else None
+        if read is None or stamp(conn, read) != last_stamp(conn):
             population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-resolve") as beside:
                 reading = _read_beside(conn, beside, population)
@@ -85,7 +85,7 @@ def resolve(
                 model = counting.result() if counting else model
             tell("Personas", 1, 3, "pasos")
             _match_pending(conn, model, thresholds or match.Thresholds(), population, every)
-            _keep_stamp(conn, stamp(conn, read) if defaults else None)
+            _keep_stamp(conn, None if read is None else stamp(conn, read))
     tell("Personas", 2, 3, "pasos")
     with engine.connect() as conn:
         resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
