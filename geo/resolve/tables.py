@@ -1,4 +1,5 @@
-"""The resolution step's tables: persons, record → person assignments and the review queue."""
+"""The resolution step's tables: persons, record → person assignments, the review queue and the
+last run's stamp."""
 
 from sqlalchemy import BigInteger, Column, DateTime, Float, SmallInteger, String, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB
