@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -120,3 +121,26 @@ def save(name: str, result: dict[str, object]) -> Path:
     path = OUT / f"{name}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     return path
+
+
+DOCS = REPO_ROOT / "docs" / "benchmarks.md"
+"""Where the benchmarks write their results, each between markers of its own."""
+
+
+def write_docs(
+    markers: tuple[str, str], section: str, *, keep_earlier: bool, docs: Path = DOCS
+) -> None:
+    """Write ``section`` between ``markers`` in ``docs``: above what is there with
+    ``keep_earlier`` (a record of runs, newest first, with notes written beside them), else in
+    its place (a table of the latest run only)."""
+    document = docs.read_text(encoding="utf-8")
+    start, end = markers
+    if start not in document or end not in document:
+        raise SystemExit(f"{docs}: no {start} ... {end} markers")
+    pattern = re.compile(re.escape(start) + "\n?(.*?)" + re.escape(end), re.S)
+    earlier = pattern.search(document)
+    kept = earlier.group(1) if keep_earlier and earlier else ""
+    joined = section if not kept else f"{section.rstrip()}\n\n{kept}"
+    docs.write_text(
+        pattern.sub(lambda _: f"{start}\n{joined}{end}", document, count=1), encoding="utf-8"
+    )

@@ -28,8 +28,8 @@ For each scale, in a fresh database with Oaxaca's geography, on the synthetic ro
    reading the tables takes (``warm_gaps`` in this process).
 
 Results: ``bench/out/pipeline.json``, a section of ``docs/benchmarks.md`` (between its
-``bench.pipeline`` markers) and, with several scales, ``docs/pipeline-escalas.png``
-(``--no-docs`` leaves docs/ alone).
+``bench.pipeline`` markers, above the earlier runs) and, with several scales,
+``docs/pipeline-escalas.png`` (``--no-docs`` leaves docs/ alone).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ import contextlib
 import math
 import os
 import random
-import re
 import secrets
 import signal
 import socket
@@ -61,7 +60,16 @@ import geo.pipeline
 from api.settings import REPO_ROOT, Settings
 from api.warm import WARM_SECONDS
 from bench.cobertura import filter_combinations
-from bench.common import OUT, children, cpu_seconds, machine, postmaster, save, throwaway_database
+from bench.common import (
+    OUT,
+    children,
+    cpu_seconds,
+    machine,
+    postmaster,
+    save,
+    throwaway_database,
+    write_docs,
+)
 from bench.ingest import plain_copy
 from boundaries.load import SourceFiles
 from devtools.synth import SEED_SIZES, STATE_BENEFITS, ProgramSpec, SynthConfig, generate
@@ -72,7 +80,6 @@ from geo.kernel.db import make_engine
 from geo.pipeline import RosterFile, load_geography, process_rosters
 
 HERE = Path(__file__).parent
-DOCS = REPO_ROOT / "docs" / "benchmarks.md"
 PLOT = REPO_ROOT / "docs" / "pipeline-escalas.png"
 MARKERS = ("<!-- bench.pipeline: inicio -->", "<!-- bench.pipeline: fin -->")
 
@@ -671,16 +678,6 @@ def plot(runs: list[dict[str, Any]], path: Path) -> None:
     plt.close(figure)
 
 
-def write_docs(section: str) -> None:
-    """Replace the text between the markers of ``docs/benchmarks.md``."""
-    document = DOCS.read_text(encoding="utf-8")
-    start, end = MARKERS
-    if start not in document:
-        raise SystemExit(f"{DOCS}: no {start} marker")
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    DOCS.write_text(pattern.sub(lambda _: f"{start}\n{section}{end}", document), encoding="utf-8")
-
-
 def main() -> None:
     """Run every scale, save the results, write docs/ (unless ``--no-docs``)."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -707,7 +704,7 @@ def main() -> None:
     if not args.no_docs:
         if len(result["runs"]) > 1:
             plot(result["runs"], PLOT)
-        write_docs(section)
+        write_docs(MARKERS, section, keep_earlier=True)
     elif len(result["runs"]) > 1:
         plot(result["runs"], OUT / PLOT.name)
 

@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import socket
@@ -50,13 +49,12 @@ import mapbox_vector_tile
 from sqlalchemy import Engine, text
 
 from api.settings import REPO_ROOT, Settings
-from bench.common import OUT, cpu_seconds, machine, save
+from bench.common import OUT, cpu_seconds, machine, save, write_docs
 from devtools.cluster import LocalCluster
 from geo.kernel.db import driver_url, make_engine, upgrade
 from geo.publish.tiles import LAYERS
 
 HERE = Path(__file__).parent
-DOCS = REPO_ROOT / "docs" / "benchmarks.md"
 MARKERS = ("<!-- bench.tiles: inicio -->", "<!-- bench.tiles: fin -->")
 CLUSTER = LocalCluster(REPO_ROOT / ".padron" / "bench-db")
 
@@ -345,16 +343,6 @@ def markdown(result: dict[str, Any]) -> str:
     return facts + "\n\n" + "\n".join(lines) + "\n"
 
 
-def write_docs(table: str) -> None:
-    """Replace the text between the markers of ``docs/benchmarks.md``."""
-    document = DOCS.read_text(encoding="utf-8")
-    start, end = MARKERS
-    if start not in document:
-        raise SystemExit(f"{DOCS}: no {start} marker")
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    DOCS.write_text(pattern.sub(lambda _: f"{start}\n{table}{end}", document), encoding="utf-8")
-
-
 def main() -> None:
     """Run the benchmark, save the results and write the table into docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -431,7 +419,7 @@ def main() -> None:
             f"requests failed, docs left as they were (see {OUT}/tiles-*.log): {failed}"
         )
     if not args.no_docs:
-        write_docs(table)
+        write_docs(MARKERS, table, keep_earlier=False)
 
 
 if __name__ == "__main__":

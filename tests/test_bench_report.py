@@ -1,7 +1,11 @@
-"""The pipeline benchmark's report (bench/pipeline.py): what it claims about memory."""
+"""The pipeline benchmark's report (bench/pipeline.py): what it claims about memory, and where
+it writes it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bench.common import write_docs
 from bench.pipeline import whole_peak
 
 
@@ -33,3 +37,18 @@ def test_the_pipelines_peak_memory_is_its_largest_stages() -> None:
         1900,
     )
     assert whole["segundos"] == 1.0  # only memory is taken from the stages
+
+
+def test_a_pipeline_run_goes_above_the_earlier_runs(tmp_path: Path) -> None:
+    """The pipeline's section is the record of its runs, with notes written beside them: a new
+    run replaced them all (1,500 lines of it, restored by hand). The tiles' table is the latest
+    run's alone."""
+    docs = tmp_path / "benchmarks.md"
+    markers = ("<!-- a -->", "<!-- b -->")
+    docs.write_text("intro\n<!-- a -->\nold run\n\na note on it\n<!-- b -->\nafter\n")
+    write_docs(markers, "new run\n", keep_earlier=True, docs=docs)
+    assert docs.read_text() == (
+        "intro\n<!-- a -->\nnew run\n\nold run\n\na note on it\n<!-- b -->\nafter\n"
+    )
+    write_docs(markers, "table\n", keep_earlier=False, docs=docs)
+    assert docs.read_text() == "intro\n<!-- a -->\ntable\n<!-- b -->\nafter\n"
