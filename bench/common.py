@@ -135,12 +135,10 @@ def write_docs(
     its place (a table of the latest run only)."""
     document = docs.read_text(encoding="utf-8")
     start, end = markers
-    if start not in document or end not in document:
+    found = re.search(re.escape(start) + "\n?(.*?)" + re.escape(end), document, re.S)
+    if found is None:
         raise SystemExit(f"{docs}: no {start} ... {end} markers")
-    pattern = re.compile(re.escape(start) + "\n?(.*?)" + re.escape(end), re.S)
-    earlier = pattern.search(document)
-    kept = earlier.group(1) if keep_earlier and earlier else ""
-    joined = section if not kept else f"{section.rstrip()}\n\n{kept}"
-    docs.write_text(
-        pattern.sub(lambda _: f"{start}\n{joined}{end}", document, count=1), encoding="utf-8"
-    )
+    kept = found.group(1) if keep_earlier else ""
+    joined = f"{section.rstrip()}\n\n{kept}" if kept else section
+    written = f"{document[: found.start()]}{start}\n{joined}{end}{document[found.end() :]}"
+    docs.write_text(written, encoding="utf-8")
