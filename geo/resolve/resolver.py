@@ -72,10 +72,11 @@ def resolve(
     with engine.begin() as conn:
         conn.execute(query("geo.resolve", "lock.sql"))
         read = conn.execute(query("geo.resolve", "huella.sql")).scalar_one() if defaults else None
-        if read is None or stamp(conn, read) != last_stamp(conn):
-            population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+        counted = count_persons(conn)
+        if read is None or stamp(read, counted) != last_stamp(conn):
+            population = counted.resueltos + counted.sin_resolver
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-resolve") as beside:
-                reading = _read_beside(conn, beside, population)
+                reading = _read_beside(conn, beside, population, counted.sin_resolver)
                 counting = _model_beside(beside, reading, population) if model is None else None
                 run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
                 every = None
@@ -85,34 +86,38 @@ def resolve(
                 model = counting.result() if counting else model
             tell("Personas", 1, 3, "pasos")
             _match_pending(conn, model, thresholds or match.Thresholds(), population, every)
-            _keep_stamp(conn, None if read is None else stamp(conn, read))
-    tell("Personas", 2, 3, "pasos")
-    with engine.connect() as conn:
-        resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
-        total = conn.execute(select(func.count()).select_from(registro)).scalar_one()
-        persons = conn.execute(select(func.count()).select_from(persona)).scalar_one()
-        held = (
-            ~select(asignacion.c.registro_id)
-            .where(asignacion.c.registro_id == revision.c.registro_id)
-            .exists()
-        )
-        queued = conn.execute(
-            select(func.count()).select_from(revision).where(revision.c.decision.is_(None) & held)
-        ).scalar_one()
+            tell("Personas", 2, 3, "pasos")
+            counted = count_persons(conn)
+            _keep_stamp(conn, None if read is None else stamp(read, counted))
     tell("Personas", 3, 3, "pasos")
+    return counted
+
+
+def count_persons(conn: Connection) -> ResolveReport:
+    """The registry's records with and without a person, its persons and the pairs waiting for
+    a reviewer, as ``conn`` sees them: what a run starts from and what it leaves."""
+    resolved = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
+    total = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+    persons = conn.execute(select(func.count()).select_from(persona)).scalar_one()
+    held = (
+        ~select(asignacion.c.registro_id)
+        .where(asignacion.c.registro_id == revision.c.registro_id)
+        .exists()
+    )
+    queued = conn.execute(
+        select(func.count()).select_from(revision).where(revision.c.decision.is_(None) & held)
+    ).scalar_one()
     return ResolveReport(
         resueltos=resolved, sin_resolver=total - resolved, personas=persons, en_revision=queued
     )
 
 
-def stamp(conn: Connection, read: str) -> str:
+def stamp(read: str, counted: ResolveReport) -> str:
     """What a resolution read besides its own writes (``read``: ``sql/huella.sql``) with the
-    assignments and persons there are now: equal to the last run's (:func:`last_stamp`), a run
-    would decide nothing new. Those two tables change only by resolution and a batch's
-    withdrawal, which also changes what is read."""
-    assigned = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
-    persons = conn.execute(select(func.count()).select_from(persona)).scalar_one()
-    return f"{read}:{assigned}:{persons}"
+    assignments and persons there are (``counted``): equal to the last run's
+    (:func:`last_stamp`), a run would decide nothing new. Those two tables change only by
+    resolution and a batch's withdrawal, which also changes what is read."""
+    return f"{read}:{counted.resueltos}:{counted.personas}"
 
 
 def last_stamp(conn: Connection) -> str | None:
@@ -156,15 +161,14 @@ only compared within a block (a test resolves both ways)."""
 
 
 def _read_beside(
-    conn: Connection, beside: ThreadPoolExecutor, population: int
+    conn: Connection, beside: ThreadPoolExecutor, population: int, pending: int
 ) -> Future[pl.DataFrame] | None:
     """Every record read and prepared in ``beside`` (:func:`read_every_record`) while the CURP
-    rules run on ``conn``, when :data:`EVERY_RECORD_FROM` of the registry is without a person;
-    else None. PostgreSQL runs a connection's statements one at a time, and the rules' inserts
-    keep one core busy: the other reads and parses the records (at seed size, 26-27 s for both
-    against 35-40 s one after the other)."""
-    assigned = conn.execute(select(func.count()).select_from(asignacion)).scalar_one()
-    if population == 0 or population - assigned < population * EVERY_RECORD_FROM:
+    rules run on ``conn``, when :data:`EVERY_RECORD_FROM` of the registry (``pending`` of its
+    ``population`` records) is without a person; else None. PostgreSQL runs a connection's
+    statements one at a time, and the rules' inserts keep one core busy: the other reads and
+    parses the records (at seed size, 26-27 s for both against 35-40 s one after the other)."""
+    if population == 0 or pending < population * EVERY_RECORD_FROM:
         return None
     snapshot = conn.execute(query("geo.resolve", "export_snapshot.sql")).scalar_one()
     return beside.submit(read_every_record, conn.engine, snapshot, population)
