@@ -22,7 +22,7 @@ that lacks them. Blocking (:func:`blocks`) does not need a birth date or sex.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -498,10 +498,16 @@ MAX_KEY_PAIRS = 25_000_000
 """Pairs one key of a rule may make (its pending records times its records: a block of 5,000
 pending records); a key that would make more makes none, and its records are compared through
 their other rules. At seed size the largest block holds 769 records; a key shared by thousands
-is a placeholder (a default date or name) or a repeated row, and its pairs grow as its square:
-5,000 identical pending rows took 47 s and 3.7 GB, 40,000 would make 800 M pairs (a process was
-killed at 21 GB). The cost: beyond 5,000, identical rows sharing every key are not matched to
-each other (in a registry, 3,000 became one person in 50 s)."""
+is a placeholder (a default date or name), whose pairs grow as its square (40,000 rows would
+make 800 M pairs: a process was killed at 21 GB). A repeated row does not count here: only
+:data:`TWINS_COMPARED` of its copies are compared (:func:`twins`)."""
+
+TWINS_COMPARED = 2
+"""Identical pending records (:func:`twins`) compared as any others; further copies are decided
+as the second. Two copies give every decision a copy can take (one person with the first, held
+against it, apart from it), and a third meets the same pairs as the second. A roster listing
+one row 5,000 times made 12.5 M pairs of copies, 47 s and 3.7 GB, and beyond 5,000 made none
+(:data:`MAX_KEY_PAIRS`)."""
 
 PAIR_BASE = 2**32
 """A pair of row numbers as one integer: ``i * PAIR_BASE + j``."""
@@ -515,8 +521,8 @@ def candidate_pairs(
     keyed_rows: int = KEYED_ROWS,
 ) -> pl.DataFrame:
     """Pairs ``(i, j)``, ``i`` among the row numbers ``left``, sharing a key of one of the
-    blocking ``rules``; ``j`` is any other record (or one of the row numbers ``right``, apart
-    from ``left``), and a pair of two left records appears once (``i < j``).
+    blocking ``rules``; ``j`` is any other record (or one of the row numbers ``right``), and a
+    pair of two left records appears once (``i < j``).
 
     The left rows' keys are made first; the other records' keys are then made ``keyed_rows``
     records at a time and kept only where a left row has the same key, so that memory follows
@@ -526,15 +532,15 @@ def candidate_pairs(
     whole frame would (a test compares)."""
     is_left = frame["i"].is_in(left.implode())
     is_right = None if right is None else frame["i"].is_in(right.implode())
-    rows = frame if is_right is None else frame.filter(is_left | is_right)
-    lefts = [_usable(keyed) for keyed in rules(rows.filter(is_left.gather(rows["i"])))]
+    lefts = [_usable(keyed) for keyed in rules(frame.filter(is_left))]
     wanted = [keyed.select(_key(keyed)).unique() for keyed in lefts]
     kept: list[list[pl.DataFrame]] = [[] for _ in lefts]
-    for start in range(0, max(rows.height, 1), keyed_rows):
-        for rule, keyed in enumerate(rules(rows.slice(start, keyed_rows))):
+    for start in range(0, max(frame.height, 1), keyed_rows):
+        rows = frame.slice(start, keyed_rows)
+        if is_right is not None:  # sliced first: the right rows may be most of the frame
+            rows = rows.filter(is_right.slice(start, keyed_rows))
+        for rule, keyed in enumerate(rules(rows)):
             keyed = _usable(keyed)
-            if is_right is not None:
-                keyed = keyed.filter(is_right.gather(keyed["i"]))
             kept[rule].append(keyed.join(wanted[rule], on=_key(keyed), how="semi"))
     found = []
     for left_keys, parts in zip(lefts, kept, strict=True):
@@ -560,6 +566,34 @@ def candidate_pairs(
             found.append(pairs["i"].cast(pl.UInt64) * PAIR_BASE + pairs["j"])
     both = pl.concat(found).unique()  # one integer per pair: far less to deduplicate than rows
     return pl.DataFrame({"i": both // PAIR_BASE, "j": both % PAIR_BASE}).cast(pl.UInt32)
+
+
+NOT_COMPARED = ("i", "id", "carga_id", "muestra", "persona_id", "sin_curp", "curp_nueva")
+"""A frame's columns that say which record it is, not what it says: two records equal in every
+other column are twins (:func:`twins`)."""
+
+
+def twins(frame: pl.DataFrame, pending: pl.Series, apart: Collection[int] = ()) -> dict[int, int]:
+    """Pending rows (of ``pending``, not of ``apart``) equal in everything matching reads to
+    :data:`TWINS_COMPARED` earlier ones → the last of those, whose decision they take
+    (:func:`decide`).
+
+    Copies of one row meet the same blocks and score alike against every record, so comparing
+    every copy with every other (their pairs grow as their square) decides nothing that a few
+    copies do not. ``apart`` are rows a reviewer decided on: each keeps its own pairs."""
+    compared = [c for c in frame.columns if c not in NOT_COMPARED]
+    rows = frame.filter(pl.col("i").is_in(pending.implode()) & ~pl.col("i").is_in(list(apart)))
+    copies = (
+        rows.group_by(compared)
+        .agg(pl.col("i").sort())
+        .filter(pl.col("i").list.len() > TWINS_COMPARED)
+        .select(
+            seguida=pl.col("i").list.get(TWINS_COMPARED - 1),
+            copia=pl.col("i").list.slice(TWINS_COMPARED),
+        )
+        .explode("copia")
+    )
+    return dict(zip(copies["copia"].to_list(), copies["seguida"].to_list(), strict=True))
 
 
 def _oversized(left_keys: pl.DataFrame, keyed: pl.DataFrame, key: list[str]) -> pl.DataFrame:
@@ -1140,6 +1174,7 @@ def decide(
     different: list[tuple[int, int]] = [],  # noqa: B006 - read only
     model: Model = DEFAULT_MODEL,
     uncertain: Collection[int] = (),
+    twins: Mapping[int, int] = {},
 ) -> Decisions:
     """Turn scored pairs into joins, new persons and review items.
 
@@ -1155,9 +1190,11 @@ def decide(
     strong link to another pending record is left to its group), and a record or group joins
     such a person only if it reaches the review threshold with every one of its records
     (complete linkage, as :func:`_split_chains` builds groups).
+
+    ``twins`` (:func:`twins`), left out of ``scored``, are decided as the copy they follow.
     """
     person = frame["persona_id"]
-    pending = frame.filter(pl.col("persona_id").is_null())["i"]
+    pending = frame.filter(pl.col("persona_id").is_null() & ~pl.col("i").is_in(list(twins)))["i"]
     pairs = _capped(scored, thresholds)
     if same:
         forced = pl.DataFrame(
@@ -1291,6 +1328,24 @@ def decide(
             held.add(later)
             result.review.append((later, earlier, probability(weight)))
     result.new = [g for g in result.new if not (len(g) == 1 and g[0] in held)]
+    return _followed(result, twins)
+
+
+def _followed(result: Decisions, twins: Mapping[int, int]) -> Decisions:
+    """``result`` with each of ``twins`` decided as the copy it follows: joined to its person,
+    in its group, apart as it is (a person alone: copies too unlike to be one), or held against
+    its candidate."""
+    copies: dict[int, list[int]] = {}
+    for copy, followed in twins.items():
+        copies.setdefault(followed, []).append(copy)
+    for i, persona in list(result.join.items()):
+        result.join.update(dict.fromkeys(copies.get(i, ()), persona))
+    new = []
+    for group in result.new:
+        followers = [c for i in group for c in copies.get(i, ())]
+        new += [group + followers] if len(group) > 1 else [group] + [[c] for c in followers]
+    result.new = new
+    result.review += [(c, j, p) for i, j, p in result.review for c in copies.get(i, ())]
     return result
 
 

@@ -16,6 +16,7 @@ new to decide, and only counts.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -311,9 +312,14 @@ DECIDED = ("i", "j", "peso", "nombres_distintos", "otro_apellido", "curp")
 
 
 def scored_pairs(
-    frame: pl.DataFrame, pending: pl.Series, model: match.Model, slice_size: int = PAIR_SLICE
+    frame: pl.DataFrame,
+    pending: pl.Series,
+    model: match.Model,
+    twins: Collection[int] = (),
+    slice_size: int = PAIR_SLICE,
 ) -> pl.DataFrame:
-    """Every candidate pair of the ``pending`` rows, scored, with the columns :data:`DECIDED`.
+    """Every candidate pair of the ``pending`` rows, scored, with the columns :data:`DECIDED`;
+    ``twins`` (:func:`geo.resolve.match.twins`) make none.
 
     Comparing gathers both records' names, dates and places for every pair: at once, strings
     for tens of millions of pairs at seed size. In slices of ``slice_size`` pairs only a few
@@ -330,7 +336,12 @@ def scored_pairs(
     5.8 s two at a time; twice the seed's 25.2 M pairs, 29.9 and 22.8 s (three threads: no
     better).
     """
-    pairs = match.candidate_pairs(frame, pending)
+    copy = frame["i"].is_in(list(twins))
+    pairs = match.candidate_pairs(
+        frame,
+        pending.filter(~copy.gather(pending)),
+        right=frame["i"].filter(~copy) if twins else None,
+    )
 
     def scored(start: int) -> pl.DataFrame:
         compared = match.compare(frame, pairs.slice(start, slice_size))
@@ -379,7 +390,6 @@ def _match_pending(
             frame = frame.with_columns(pl.col("persona_id").replace(merged))
     if pending.is_empty():
         return
-    scored = scored_pairs(frame, pending, model)
     decided = conn.execute(
         select(revision.c.registro_id, revision.c.candidato_id, revision.c.decision).where(
             revision.c.decision.is_not(None)
@@ -395,7 +405,9 @@ def _match_pending(
         (row[a], row[b]) for a, b, d in decided if d == "distinta" and a in pending_ids and b in row
     ]
     uncertain = set(frame.filter("sin_curp")["persona_id"].to_list()) - set(merged.values())
-    decisions = match.decide(frame, scored, thresholds, same, different, model, uncertain)
+    twins = match.twins(frame, pending, apart=row.values())
+    scored = scored_pairs(frame, pending, model, twins)
+    decisions = match.decide(frame, scored, thresholds, same, different, model, uncertain, twins)
     _write(conn, frame, decisions, model)
 
 
