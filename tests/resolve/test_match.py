@@ -507,11 +507,12 @@ def test_a_curp_listed_thousands_of_times_counts_m_on_its_first_records_only() -
 
 def test_a_key_that_would_make_too_many_pairs_makes_none(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ten pending records sharing every key (10 × 10 pairs a key, over the cap of 20) are
-    compared through no rule; three others (3 × 3 a key) still are."""
+    compared through no rule; three others (3 × 3 a key) still are. The ten differ in their
+    state of birth, which no key reads: a placeholder's records, not copies of one row."""
     monkeypatch.setattr(match, "MAX_KEY_PAIRS", 20)
     elsewhere = {"fecha_nacimiento": dt.date(1971, 2, 3), "cve_mun": "390", "cp": "71000"}
     records = pl.DataFrame(
-        [record(n) for n in range(10)]
+        [record(n, edo_nac=f"E{n}") for n in range(10)]
         + [
             record(10 + n, primer_ap_norm="RUIZ", nombre_norm="ELSA", **elsewhere) for n in range(3)
         ],
