@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from geo.ingest import ingest_file
-from geo.resolve import match, resolve
+from geo.resolve import decide_review, match, resolve, review_queue
 from geo.resolve.resolver import scored_pairs
 from tests.ingest.builders import RosterWriter
 from tests.resolve.test_match import record, row
@@ -117,3 +117,29 @@ def test_a_row_listed_beyond_the_cap_of_a_key_is_one_person(
             )
         ).one()
     assert tuple(persons) == (1, 12)
+
+
+def test_a_copy_a_reviewer_decided_on_keeps_its_own_pairs(
+    engine: Engine, write_roster: RosterWriter
+) -> None:
+    """Four copies of a row without birth date or place, doubtful against each other: the
+    first is a person, the others are held against it. Told that the fourth is not the first,
+    the next run holds it against the second; as a copy it would have taken the third's
+    decision, held against the first again, a pair already decided that the queue never shows."""
+    listed = row("CR", "Zuazo", "Yllescas", "Eudocia", "M", FH_NACIMIENTO="", CVE_MUN="")
+    listed |= {"CVE_LOC": ""}
+    copies = [listed | {"ID_REGISTRO": f"CR{n}"} for n in range(1, 5)]
+    ingest_file(engine, write_roster(copies, name="cr.csv"), "MATCR")
+    doubtful = match.Thresholds(match=1 - 1e-15, review=1e-15)
+    resolve(engine, model=match.DEFAULT_MODEL, thresholds=doubtful)
+    with engine.connect() as conn:
+        held = {i.registro["folio"]: i for i in review_queue(conn) if i.candidato["folio"] == "CR1"}
+    assert set(held) == {"CR2", "CR3", "CR4"}
+    with engine.begin() as conn:
+        decide_review(conn, held["CR4"].id, "distinta", "prueba")
+    resolve(engine, model=match.DEFAULT_MODEL, thresholds=doubtful)
+    with engine.connect() as conn:
+        queue = [(i.registro["folio"], i.candidato["folio"]) for i in review_queue(conn)]
+    assert sorted(q for q in queue if q[0].startswith("CR")) == [
+        ("CR2", "CR1"), ("CR3", "CR1"), ("CR4", "CR2"),
+    ]  # fmt: skip
