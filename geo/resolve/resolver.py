@@ -336,12 +336,11 @@ def scored_pairs(
     5.8 s two at a time; twice the seed's 25.2 M pairs, 29.9 and 22.8 s (three threads: no
     better).
     """
-    copy = frame["i"].is_in(list(twins))
-    pairs = match.candidate_pairs(
-        frame,
-        pending.filter(~copy.gather(pending)),
-        right=frame["i"].filter(~copy) if twins else None,
-    )
+    left, right = pending, None
+    if twins:
+        copy = frame["i"].is_in(list(twins))
+        left, right = pending.filter(~copy.gather(pending)), frame["i"].filter(~copy)
+    pairs = match.candidate_pairs(frame, left, right=right)
 
     def scored(start: int) -> pl.DataFrame:
         compared = match.compare(frame, pairs.slice(start, slice_size))
