@@ -8,11 +8,12 @@ period and their set of programs are chosen across the period's programs.
 A period is counted from one row per person and program (``sql/persons.sql``), kept between
 refreshes (``analisis.persona_programa``). Where little changed, only the touched persons are
 recomputed — those a logged record was or is (``analisis.cambio``, written by triggers on
-assignments and places) and those of new batches — and their kept rows replaced; otherwise
-(a withdrawn batch, a new target group, rebuilt areas, a lost partition, or much changed) the
-period is recomputed whole and kept. Either way the period's aggregates are then computed again
-from its kept rows (``sql/cobertura.sql``), the same statements for both, so a period brought up
-to date holds what a whole recompute gives (``tests/coverage/test_refresh_difference.py``).
+assignments and places) and those of new batches — their kept rows replaced, and the difference
+between their new rows and their old ones added to the stored aggregates; otherwise (a withdrawn
+batch, a new target group, rebuilt areas, a lost partition, or much changed) the period is
+recomputed whole, kept, and its aggregates counted from every kept row. Both ways go through the
+same statements (``sql/cobertura.sql``, on signed rows), so a period brought up to date holds
+what a whole recompute gives (``tests/coverage/test_refresh_difference.py``).
 
 The period is also how the work is split as the registry grows: nothing is counted across
 periods (a person lives in one place per period), so each period is computed alone, in
@@ -198,6 +199,7 @@ def refresh_in(
             orden=order,
             programas=programas,
             grupos=[_group_key(grupos, programa) for programa in programas],
+            cambios=kept_order is not None,
         )
         counted = dict(
             conn.execute(
