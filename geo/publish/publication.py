@@ -97,9 +97,10 @@ class RegistryTally:
 
 def tally_registry(conn: Connection, *, one_core: bool = False) -> RegistryTally:
     """The :class:`RegistryTally` of the registry as ``conn`` sees it; ``one_core`` without
-    parallel workers, for the rest of ``conn``'s transaction (beside other work)."""
+    parallel workers and merging in id order, for the rest of ``conn``'s transaction (beside
+    other work)."""
     if one_core:
-        conn.execute(query("geo.publish", "one_core.sql"))
+        run_sql_file(conn, "geo.publish", "one_core.sql")
     flags = conn.execute(query("geo.publish", "flags.sql"))
     untrusted = untrusted_locations(conn)
     held = conn.execute(query("geo.publish", "held.sql"))
