@@ -81,6 +81,19 @@ def from_nothing(engine: Engine) -> tuple[list[Any], list[Any]]:
     return result
 
 
+def kept_partition(conn: Connection) -> str:
+    """The name of the period's partition of ``analisis.persona_programa``."""
+    return str(
+        conn.execute(
+            text(
+                "SELECT tableoid::regclass::text FROM analisis.persona_programa"
+                " WHERE periodo = :p LIMIT 1"
+            ),
+            {"p": PERIOD},
+        ).scalar_one()
+    )
+
+
 REPORTS: list[RefreshReport] = []
 """What each refresh of :func:`incremental` did."""
 
@@ -225,13 +238,7 @@ def test_a_kept_period_emptied_by_a_crash_is_recomputed_whole(
     load(engine, write, [row("K1", L1, "eva", "20370105")], "DIFA", "difk.csv")
     refresh(engine)
     with engine.begin() as conn:
-        partition = conn.execute(
-            text(
-                "SELECT tableoid::regclass::text FROM analisis.persona_programa"
-                " WHERE periodo = :p LIMIT 1"
-            ),
-            {"p": PERIOD},
-        ).scalar_one()
+        partition = kept_partition(conn)
         conn.execute(text(f"TRUNCATE {partition}"))  # what crash recovery does to it
         place_in(conn, "K1", L2)
     assert refresh(engine).recalculados == [PERIOD]
@@ -255,13 +262,7 @@ def test_a_period_brought_up_to_date_reads_its_kept_rows_once(
         "SELECT seq_tup_read FROM pg_stat_xact_user_tables WHERE relid = CAST(:t AS regclass)"
     )
     with engine.connect() as conn:
-        partition = conn.execute(
-            text(
-                "SELECT tableoid::regclass::text FROM analisis.persona_programa"
-                " WHERE periodo = :p LIMIT 1"
-            ),
-            {"p": PERIOD},
-        ).scalar_one()
+        partition = kept_partition(conn)
         kept = conn.execute(text(f"SELECT count(*) FROM {partition}")).scalar_one()
         before = conn.execute(scanned, {"t": partition}).scalar_one()
         report = refresh_in(conn)
