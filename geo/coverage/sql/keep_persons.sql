@@ -1,10 +1,10 @@
 -- A period recomputed whole: its rows (persons.sql) become its partition of
 -- analisis.persona_programa, replacing the one before, and every one of them is what
--- cobertura.sql counts (analisis.trabajo_filas), with the statistics its aggregates are planned
--- on: its places and sets of programs are tens of thousands among
--- millions of rows, and told so (the product of each column's distinct values is far more),
--- the planner aggregates them in parallel workers, not in one process (seed size: 1.6 + 1.4 s
--- -> 1.0 + 0.9 s). (Composed by geo.kernel.db.execute_composed: DDL takes no bound parameters.)
+-- cobertura.sql counts (analisis.trabajo_filas), with the statistics its aggregates are
+-- planned on: its places and sets of programs are tens of thousands among millions of rows,
+-- and told so (the product of each column's distinct values is far more), the planner
+-- aggregates them in parallel workers, not in one process (seed size: 1.6 + 1.4 s -> 1.0 +
+-- 0.9 s). (Composed by geo.kernel.db.execute_composed: DDL takes no bound parameters.)
 DROP VIEW analisis.trabajo_registro;
 DROP TABLE IF EXISTS {particion};
 ALTER TABLE analisis.trabajo_programa RENAME TO {nombre};
