@@ -76,13 +76,16 @@ def resolve(
         counted = count_persons(conn)
         if read is None or stamp(read, counted) != last_stamp(conn):
             population = counted.resueltos + counted.sin_resolver
+            bulk = counted.sin_resolver > counted.resueltos  # see sql/drop_bulk_indexes.sql
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="padron-resolve") as beside:
-                reading = _read_beside(conn, beside, population, counted.sin_resolver)
+                reading = _read_beside(conn, beside, population, counted.sin_resolver, bulk)
                 counting = _model_beside(beside, reading, population) if model is None else None
+                if bulk:
+                    run_sql_file(conn, "geo.resolve", "drop_bulk_indexes.sql")
                 run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
                 every = None
                 if reading is not None:  # the rules' persons, read while the records still are
-                    assigned = read_persons(conn)
+                    assigned = read_persons(conn, every_one=bulk)
                     every = with_persons(reading.result(), assigned)
                 model = counting.result() if counting else model
             tell("Personas", 1, 3, "pasos")
@@ -143,9 +146,14 @@ LOADED_SCHEMA: dict[str, pl.DataType] = (
 """The frame matching reads: each record's fields, its person and the persons' marks
 (``sql/persona_estado.sql``), and whether it is in the model's sample."""
 
-PERSON_COLUMNS = ("persona_id", "sin_curp", "curp_nueva")
-"""What the CURP rules decide: read after them (:func:`read_persons`) when the records are read
-beside them."""
+PERSON_MARKS = ("sin_curp", "curp_nueva")
+"""The marks of a record's person that :func:`read_every_record` does not read with the record:
+``sin_curp`` comes from a list of persons, ``curp_nueva`` after the CURP rules
+(:func:`read_persons`)."""
+
+NO_ASSIGNMENT = sql.SQL("(SELECT NULL::bigint AS registro_id, NULL::bigint AS persona_id LIMIT 0)")
+"""What ``sql/load_every_record.sql`` joins instead of ``padron.asignacion`` to read the records
+without their persons."""
 
 
 EVERY_RECORD_FROM = 1 / 1000
@@ -162,17 +170,19 @@ only compared within a block (a test resolves both ways)."""
 
 
 def _read_beside(
-    conn: Connection, beside: ThreadPoolExecutor, population: int, pending: int
+    conn: Connection, beside: ThreadPoolExecutor, population: int, pending: int, bulk: bool
 ) -> Future[pl.DataFrame] | None:
     """Every record read and prepared in ``beside`` (:func:`read_every_record`) while the CURP
     rules run on ``conn``, when :data:`EVERY_RECORD_FROM` of the registry (``pending`` of its
     ``population`` records) is without a person; else None. PostgreSQL runs a connection's
     statements one at a time, and the rules' inserts keep one core busy: the other reads and
-    parses the records (at seed size, 26-27 s for both against 35-40 s one after the other)."""
+    parses the records (at seed size, 26-27 s for both against 35-40 s one after the other).
+    Before a ``bulk`` load, which locks the persons and assignments until it commits
+    (``sql/drop_bulk_indexes.sql``), the records are read without their persons."""
     if population == 0 or pending < population * EVERY_RECORD_FROM:
         return None
     snapshot = conn.execute(query("geo.resolve", "export_snapshot.sql")).scalar_one()
-    return beside.submit(read_every_record, conn.engine, snapshot, population)
+    return beside.submit(read_every_record, conn.engine, snapshot, population, not bulk)
 
 
 def _model_beside(
@@ -189,50 +199,67 @@ def _model_beside(
     )
 
 
-def read_every_record(engine: Engine, snapshot: str, population: int) -> pl.DataFrame:
-    """Every record, prepared for matching (:func:`geo.resolve.match.prepare`), without its
-    person (:func:`with_persons`), as the transaction that exported ``snapshot`` sees the
-    registry of ``population`` records: on a connection of its own."""
-    schema = {k: v for k, v in LOADED_SCHEMA.items() if k not in PERSON_COLUMNS}
+def read_every_record(
+    engine: Engine, snapshot: str, population: int, persons: bool = True
+) -> pl.DataFrame:
+    """Every record, prepared for matching (:func:`geo.resolve.match.prepare`), with the person
+    it had before the CURP rules and its ``sin_curp`` mark (or, without ``persons``, none:
+    :func:`with_persons` adds them), as the transaction that exported ``snapshot`` sees the
+    registry of ``population`` records: on a connection of its own. The persons are read here
+    rather than after the rules, since an assignment never changes: a roster added to a large
+    registry made the rules' connection read every record's person again (3.9 M rows, 5.7 s of
+    the server's time at seed size) while this one still read the records."""
+    schema = {k: v for k, v in LOADED_SCHEMA.items() if k not in PERSON_MARKS}
+    assigned = sql.SQL("padron.asignacion") if persons else NO_ASSIGNMENT
+    every = sql.SQL(sql_text("geo.resolve", "load_every_record.sql")).format(
+        muestra=sample_expression(population), asignaciones=assigned
+    )
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
         execute_composed(
             conn, "geo.resolve", "snapshot.sql", identifiers={}, literals={"snapshot": snapshot}
         )
         conn.execute(query("geo.resolve", "hash_joins.sql"), {"permitir": "off"})
-        every = sql.SQL(sql_text("geo.resolve", "load_every_record.sql"))
-        records = copy_out_frame(conn, every.format(muestra=sample_expression(population)), schema)
+        records = copy_out_frame(conn, every, schema)
         conn.execute(query("geo.resolve", "hash_joins.sql"), {"permitir": None})
+        without_curp = pl.Series(
+            conn.execute(query("geo.resolve", "personas_sin_curp.sql")).scalars().all()
+            if persons
+            else [],
+            dtype=pl.Int64,
+        )
+    records = records.with_columns(
+        sin_curp=pl.col("persona_id").is_in(without_curp.implode()).fill_null(False),
+        curp_nueva=pl.lit(False),
+    )
     return match.prepare(_in_id_order(records), match.NameFrequencies.of(records))
 
 
-def read_persons(conn: Connection) -> pl.DataFrame:
-    """Each record's person after the CURP rules, and the ``sin_curp`` and ``curp_nueva`` marks
-    of :func:`load_for_matching`, in the open transaction. Read while every record is still
-    being read and prepared beside (:func:`_read_beside`): neither needs the other, and for a
-    roster added to a large registry that read outlasts the rules (at seed size with a
-    100,000-row roster, by 6-7 s)."""
+def read_persons(conn: Connection, every_one: bool) -> pl.DataFrame:
+    """The persons the CURP rules gave (with ``every_one``, every assigned record's person), with
+    the ``sin_curp`` and ``curp_nueva`` marks of :func:`load_for_matching`, in the open
+    transaction (``sql/load_assignments.sql``). Read while every record is still being read and
+    prepared beside (:func:`_read_beside`): neither needs the other, and for a roster added to a
+    large registry that read outlasts the rules (at seed size with a 100,000-row roster, by 6-7
+    s)."""
     run_sql_file(conn, "geo.resolve", "persona_estado.sql")
+    statement = sql.SQL(sql_text("geo.resolve", "load_assignments.sql"))
     return copy_out_frame(
         conn,
-        sql.SQL(sql_text("geo.resolve", "load_assignments.sql")),
-        {"registro_id": pl.Int64()} | {k: LOADED_SCHEMA[k] for k in PERSON_COLUMNS},
+        statement.format(todas=sql.Literal(every_one)),
+        {"registro_id": pl.Int64()} | {k: LOADED_SCHEMA[k] for k in ("persona_id", *PERSON_MARKS)},
     )
 
 
 def with_persons(frame: pl.DataFrame, assigned: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (:func:`read_every_record`, in id order) with each record's person and marks
-    from ``assigned`` (:func:`read_persons`). Set by position, not joined: a join would copy
-    every column of the frame."""
+    """``frame`` (:func:`read_every_record`, in id order) with the persons and marks of
+    ``assigned`` (:func:`read_persons`) in place. Set by position, not joined: a join would
+    copy every column of the frame."""
     ids = frame["id"]
     at = ids.search_sorted(assigned["registro_id"]).clip(upper_bound=max(ids.len() - 1, 0))
     read = (ids.gather(at) == assigned["registro_id"]).fill_null(False)
     at, assigned = at.filter(read), assigned.filter(read)
     return frame.with_columns(
-        persona_id=pl.repeat(None, ids.len(), dtype=pl.Int64, eager=True).scatter(
-            at, assigned["persona_id"]
-        ),
-        sin_curp=pl.repeat(False, ids.len(), eager=True).scatter(at, assigned["sin_curp"]),
-        curp_nueva=pl.repeat(False, ids.len(), eager=True).scatter(at, assigned["curp_nueva"]),
+        frame[name].scatter(at, assigned[name]) for name in ("persona_id", *PERSON_MARKS)
     )
 
 

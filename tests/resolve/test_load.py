@@ -38,6 +38,7 @@ from geo.resolve.resolver import (
     read_every_record,
     read_persons,
     set_apart,
+    with_persons,
 )
 from tests.conftest import DATA_DIR, fresh_database
 
@@ -272,8 +273,8 @@ def test_the_persons_are_read_while_every_record_still_is(
         overlapped.append(persons_read.wait(timeout=10))
         return read_every_record(*args)
 
-    def persons(conn: Any) -> pl.DataFrame:
-        assigned = read_persons(conn)
+    def persons(conn: Any, every_one: bool) -> pl.DataFrame:
+        assigned = read_persons(conn, every_one)
         persons_read.set()
         return assigned
 
@@ -286,6 +287,41 @@ def test_the_persons_are_read_while_every_record_still_is(
         finally:
             engine.dispose()
     assert overlapped == [True]
+
+
+def test_every_record_read_beside_the_rules_has_the_persons_the_blocks_load(
+    registry: Engine,
+) -> None:
+    """Read beside the CURP rules, every record comes with the person it had before them, and
+    after them only the persons the rules gave are read; before a first load (whose rules lock
+    the assignments) the records come without persons, and every assignment is read after the
+    rules. Either way each record's person and marks (``sin_curp``, ``curp_nueva``) are those
+    the blocks' load (``sql/load_for_matching.sql``) reads after the rules in the same
+    transaction."""
+    marks = ["id", "persona_id", "sin_curp", "curp_nueva"]
+    with registry.connect() as conn:
+        conn.execute(query("geo.resolve", "lock.sql"))
+        population = conn.execute(select(func.count()).select_from(registro)).scalar_one()
+        snapshot = conn.execute(query("geo.resolve", "export_snapshot.sql")).scalar_one()
+        beside = {
+            persons: read_every_record(registry, snapshot, population, persons)
+            for persons in (True, False)
+        }
+        run_sql_file(conn, "geo.resolve", "resolve_curp.sql")
+        read = {}
+        for persons in (True, False):
+            read[persons] = with_persons(beside[persons], read_persons(conn, not persons))
+            conn.execute(text("DROP TABLE persona_estado"))  # each read sets it apart again
+        blocks = load_for_matching(conn, population).select(marks)
+        conn.rollback()
+    assert beside[True]["persona_id"].drop_nulls().len() > 0
+    assert (
+        beside[True]["persona_id"].drop_nulls().len() < read[True]["persona_id"].drop_nulls().len()
+    )
+    assert read[True]["sin_curp"].any() and read[True]["curp_nueva"].any()
+    assert_frame_equal(read[True].select(marks), read[False].select(marks))
+    kept = read[True].select(marks).join(blocks.select("id"), on="id", maintain_order="right")
+    assert_frame_equal(kept, blocks, check_dtypes=False)
 
 
 def test_name_frequencies_counted_over_every_record_are_the_servers(registry: Engine) -> None:

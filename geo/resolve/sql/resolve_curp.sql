@@ -13,25 +13,6 @@ WHERE r.curp_valida AND NOT EXISTS (SELECT FROM padron.asignacion a WHERE a.regi
 -- them the distinct CURPs below were hashed as if 200, spilling to disk, then sorted again.
 ANALYZE curp_pendiente;
 
--- A load of more records than are assigned so far (the first, above all) writes the persons and
--- the assignments without their indexes and builds each index once afterwards: kept, they took
--- every row as it came, and asignacion's index on persons at a random place (a record's person
--- is in an order of its own; at twice the seed size, 30 s of a 48 s insert). At seed size the
--- persons took 6.4 s with their indexes, 3.3 + 1.1 s without; the assignments 7.3 s with their
--- primary key, 4.5 + 0.6 s without (the same rows). Dropping them locks both tables until the
--- resolution commits, so a smaller load keeps them: readers of a registry in use never wait for
--- one. Counted, not read from pg_class: ANALYZE's row counts outlive a rollback (a failed first
--- run left the empty table's count at millions, and the run after it kept the index: 24 s
--- instead of 9). The assignments are counted only as far as the records to assign: a roster
--- added to a large registry does not count the whole registry. (Each block on lines that end in
--- ';' only where it ends: statements are split there.)
-DO $$ DECLARE pendientes bigint := (SELECT count(*) FROM curp_pendiente); BEGIN
-IF (SELECT count(*) FROM (SELECT FROM padron.asignacion LIMIT pendientes) AS a) < pendientes
-THEN DROP INDEX padron.asignacion_persona
-   ; ALTER TABLE padron.asignacion DROP CONSTRAINT asignacion_pkey
-   ; ALTER TABLE padron.persona DROP CONSTRAINT persona_pkey, DROP CONSTRAINT persona_curp_key
-   ; END IF; END $$;
-
 -- Sorted, so that the unique index on persona.curp, where it is kept, grows at its right edge
 -- instead of taking millions of random insertions (geo.resolve holds a lock: no other run adds
 -- a CURP meanwhile).
@@ -45,8 +26,8 @@ ANALYZE padron.persona;
 INSERT INTO padron.asignacion (registro_id, carga_id, persona_id)
 SELECT c.id, c.carga_id, p.id FROM curp_pendiente c JOIN padron.persona p ON p.curp = c.curp;
 
--- What the block above dropped, as migrations 0004 and 0009 define it, looked up first so that
--- where it exists no lock is taken.
+-- What drop_bulk_indexes.sql dropped before a first load, as migrations 0004 and 0009 define it,
+-- looked up first so that where it exists no lock is taken.
 DO $$ BEGIN IF to_regclass('padron.persona_pkey') IS NULL THEN
     ALTER TABLE padron.persona ADD CONSTRAINT persona_pkey PRIMARY KEY (id)
     ; ALTER TABLE padron.persona ADD CONSTRAINT persona_curp_key UNIQUE (curp)
