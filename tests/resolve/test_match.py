@@ -15,16 +15,7 @@ from geo.ingest import ingest_file
 from geo.kernel import curp
 from geo.resolve import decide_review, match, resolve, review_queue
 from tests.ingest.builders import RosterWriter, roster_writer
-
-BORN = dt.date(1931, 7, 9)  # a date no other test uses: blocks stay private to this module
-
-
-def row(folio: str, first: str, second: str, given: str, sex: str, **extra: str) -> dict[str, str]:
-    return {
-        "ID_REGISTRO": folio, "NB_CURP": extra.pop("curp", ""), "NB_PRIMER_AP": first,
-        "NB_SEGUNDO_AP": second, "NB_NOMBRE": given, "FH_NACIMIENTO": BORN.isoformat(),
-        "CD_SEXO": sex, "CVE_MUN": "067", "CVE_LOC": "0001", **extra,
-    }  # fmt: skip
+from tests.resolve.builders import BORN, record, row
 
 
 def valid(first: str, second: str, given: str, sex: str, homoclave: str = "0") -> str:
@@ -159,17 +150,6 @@ def test_a_same_decision_joins(engine: Engine, write_roster: RosterWriter) -> No
     assert after["S2"] == after["S1"] is not None
     with engine.connect() as conn:
         assert all(i.id != item.id for i in review_queue(conn))
-
-
-def record(n: int = 0, **fields: object) -> dict[str, object]:
-    """A record as matching reads it; each test states only what matters."""
-    base: dict[str, object] = {
-        "id": n, "persona_id": None, "curp": None, "curp_valida": False,
-        "primer_ap_norm": "LOPEZ", "segundo_ap_norm": "DIAZ", "nombre_norm": "ROSA",
-        "fecha_nacimiento": BORN, "sexo": "M", "edo_nac": "OC", "cve_mun": "067",
-        "cve_loc": "0001", "cp": "68000",
-    }  # fmt: skip
-    return base | fields
 
 
 def levels_of(a: dict[str, object], b: dict[str, object]) -> dict[str, str | None]:

@@ -13,7 +13,7 @@ from geo.ingest import ingest_file
 from geo.resolve import decide_review, match, resolve, review_queue
 from geo.resolve.resolver import scored_pairs
 from tests.ingest.builders import RosterWriter
-from tests.resolve.test_match import record, row
+from tests.resolve.builders import record, row
 
 
 def decided(decisions: match.Decisions) -> dict[str, object]:
