@@ -151,11 +151,6 @@ PERSON_MARKS = ("sin_curp", "curp_nueva")
 ``sin_curp`` comes from a list of persons, ``curp_nueva`` after the CURP rules
 (:func:`read_persons`)."""
 
-NO_ASSIGNMENT = sql.SQL("(SELECT NULL::bigint AS registro_id, NULL::bigint AS persona_id LIMIT 0)")
-"""What ``sql/load_every_record.sql`` joins instead of ``padron.asignacion`` to read the records
-without their persons."""
-
-
 EVERY_RECORD_FROM = 1 / 1000
 """Share of the registry without a person from which a resolution reads every record, beside
 its CURP rules (:func:`read_every_record`), instead of those sharing a block with the records
@@ -210,7 +205,11 @@ def read_every_record(
     registry made the rules' connection read every record's person again (3.9 M rows, 5.7 s of
     the server's time at seed size) while this one still read the records."""
     schema = {k: v for k, v in LOADED_SCHEMA.items() if k not in PERSON_MARKS}
-    assigned = sql.SQL("padron.asignacion") if persons else NO_ASSIGNMENT
+    assigned = (
+        sql.Identifier("padron", "asignacion")
+        if persons
+        else sql.SQL(sql_text("geo.resolve", "sin_asignaciones.sql"))
+    )
     every = sql.SQL(sql_text("geo.resolve", "load_every_record.sql")).format(
         muestra=sample_expression(population), asignaciones=assigned
     )

@@ -2,8 +2,8 @@
 -- is in the model's sample (muestra_modelo.sql), read with COPY by
 -- geo.resolve.resolver.read_every_record on a connection of its own while the CURP rules run on
 -- the resolution's. Its person is the one it had before them ({asignaciones}: padron.asignacion,
--- or no row before a first load, whose rules lock that table; an assignment never changes, and
--- the records the rules assign come after, load_assignments.sql). The place as
+-- or sin_asignaciones.sql before a first load, whose rules lock that table; an assignment never
+-- changes, and the records the rules assign come after, load_assignments.sql). The place as
 -- load_for_matching.sql reads it; records, assignments and places merged in id order, with hash
 -- joins off (hash_joins.sql), as there.
 SELECT r.id, r.carga_id, a.persona_id, r.curp, r.curp_valida::text, r.primer_ap_norm,
