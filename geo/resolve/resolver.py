@@ -195,7 +195,7 @@ def _model_beside(
 
 
 def read_every_record(
-    engine: Engine, snapshot: str, population: int, persons: bool = True
+    engine: Engine, snapshot: str, population: int, persons: bool
 ) -> pl.DataFrame:
     """Every record, prepared for matching (:func:`geo.resolve.match.prepare`), with the person
     it had before the CURP rules and its ``sin_curp`` mark (or, without ``persons``, none:
@@ -238,8 +238,8 @@ def read_persons(conn: Connection, every_one: bool) -> pl.DataFrame:
     the ``sin_curp`` and ``curp_nueva`` marks of :func:`load_for_matching`, in the open
     transaction (``sql/load_assignments.sql``). Read while every record is still being read and
     prepared beside (:func:`_read_beside`): neither needs the other, and for a roster added to a
-    large registry that read outlasts the rules (at seed size with a 100,000-row roster, by 6-7
-    s)."""
+    large registry that read outlasts the rules (at seed size with a 100,000-row roster, by
+    about 5 s)."""
     run_sql_file(conn, "geo.resolve", "persona_estado.sql")
     statement = sql.SQL(sql_text("geo.resolve", "load_assignments.sql"))
     return copy_out_frame(
