@@ -151,6 +151,10 @@ PERSON_MARKS = ("sin_curp", "curp_nueva")
 ``sin_curp`` comes from a list of persons, ``curp_nueva`` after the CURP rules
 (:func:`read_persons`)."""
 
+ASSIGNED_COLUMNS = ("persona_id", *PERSON_MARKS)
+"""What :func:`read_persons` reads of an assigned record and :func:`with_persons` sets in the
+frame."""
+
 EVERY_RECORD_FROM = 1 / 1000
 """Share of the registry without a person from which a resolution reads every record, beside
 its CURP rules (:func:`read_every_record`), instead of those sharing a block with the records
@@ -245,7 +249,7 @@ def read_persons(conn: Connection, every_one: bool) -> pl.DataFrame:
     return copy_out_frame(
         conn,
         statement.format(todas=sql.Literal(every_one)),
-        {"registro_id": pl.Int64()} | {k: LOADED_SCHEMA[k] for k in ("persona_id", *PERSON_MARKS)},
+        {"registro_id": pl.Int64()} | {k: LOADED_SCHEMA[k] for k in ASSIGNED_COLUMNS},
     )
 
 
@@ -257,9 +261,7 @@ def with_persons(frame: pl.DataFrame, assigned: pl.DataFrame) -> pl.DataFrame:
     at = ids.search_sorted(assigned["registro_id"]).clip(upper_bound=max(ids.len() - 1, 0))
     read = (ids.gather(at) == assigned["registro_id"]).fill_null(False)
     at, assigned = at.filter(read), assigned.filter(read)
-    return frame.with_columns(
-        frame[name].scatter(at, assigned[name]) for name in ("persona_id", *PERSON_MARKS)
-    )
+    return frame.with_columns(frame[name].scatter(at, assigned[name]) for name in ASSIGNED_COLUMNS)
 
 
 def load_for_matching(conn: Connection, population: int) -> pl.DataFrame:
