@@ -50,11 +50,16 @@ def rejects(engine: Engine, carga_id: int) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize(
-    ("encoding", "delimiter"),
-    [("utf-8", ","), ("utf-8-sig", "|"), ("cp1252", "\t"), ("latin-1", ";")],
+    ("encoding", "delimiter", "programa"),
+    [
+        ("utf-8", ",", "ENC_UTF8"),
+        ("utf-8-sig", "|", "ENC_UTF8_BOM"),
+        ("cp1252", "\t", "ENC_CP1252"),
+        ("latin-1", ";", "ENC_LATIN1"),
+    ],
 )
 def test_encodings_and_delimiters_are_detected(
-    engine: Engine, write_roster: RosterWriter, encoding: str, delimiter: str
+    engine: Engine, write_roster: RosterWriter, encoding: str, delimiter: str, programa: str
 ) -> None:
     path = write_roster(
         [
@@ -64,7 +69,8 @@ def test_encodings_and_delimiters_are_detected(
         encoding=encoding,
         delimiter=delimiter,
     )
-    result = ingest_file(engine, path, f"ENC{abs(hash(encoding + delimiter)) % 10_000}")
+    # One program per case: the same folios under one program would be refused as loaded.
+    result = ingest_file(engine, path, programa)
     assert (result.filas_leidas, result.filas_cargadas, result.filas_rechazadas) == (2, 2, 0)
     assert result.delimitador == delimiter
     assert result.codificacion == {"latin-1": "cp1252"}.get(encoding, encoding)
