@@ -15,6 +15,8 @@ For each scale, in a fresh database with Oaxaca's geography, on the synthetic ro
    ``/proc``: a server on this machine only); the cores used (CPU / wall); peak memory (this
    process's ``VmHWM``, reset at each stage, plus the server's resident memory sampled every 0.2 s:
    private memory of each process, shared memory once); and the ratio to the floor;
+   then, rolled back, the least a first load's refresh can do and still keep one row per
+   person and program for the next roster (``refresh_bound.sql``), against the same floor;
 3. with ``--incremental``, a third roster of 100,000 rows (generated with the other two, so that
    a third of its people are already in the registry; the first two files are byte for byte
    those generated without it) through the same pipeline, against the floor of its own file,
@@ -476,6 +478,7 @@ def run_scale(scale: float, seed: int, requests: int, incremental: bool) -> dict
             settle(engine)
             result["conteos"] = run_pipeline(engine, meter, base)
             result["etapas"] = stage_report(meter, piso.segundos)
+            result["cota_refresco"] = refresh_bound(engine, meter).as_dict(piso.segundos)
             combos = filter_combinations(engine, requests, "2016")
             points = field_points(engine, requests)
             with serving(url, engine) as client:
@@ -493,6 +496,17 @@ def run_scale(scale: float, seed: int, requests: int, incremental: bool) -> dict
             engine.dispose()
     result["carga_promedio_fin"] = os.getloadavg()[0]
     return result
+
+
+def refresh_bound(engine: Engine, meter: Meter) -> Usage:
+    """The least a first load's refresh can do and still keep its rows for the next roster
+    (``refresh_bound.sql``, rolled back), measured as a stage of its own: the refresh's target
+    of 1× the floor is measured against it too."""
+    settle(engine)
+    with engine.connect() as conn, meter.stage("cota refresco"):
+        conn.execute(text((HERE / "refresh_bound.sql").read_text()))
+        conn.rollback()
+    return meter.stages["cota refresco"]
 
 
 def run_incremental(
@@ -569,6 +583,21 @@ def stage_table(stages: dict[str, dict[str, float]], target_of: Mapping[str, flo
     return lines
 
 
+def bound_line(run: dict[str, Any]) -> list[str]:
+    """What the refresh's lower bound took, beside the refresh (runs before it had none)."""
+    bound = run.get("cota_refresco")
+    if bound is None:
+        return []
+    return [
+        f"The least a first load's refresh can do and keep one row per person and program "
+        f"(`bench/refresh_bound.sql`: every record read with its person and place, sorted, "
+        f"grouped and written; no counting rule, no counts; rolled back): "
+        f"{bound['segundos']:,.1f} s, **{bound['razon_piso']:.2f}× the floor**, against the "
+        f"refresh's {run['etapas']['refresh']['razon_piso']:.2f}×.",
+        "",
+    ]
+
+
 def growth(runs: list[dict[str, Any]], stage: str, key: str) -> str:
     """Exponent b of cost ∝ recordsᵇ between the smallest and largest scale (1 = linear)."""
     first, last = runs[0], runs[-1]
@@ -598,6 +627,7 @@ def markdown(result: dict[str, Any]) -> str:
             "",
             *stage_table(run["etapas"], TARGETS),
             "",
+            *bound_line(run),
             f"Gap query (`/cobertura/brechas`): first request after the refresh "
             f"{run['brechas']['primera_ms']} ms (target ≤ 200; the server reads the period's "
             f"tables when it starts and in the background after each refresh: "

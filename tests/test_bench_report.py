@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import Engine, text
+
 from bench.common import write_docs
-from bench.pipeline import whole_peak
+from bench.pipeline import HERE, whole_peak
 
 
 def _usage(python: float, server: float) -> dict[str, float]:
@@ -52,3 +54,24 @@ def test_a_pipeline_run_goes_above_the_earlier_runs(tmp_path: Path) -> None:
     )
     write_docs(markers, "table\n", keep_earlier=False, docs=docs)
     assert docs.read_text() == "intro\n<!-- a -->\ntable\n<!-- b -->\nafter\n"
+
+
+def test_the_refresh_bound_keeps_the_rows_the_refresh_keeps(demo_engine: Engine) -> None:
+    """The bound the refresh is measured against (bench/refresh_bound.sql) must make the rows the
+    refresh keeps for the next roster, one per person, program and period, or it bounds a
+    different job."""
+    bound = (HERE / "refresh_bound.sql").read_text()
+    with demo_engine.connect() as conn:
+        kept = conn.execute(
+            text("SELECT periodo, persona, programa, registros FROM analisis.persona_programa")
+        ).all()
+        conn.execute(text(bound))
+        made = conn.execute(
+            text(
+                "SELECT coalesce(periodo, ''), persona, programa, registros "
+                "FROM bench_cota_refresco"
+            )
+        ).all()
+        conn.rollback()
+    assert len(kept) > 1000
+    assert sorted(made) == sorted(kept)
