@@ -500,8 +500,8 @@ def run_scale(scale: float, seed: int, requests: int, incremental: bool) -> dict
 
 def refresh_bound(engine: Engine, meter: Meter) -> Usage:
     """The least a first load's refresh can do and still keep its rows for the next roster
-    (``refresh_bound.sql``, rolled back), measured as a stage of its own: the refresh's target
-    of 1× the floor is measured against it too."""
+    (``refresh_bound.sql``, rolled back), timed as a stage of its own, so that the refresh's
+    ratio to the floor can be read beside what no such refresh can go below."""
     settle(engine)
     with engine.connect() as conn, meter.stage("cota refresco"):
         conn.execute(text((HERE / "refresh_bound.sql").read_text()))
